@@ -1,0 +1,91 @@
+"""``opcc-desktop check``: is the file sound, and does every stored record keep the rules?
+
+Records are re-validated with the same rules the edit actions use, so data that arrived by
+an older version or a hand-edited file is caught too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import goals, kpis, schemes, services, workforce
+from .errors import ValidationError
+from .schema import SCHEMA_VERSION
+from .validation import Field, validate
+from .workbook import Workbook
+
+RULESETS: tuple[tuple[str, str, dict[str, Field]], ...] = (
+    ("staff", "staff row", workforce.STAFF_RULES),
+    ("leave_events", "leave event", workforce.LEAVE_RULES),
+    ("services", "service", services.SERVICE_RULES),
+    ("service_counts", "monitoring count", services.COUNT_RULES),
+    ("schemes", "scheme", schemes.SCHEME_RULES),
+    ("scheme_counts", "scheme count", schemes.COUNT_RULES),
+    ("scheme_measures", "scheme measure", schemes.MEASURE_RULES),
+    ("kpis", "KPI", kpis.KPI_RULES),
+    ("kpi_values", "KPI value", kpis.VALUE_RULES),
+    ("goals", "goal", goals.GOAL_RULES),
+)
+
+
+@dataclass
+class CheckReport:
+    path: str
+    integrity: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.integrity and not self.problems
+
+    def lines(self) -> list[str]:
+        out = [f"Workbook: {self.path}"]
+        out.append("File integrity: " + ("ok" if not self.integrity else "DAMAGED"))
+        out += [f"  {line}" for line in self.integrity]
+        out.append("Records: " + ", ".join(f"{n} {name}" for name, n in self.counts.items()))
+        out.append("Data rules: " + ("ok" if not self.problems else f"{len(self.problems)} problem(s)"))
+        out += [f"  {line}" for line in self.problems]
+        return out
+
+
+def check_workbook(wb: Workbook) -> CheckReport:
+    report = CheckReport(str(wb.path))
+    report.integrity = wb.integrity_problems() + _foreign_key_problems(wb)
+    version = wb.scalar("PRAGMA user_version")
+    if version != SCHEMA_VERSION:
+        report.integrity.append(f"file version {version}, expected {SCHEMA_VERSION}")
+    for table, what, rules in RULESETS:
+        for row in wb.rows(f'SELECT * FROM "{table}" ORDER BY id'):
+            report.problems += _row_problems(table, what, rules, row)
+    report.problems += _derived_with_values(wb)
+    report.counts = _counts(wb)
+    return report
+
+
+def _row_problems(table: str, what: str, rules: dict[str, Field], row: dict[str, Any]) -> list[str]:
+    try:
+        validate(what, rules, {name: row[name] for name in rules if name in row})
+    except ValidationError as bad:
+        return [f"{table} row {row['id']}: {problem}" for problem in bad.problems]
+    return []
+
+
+def _foreign_key_problems(wb: Workbook) -> list[str]:
+    return [f"{r['table']} row {r['rowid']} points at a missing {r['parent']} record"
+            for r in wb.rows("PRAGMA foreign_key_check")]  # fmt: skip
+
+
+def _derived_with_values(wb: Workbook) -> list[str]:
+    rows = wb.rows(
+        "SELECT k.name, count(*) AS n FROM kpi_values v JOIN kpis k ON k.id = v.kpi_id"
+        " WHERE k.derived_kind IS NOT NULL GROUP BY k.id"
+    )
+    return [f"KPI '{r['name']}' is derived but has {r['n']} typed value(s)" for r in rows]
+
+
+def _counts(wb: Workbook) -> dict[str, int]:
+    tables = {"staff rows": "staff", "services": "services", "schemes": "schemes",
+              "KPIs": "kpis", "KPI values": "kpi_values", "goals": "goals", "edits": "edits"}  # fmt: skip
+    return {label: wb.scalar(f'SELECT count(*) FROM "{table}"') for label, table in tables.items()}

@@ -1,0 +1,141 @@
+"""SQLCipher connections: opening an encrypted file and telling apart why it cannot be opened.
+
+sqlite-utils catches the standard library's ``sqlite3`` exceptions, which sqlcipher3's are not
+subclasses of; :func:`bind_sqlite_utils` points sqlite-utils at sqlcipher3's module instead,
+so its own fallbacks (e.g. ``Database.cached_counts``) keep working on an encrypted file.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from pathlib import Path
+
+import sqlcipher3.dbapi2 as dbapi
+import sqlite_utils.db
+import sqlite_utils.utils
+
+from .errors import (
+    DamagedWorkbook,
+    NotAWorkbook,
+    WorkbookError,
+    WorkbookLocked,
+    WorkbookMissing,
+    WrongPassphrase,
+)
+
+PAGE_SIZE = 4096  # SQLCipher 4 default; an intact encrypted file is a whole number of pages
+PLAIN_SQLITE_HEADER = b"SQLite format 3\x00"
+OTHER_FORMATS = {  # compressed formats look random too, so name them by their magic bytes
+    b"PK\x03\x04": "a zip archive or Office document (xlsx, docx)",
+    b"%PDF": "a PDF document",
+    b"\xd0\xcf\x11\xe0": "an old-style Office document",
+    b"\x1f\x8b": "a gzip archive",
+}
+MIN_CIPHER_ENTROPY = 7.0  # bits per byte; encrypted pages look random, other files do not
+BUSY_TIMEOUT_MS = 250
+
+Error = dbapi.Error
+DatabaseError = dbapi.DatabaseError
+OperationalError = dbapi.OperationalError
+IntegrityError = dbapi.IntegrityError
+
+
+def bind_sqlite_utils() -> None:
+    """Make sqlite-utils raise and catch sqlcipher3's exception classes."""
+    for module in (sqlite_utils.db, sqlite_utils.utils):
+        module.sqlite3 = dbapi
+        module.OperationalError = dbapi.OperationalError
+    sqlite_utils.utils.dbapi2 = dbapi
+
+
+bind_sqlite_utils()
+
+
+def quote(text: str) -> str:
+    """SQL string literal, for PRAGMA key/rekey which cannot take bound parameters."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def connect(path: Path, passphrase: str, *, mode: str = "rw") -> dbapi.Connection:
+    """Open ``path`` with the passphrase, exclusively; raise a WorkbookError saying why not.
+
+    ``mode`` is an SQLite URI mode: ``rw`` never creates a file, ``rwc`` may, ``ro`` reads.
+    Nothing is written to the file here, so a failed open leaves it byte-identical.
+    """
+    if mode != "rwc":
+        diagnose_file(path)
+    uri = f"{path.resolve().as_uri()}?mode={mode}"
+    conn = dbapi.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+    try:
+        conn.execute("PRAGMA cipher_log_level = NONE")  # we explain failures ourselves
+        conn.execute(f"PRAGMA key = {quote(passphrase)}")
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        if mode != "ro":
+            # Held until close: a second process cannot open the file while we have it.
+            conn.execute("PRAGMA locking_mode = EXCLUSIVE")
+        conn.execute("PRAGMA temp_store = MEMORY")  # no unencrypted temporary files
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except DatabaseError as exc:
+        conn.close()
+        raise explain_open_failure(path, exc) from None
+    return conn
+
+
+def explain_open_failure(path: Path, exc: Exception) -> WorkbookError:
+    text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        return WorkbookLocked(
+            f"{path.name} is open in another OPCC Desktop window or process. "
+            "Close it there, then try again."
+        )
+    if "not a database" in text or "encrypted" in text:
+        return WrongPassphrase(
+            f"The passphrase is not correct for {path.name}. "
+            "Check it (passphrases are case-sensitive) and try again; the file was not changed."
+        )
+    return DamagedWorkbook(f"{path.name} cannot be read ({exc}). Restore it from a backup.")
+
+
+def diagnose_file(path: Path) -> None:
+    """Raise when the file is plainly not an encrypted workbook, before any passphrase is tried."""
+    if not path.exists():
+        raise WorkbookMissing(
+            f"There is no workbook at {path}. Check the path, "
+            "or create one with 'opcc-desktop new'."
+        )
+    if not path.is_file():
+        raise NotAWorkbook(f"{path} is a folder, not an OPCC workbook file.")
+    size = path.stat().st_size
+    if size == 0:
+        raise NotAWorkbook(f"{path.name} is empty (0 bytes), so it is not an OPCC workbook.")
+    with path.open("rb") as handle:
+        head = handle.read(PAGE_SIZE)
+    if head.startswith(PLAIN_SQLITE_HEADER):
+        raise NotAWorkbook(
+            f"{path.name} is an unencrypted SQLite database, not an OPCC workbook. "
+            "Import its data into a workbook instead."
+        )
+    for magic, kind in OTHER_FORMATS.items():
+        if head.startswith(magic):
+            raise NotAWorkbook(f"{path.name} is {kind}, not an OPCC workbook.")
+    if byte_entropy(head) < MIN_CIPHER_ENTROPY:
+        raise NotAWorkbook(f"{path.name} is not an OPCC workbook (it is some other kind of file).")
+    if size % PAGE_SIZE:
+        raise DamagedWorkbook(
+            f"{path.name} is damaged: it ends part-way through a page ({size} bytes), "
+            "as a truncated copy or an interrupted download would. "
+            "Restore it from a backup; the file was not changed."
+        )
+
+
+def byte_entropy(data: bytes) -> float:
+    if not data:
+        return 0.0
+    counts = Counter(data)
+    total = len(data)
+    return -sum(n / total * math.log2(n / total) for n in counts.values())
+
+
+def is_locked_error(exc: Exception) -> bool:
+    return isinstance(exc, OperationalError) and "locked" in str(exc).lower()

@@ -1,0 +1,179 @@
+"""The ``opcc-desktop`` command. Headless commands never import Qt.
+
+Every failure the user can cause ends with one clear line on stderr and a non-zero exit code.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from . import passphrase as pp
+from .errors import OpccError
+
+PASSPHRASE_HELP = (
+    f"Read the passphrase from this file (first line). Otherwise ${pp.PASSPHRASE_ENV} is used, "
+    "or you are prompted on a terminal."
+)
+DEMO_PASSPHRASE = "opcc-demo"
+
+
+class Cli(click.Group):
+    """Turns our errors into one line, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except OpccError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(1)
+        except OSError as exc:
+            where = f" ({exc.filename})" if exc.filename else ""
+            click.echo(f"Error: {exc.strerror or exc}{where}.", err=True)
+            sys.exit(1)
+
+
+def passphrase_option(func):  # type: ignore[no-untyped-def]
+    return click.option(
+        "--passphrase-file", type=click.Path(dir_okay=False, path_type=Path), help=PASSPHRASE_HELP
+    )(func)
+
+
+workbook_argument = click.argument("file", type=click.Path(path_type=Path))
+
+
+@click.group(cls=Cli, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="opcc-desktop")
+def main() -> None:
+    """OPCC Desktop: equality and performance data in one encrypted workbook file.
+
+    Passphrases come from --passphrase-file, the OPCC_PASSPHRASE environment variable or a
+    prompt; never from the command line.
+    """
+
+
+@main.command()
+@workbook_argument
+@passphrase_option
+@click.option("--office", default="", help="The office's name, shown on report covers.")
+def new(file: Path, passphrase_file: Path | None, office: str) -> None:
+    """Create an empty, encrypted workbook FILE."""
+    from .settings import set_setting
+    from .workbook import Workbook
+
+    secret = pp.resolve(passphrase_file, prompt="New passphrase: ", confirm=True)
+    with Workbook.create(file, secret) as wb:
+        if office:
+            set_setting(wb, "office_name", office)
+    click.echo(f"Created {file}.")
+
+
+@main.command()
+@workbook_argument
+@passphrase_option
+def demo(file: Path, passphrase_file: Path | None) -> None:
+    """Build a demo workbook FILE from published figures plus synthetic private data.
+
+    Without a passphrase (file, environment or prompt) the documented demo passphrase
+    'opcc-demo' is used and printed.
+    """
+    from .demo import build_demo
+
+    secret = pp.resolve(passphrase_file, prompt="Passphrase (Enter for the demo one): ",
+                        confirm=True, default=DEMO_PASSPHRASE)  # fmt: skip
+    build_demo(file, secret)
+    click.echo(f"Created the demo workbook {file}.")
+    if secret == DEMO_PASSPHRASE:
+        click.echo(f"Its passphrase is: {DEMO_PASSPHRASE}")
+
+
+@main.command()
+@workbook_argument
+@passphrase_option
+def check(file: Path, passphrase_file: Path | None) -> None:
+    """Check FILE: integrity of the encrypted file and the data's own rules."""
+    from .check import check_workbook
+    from .workbook import Workbook
+
+    with Workbook.open(file, pp.resolve(passphrase_file), readonly=True) as wb:
+        report = check_workbook(wb)
+    for line in report.lines():
+        click.echo(line)
+    if not report.ok:
+        sys.exit(2)
+
+
+@main.command()
+@workbook_argument
+@passphrase_option
+@click.option("--new-passphrase-file", type=click.Path(dir_okay=False, path_type=Path),
+              help=f"Read the new passphrase from this file; otherwise ${pp.NEW_PASSPHRASE_ENV} or a prompt.")  # fmt: skip
+def passwd(file: Path, passphrase_file: Path | None, new_passphrase_file: Path | None) -> None:
+    """Change the passphrase of FILE (a backup is made first)."""
+    from .workbook import Workbook
+
+    with Workbook.open(file, pp.resolve(passphrase_file), auto_backup=False) as wb:
+        new_secret = pp.resolve(new_passphrase_file, env=pp.NEW_PASSPHRASE_ENV,
+                                prompt="New passphrase: ", confirm=True)  # fmt: skip
+        wb.change_passphrase(new_secret)
+    click.echo(f"Changed the passphrase of {file}.")
+
+
+@main.command()
+@workbook_argument
+@passphrase_option
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the backup here (default: the rotating backups folder).")  # fmt: skip
+@click.option("--list", "list_only", is_flag=True, help="List this workbook's backups and stop.")
+def backup(file: Path, passphrase_file: Path | None, output: Path | None, list_only: bool) -> None:
+    """Make an encrypted backup of FILE (same passphrase), or --list the backups kept."""
+    from .backups import backup_folder, list_backups
+    from .workbook import Workbook
+
+    if list_only:
+        found = list_backups(file)
+        click.echo(f"Backups of {file.name} in {backup_folder(file)}:" if found else
+                   f"No backups of {file.name} yet (they go in {backup_folder(file)}).")  # fmt: skip
+        for item in found:
+            click.echo(f"  {item.name}")
+        return
+    with Workbook.open(file, pp.resolve(passphrase_file), auto_backup=False) as wb:
+        made = wb.backup(output) if output else wb.backup_rotating("manual")
+    click.echo(f"Backed up {file.name} to {made}.")
+
+
+@main.command()
+@click.argument("file", required=False, type=click.Path(path_type=Path))
+@click.option("--demo", "use_demo", is_flag=True, help="Open the demo workbook (built first if missing).")
+def gui(file: Path | None, use_demo: bool) -> None:
+    """Open the desktop window, on FILE or the demo workbook."""
+    from .demo import demo_path, ensure_demo
+
+    if use_demo or file is None:
+        file = ensure_demo(demo_path(), DEMO_PASSPHRASE)
+        click.echo(f"Demo workbook: {file} (passphrase: {DEMO_PASSPHRASE})")
+    if not has_display():
+        click.echo(
+            "No display is available here (DISPLAY and WAYLAND_DISPLAY are unset), so the "
+            "window cannot open. Headless commands work, for example:\n"
+            f"  OPCC_PASSPHRASE={DEMO_PASSPHRASE} opcc-desktop check {file}",
+            err=True,
+        )
+        sys.exit(3)
+    from ui.app import run  # Qt is imported only here
+
+    sys.exit(run(file))
+
+
+def has_display() -> bool:
+    if sys.platform in ("win32", "darwin"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+                or os.environ.get("QT_QPA_PLATFORM") == "offscreen")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,143 @@
+"""Shared steps of the core's edit actions: validate, write in one audited edit, explain clashes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+
+from . import cipher
+from .changes import Changes, Tx
+from .errors import Problem, ValidationError
+from .validation import Field, validate
+from .workbook import Workbook
+
+# Parent table -> the tables whose rows point at it, and the column that points.
+CHILDREN: dict[str, tuple[tuple[str, str], ...]] = {
+    "workforce_snapshots": (("staff", "snapshot_id"),),
+    "staff": (("leave_events", "staff_id"),),
+    "services": (
+        ("service_counts", "service_id"),
+        ("service_activity", "service_id"),
+        ("service_categories", "service_id"),
+    ),
+    "schemes": (
+        ("scheme_counts", "scheme_id"),
+        ("scheme_measures", "scheme_id"),
+        ("scheme_categories", "scheme_id"),
+    ),
+    "strategic_outcomes": (("kpi_groups", "outcome_id"),),
+    "kpi_groups": (("kpis", "group_id"), ("kpi_commentary", "group_id")),
+    "kpis": (("kpi_values", "kpi_id"), ("kpi_comparators", "kpi_id"), ("kpi_inputs", "kpi_id")),
+    "goals": (("goal_updates", "goal_id"),),
+    "edi_areas": (("edi_assessments", "area_id"),),
+}
+
+UNIQUE_FAILURE = re.compile(r"UNIQUE constraint failed: (.+)")
+
+
+@contextmanager
+def recorded(wb: Workbook, what: str, description: str) -> Iterator[Tx]:
+    """``wb.edit`` that turns a constraint clash into a ValidationError saying what clashed."""
+    try:
+        with wb.edit(description) as tx:
+            yield tx
+    except cipher.IntegrityError as exc:
+        raise _explain_integrity(what, str(exc)) from None
+
+
+def _explain_integrity(what: str, message: str) -> ValidationError:
+    match = UNIQUE_FAILURE.search(message)
+    if match:
+        columns = [part.split(".")[-1] for part in match[1].split(", ")]
+        named = [c for c in columns if not c.endswith("_id")] or columns
+        return ValidationError(what, [Problem(
+            " + ".join(named), None, "is already used by another record here", "a value not used yet")])  # fmt: skip
+    if "FOREIGN KEY" in message:
+        return ValidationError(what, [Problem(
+            "record", None, "is still used by other records (e.g. a derived KPI computed from it)",
+            "change or remove those first")])  # fmt: skip
+    return ValidationError(what, [Problem("record", None, f"breaks a rule of the workbook ({message})")])
+
+
+def add_row(
+    wb: Workbook, table: str, what: str, rules: Mapping[str, Field], values: Mapping[str, Any],
+    fixed: Mapping[str, Any] | None = None,
+) -> Changes:
+    """Validate a whole new record and insert it (``fixed`` holds trusted keys, e.g. parent ids)."""
+    clean = validate(what, rules, values)
+    description = f"Add {what}"
+    with recorded(wb, what, description) as tx:
+        tx.insert(table, {**(fixed or {}), **clean})
+    return tx.changes(description)
+
+
+def edit_row(
+    wb: Workbook, table: str, what: str, rules: Mapping[str, Field], row_id: int,
+    values: Mapping[str, Any],
+) -> Changes:
+    """Validate the fields given and update one record."""
+    clean = validate(what, rules, values, partial=True)
+    description = f"Edit {what}"
+    with recorded(wb, what, description) as tx:
+        tx.require(table, {"id": row_id}, what)
+        tx.update(table, {"id": row_id}, clean)
+    return tx.changes(description)
+
+
+def delete_row(wb: Workbook, table: str, what: str, row_id: int) -> Changes:
+    """Delete a record and everything that belongs to it, all restorable by undo."""
+    description = f"Delete {what}"
+    with recorded(wb, what, description) as tx:
+        tx.require(table, {"id": row_id}, what)
+        delete_tree(tx, table, row_id)
+    return tx.changes(description)
+
+
+def delete_tree(tx: Tx, table: str, row_id: int) -> None:
+    for child, column in CHILDREN.get(table, ()):
+        for (child_id,) in tx.conn.execute(
+            f'SELECT id FROM "{child}" WHERE "{column}" = ? ORDER BY id', [row_id]
+        ).fetchall():
+            delete_tree(tx, child, child_id)
+    tx.delete(table, {"id": row_id})
+
+
+def find_id(tx: Tx, table: str, where: Mapping[str, Any]) -> int | None:
+    """The id of the row matching every column in ``where``, or None."""
+    clause = " AND ".join(f'"{c}" = ?' for c in where)
+    found = tx.conn.execute(f'SELECT id FROM "{table}" WHERE {clause}', list(where.values()))
+    row = found.fetchone()
+    return None if row is None else row[0]
+
+
+def set_cell(
+    tx: Tx, table: str, where: Mapping[str, Any], values: Mapping[str, Any] | None
+) -> None:
+    """Upsert the row identified by ``where`` with ``values``; ``None`` removes it (a blank cell)."""
+    row_id = find_id(tx, table, where)
+    if values is None:
+        if row_id is not None:
+            tx.delete(table, {"id": row_id})
+    elif row_id is None:
+        tx.insert(table, {**where, **values})
+    else:
+        tx.update(table, {"id": row_id}, values)
+
+
+def next_position(tx: Tx, table: str, where: Mapping[str, Any] | None = None) -> int:
+    clause = " AND ".join(f'"{c}" = ?' for c in where) if where else "1"
+    top = tx.conn.execute(
+        f'SELECT max(position) FROM "{table}" WHERE {clause}', list((where or {}).values())
+    ).fetchone()[0]
+    return (top or 0) + 1
+
+
+def ensure_category(
+    tx: Tx, table: str, owner: Mapping[str, Any], dimension: str, category: str
+) -> None:
+    """Record a category the first time it is used; first use fixes its display order."""
+    where = {**owner, "dimension": dimension}
+    if find_id(tx, table, {**where, "category": category}) is None:
+        tx.insert(table, {**where, "category": category, "position": next_position(tx, table, where)})

@@ -1,0 +1,83 @@
+"""Errors the user sees. Each carries one clear line: what went wrong, where, how to fix it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class OpccError(Exception):
+    """A problem explained to the user in plain words; never shown as a traceback."""
+
+
+class WorkbookError(OpccError):
+    """The workbook file cannot be opened or used as asked."""
+
+
+class WorkbookMissing(WorkbookError):
+    pass
+
+
+class NotAWorkbook(WorkbookError):
+    pass
+
+
+class WrongPassphrase(WorkbookError):
+    pass
+
+
+class DamagedWorkbook(WorkbookError):
+    pass
+
+
+class NewerWorkbook(WorkbookError):
+    pass
+
+
+class WorkbookLocked(WorkbookError):
+    pass
+
+
+class WorkbookExists(WorkbookError):
+    pass
+
+
+class PassphraseError(OpccError):
+    """No usable passphrase was supplied."""
+
+
+class ConflictError(OpccError):
+    """An undo cannot be applied because the data changed since."""
+
+
+class NotFound(OpccError):
+    """The record an action names does not exist."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One invalid field: which field, the bad value, what is wrong and what is allowed."""
+
+    field: str
+    value: Any
+    message: str
+    allowed: str = ""
+
+    def __str__(self) -> str:
+        text = f"{self.field} {self.message}" if self.value is None else f"{self.field}: {self.value!r} {self.message}"
+        return f"{text} (allowed: {self.allowed})" if self.allowed else text
+
+
+@dataclass
+class ValidationError(OpccError):
+    """Input that breaks the data model's rules; lists every problem, not just the first."""
+
+    what: str
+    problems: list[Problem] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        details = "; ".join(str(p) for p in self.problems)
+        return f"Cannot save {self.what}: {details}. Nothing was changed."

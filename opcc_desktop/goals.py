@@ -1,0 +1,99 @@
+"""Equality goals with their dated updates, and the EDI Quality Framework self-assessment."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from .changes import Changes
+from .editing import delete_row, edit_row, next_position, recorded, set_cell
+from .settings import edi_levels
+from .validation import Field, choice, date, financial_year, long_text, text, validate
+from .vocab import GOAL_STATUSES
+from .workbook import Workbook
+
+GOAL_RULES: dict[str, Field] = {
+    "set_for_year": financial_year(),
+    "title": text(max_len=150),
+    "description": long_text(),
+    "owner": text(max_len=100, required=False),
+    "status": choice(GOAL_STATUSES),
+}
+UPDATE_RULES: dict[str, Field] = {
+    "report_year": financial_year(),
+    "update_date": date(required=False),
+    "text": long_text(),
+}
+AREA_RULES: dict[str, Field] = {"name": text(max_len=150)}
+
+
+def add_goal(wb: Workbook, values: Mapping[str, Any]) -> Changes:
+    clean = validate("goal", GOAL_RULES, values)
+    with recorded(wb, "goal", "Add goal") as tx:
+        position = next_position(tx, "goals", {"set_for_year": clean["set_for_year"]})
+        tx.insert("goals", {**clean, "position": position})
+    return tx.changes("Add goal")
+
+
+def edit_goal(wb: Workbook, goal_id: int, values: Mapping[str, Any]) -> Changes:
+    return edit_row(wb, "goals", "goal", GOAL_RULES, goal_id, values)
+
+
+def delete_goal(wb: Workbook, goal_id: int) -> Changes:
+    return delete_row(wb, "goals", "goal", goal_id)
+
+
+def set_goal_update(
+    wb: Workbook, goal_id: int, report_year: str, text_: str | None, update_date: str | None = None
+) -> Changes:
+    """The goal's update for one year's report; empty text removes it."""
+    clean = validate("goal update", UPDATE_RULES,
+                     {"report_year": report_year, "update_date": update_date, "text": text_})  # fmt: skip
+    description = f"Edit goal update {clean['report_year']}"
+    with recorded(wb, "goal update", description) as tx:
+        tx.require("goals", {"id": goal_id}, "Goal")
+        cell = {"text": clean["text"], "update_date": clean["update_date"]} if clean["text"] else None
+        set_cell(tx, "goal_updates", {"goal_id": goal_id, "report_year": clean["report_year"]}, cell)
+    return tx.changes(description)
+
+
+def add_edi_area(wb: Workbook, name: str) -> Changes:
+    clean = validate("EDI framework area", AREA_RULES, {"name": name})
+    with recorded(wb, "EDI framework area", "Add EDI framework area") as tx:
+        tx.insert("edi_areas", {**clean, "position": next_position(tx, "edi_areas")})
+    return tx.changes("Add EDI framework area")
+
+
+def rename_edi_area(wb: Workbook, area_id: int, name: str) -> Changes:
+    return edit_row(wb, "edi_areas", "EDI framework area", AREA_RULES, area_id, {"name": name})
+
+
+def delete_edi_area(wb: Workbook, area_id: int) -> Changes:
+    return delete_row(wb, "edi_areas", "EDI framework area", area_id)
+
+
+def set_edi_assessment(
+    wb: Workbook, area_id: int, financial_year_: str, level: str | None, evidence: str = ""
+) -> Changes:
+    """One area's level for a year (a level label from the settings); no level removes it."""
+    rules: dict[str, Field] = {
+        "financial_year": financial_year(),
+        "level": choice(edi_levels(wb), required=False),
+        "evidence": long_text(),
+    }
+    clean = validate("EDI assessment", rules,
+                     {"financial_year": financial_year_, "level": level, "evidence": evidence})  # fmt: skip
+    description = f"Set EDI assessment {clean['financial_year']}"
+    with recorded(wb, "EDI assessment", description) as tx:
+        tx.require("edi_areas", {"id": area_id}, "EDI framework area")
+        cell = {"level": clean["level"], "evidence": clean["evidence"]} if clean["level"] else None
+        set_cell(tx, "edi_assessments", {"area_id": area_id, "financial_year": clean["financial_year"]}, cell)
+    return tx.changes(description)
+
+
+def goals(wb: Workbook) -> list[dict[str, Any]]:
+    return wb.rows("SELECT * FROM goals ORDER BY set_for_year, position, id")
+
+
+def goal_updates(wb: Workbook, goal_id: int) -> list[dict[str, Any]]:
+    return wb.rows("SELECT * FROM goal_updates WHERE goal_id = ? ORDER BY report_year", [goal_id])

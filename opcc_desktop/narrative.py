@@ -1,0 +1,50 @@
+"""Narrative text per report, year (and quarter, for the quarterly update) and section.
+
+Text uses a small Markdown subset: ``#`` headings, ``**bold**``, ``- `` bullet lists.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .changes import Changes
+from .editing import recorded, set_cell
+from .errors import Problem, ValidationError
+from .validation import choice, financial_year, long_text, validate
+from .vocab import QUARTERLY_REPORTS, REPORT_SECTIONS
+from .workbook import Workbook
+
+
+def set_narrative(
+    wb: Workbook, report: str, financial_year_: str, section: str, text_: str | None,
+    quarter: int = 0,
+) -> Changes:
+    """Write one section's text; empty text removes it."""
+    clean = validate("narrative", {
+        "report": choice(tuple(REPORT_SECTIONS)), "financial_year": financial_year(),
+        "text": long_text()}, {"report": report, "financial_year": financial_year_, "text": text_})  # fmt: skip
+    sections = REPORT_SECTIONS[clean["report"]]
+    problems = []
+    if section not in sections:
+        problems.append(Problem("section", section, f"is not a section of {clean['report']}", ", ".join(sections)))
+    quarterly = clean["report"] in QUARTERLY_REPORTS
+    if quarterly and quarter not in (1, 2, 3, 4):
+        problems.append(Problem("quarter", quarter, "is needed for a quarterly report", "1, 2, 3 or 4"))
+    if not quarterly and quarter != 0:
+        problems.append(Problem("quarter", quarter, "is not used by a yearly report", "0"))
+    if problems:
+        raise ValidationError("narrative", problems)
+    description = f"Edit {clean['report']} {section} text"
+    where = {"report": clean["report"], "financial_year": clean["financial_year"],
+             "quarter": quarter, "section": section}  # fmt: skip
+    with recorded(wb, "narrative", description) as tx:
+        set_cell(tx, "narratives", where, {"text": clean["text"]} if clean["text"] else None)
+    return tx.changes(description)
+
+
+def narrative(wb: Workbook, report: str, financial_year_: str, quarter: int = 0) -> dict[str, str]:
+    rows: list[dict[str, Any]] = wb.rows(
+        "SELECT section, text FROM narratives WHERE report = ? AND financial_year = ? AND quarter = ?",
+        [report, financial_year_, quarter],
+    )
+    return {r["section"]: r["text"] for r in rows}

@@ -1,0 +1,298 @@
+"""The workbook's tables, created and upgraded by migrations.
+
+Every table is STRICT. Ids use AUTOINCREMENT so an undone delete can put a row back under
+its old id. Foreign keys have no ON DELETE CASCADE: the core deletes children itself so that
+each removed row is audited and can be restored exactly.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+APPLICATION_ID = 0x4F504343  # "OPCC": marks the file as ours
+MIGRATION_SET = "opcc_desktop"
+
+migrations = Migrations(MIGRATION_SET)
+
+INITIAL_SCHEMA = """
+CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE assets (
+    name TEXT PRIMARY KEY,
+    media_type TEXT NOT NULL,
+    data BLOB NOT NULL
+) STRICT;
+
+CREATE TABLE workforce_snapshots (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    snapshot_date TEXT NOT NULL UNIQUE,
+    label TEXT NOT NULL DEFAULT ''
+) STRICT;
+
+CREATE TABLE staff (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    snapshot_id INTEGER NOT NULL REFERENCES workforce_snapshots(id),
+    staff_ref TEXT NOT NULL,
+    age_band TEXT NOT NULL,
+    sex TEXT NOT NULL,
+    gender_identity_same TEXT NOT NULL,
+    ethnicity TEXT NOT NULL,
+    disability TEXT NOT NULL,
+    religion TEXT NOT NULL,
+    sexual_orientation TEXT NOT NULL,
+    pregnancy_maternity TEXT NOT NULL,
+    role_grade TEXT NOT NULL DEFAULT '',
+    fte REAL,
+    start_date TEXT,
+    UNIQUE (snapshot_id, staff_ref)
+) STRICT;
+
+CREATE TABLE leave_events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    staff_id INTEGER NOT NULL REFERENCES staff(id),
+    leave_type TEXT NOT NULL,
+    start_date TEXT NOT NULL,
+    end_date TEXT,
+    outcome TEXT NOT NULL,
+    UNIQUE (staff_id, leave_type, start_date)
+) STRICT;
+
+CREATE TABLE services (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    name TEXT NOT NULL UNIQUE,
+    service_type TEXT NOT NULL DEFAULT '',
+    first_year TEXT,
+    contract_end TEXT,
+    never_publish INTEGER NOT NULL DEFAULT 0,
+    position INTEGER NOT NULL DEFAULT 0
+) STRICT;
+
+CREATE TABLE service_categories (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    service_id INTEGER NOT NULL REFERENCES services(id),
+    dimension TEXT NOT NULL,
+    category TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    UNIQUE (service_id, dimension, category)
+) STRICT;
+
+CREATE TABLE service_counts (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    service_id INTEGER NOT NULL REFERENCES services(id),
+    financial_year TEXT NOT NULL,
+    quarter INTEGER NOT NULL,
+    dimension TEXT NOT NULL,
+    category TEXT NOT NULL,
+    count INTEGER NOT NULL CHECK (count >= 0),
+    UNIQUE (service_id, financial_year, quarter, dimension, category)
+) STRICT;
+
+CREATE TABLE service_activity (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    service_id INTEGER NOT NULL REFERENCES services(id),
+    financial_year TEXT NOT NULL,
+    quarter INTEGER NOT NULL,
+    measure TEXT NOT NULL,
+    value REAL NOT NULL,
+    UNIQUE (service_id, financial_year, quarter, measure)
+) STRICT;
+
+CREATE TABLE schemes (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    name TEXT NOT NULL UNIQUE,
+    age_range TEXT NOT NULL DEFAULT '',
+    never_publish INTEGER NOT NULL DEFAULT 0,
+    position INTEGER NOT NULL DEFAULT 0
+) STRICT;
+
+CREATE TABLE scheme_categories (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    scheme_id INTEGER NOT NULL REFERENCES schemes(id),
+    dimension TEXT NOT NULL,
+    category TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    UNIQUE (scheme_id, dimension, category)
+) STRICT;
+
+CREATE TABLE scheme_counts (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    scheme_id INTEGER NOT NULL REFERENCES schemes(id),
+    financial_year TEXT NOT NULL,
+    dimension TEXT NOT NULL,
+    category TEXT NOT NULL,
+    gender TEXT NOT NULL DEFAULT 'All',
+    count INTEGER NOT NULL CHECK (count >= 0),
+    UNIQUE (scheme_id, financial_year, dimension, category, gender)
+) STRICT;
+
+CREATE TABLE scheme_measures (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    scheme_id INTEGER NOT NULL REFERENCES schemes(id),
+    financial_year TEXT NOT NULL,
+    measure TEXT NOT NULL,
+    value REAL NOT NULL,
+    UNIQUE (scheme_id, financial_year, measure)
+) STRICT;
+
+CREATE TABLE strategic_outcomes (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    name TEXT NOT NULL UNIQUE,
+    position INTEGER NOT NULL DEFAULT 0
+) STRICT;
+
+CREATE TABLE kpi_groups (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    outcome_id INTEGER NOT NULL REFERENCES strategic_outcomes(id),
+    name TEXT NOT NULL,
+    position INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (outcome_id, name)
+) STRICT;
+
+CREATE TABLE kpis (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    group_id INTEGER NOT NULL REFERENCES kpi_groups(id),
+    name TEXT NOT NULL UNIQUE,
+    unit TEXT NOT NULL,
+    polarity TEXT NOT NULL,
+    derived_kind TEXT,
+    never_publish INTEGER NOT NULL DEFAULT 0,
+    position INTEGER NOT NULL DEFAULT 0
+) STRICT;
+
+CREATE TABLE kpi_inputs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    kpi_id INTEGER NOT NULL REFERENCES kpis(id),
+    position INTEGER NOT NULL,
+    input_kpi_id INTEGER NOT NULL REFERENCES kpis(id),
+    UNIQUE (kpi_id, position)
+) STRICT;
+
+CREATE TABLE kpi_values (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    kpi_id INTEGER NOT NULL REFERENCES kpis(id),
+    financial_year TEXT NOT NULL,
+    quarter INTEGER NOT NULL,
+    value REAL,
+    status TEXT NOT NULL DEFAULT '',
+    provisional INTEGER NOT NULL DEFAULT 0,
+    revised INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (kpi_id, financial_year, quarter)
+) STRICT;
+
+CREATE TABLE kpi_comparators (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    kpi_id INTEGER NOT NULL REFERENCES kpis(id),
+    comparator TEXT NOT NULL,
+    period TEXT NOT NULL,
+    value REAL NOT NULL,
+    UNIQUE (kpi_id, comparator, period)
+) STRICT;
+
+CREATE TABLE kpi_commentary (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    group_id INTEGER NOT NULL REFERENCES kpi_groups(id),
+    financial_year TEXT NOT NULL,
+    quarter INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    UNIQUE (group_id, financial_year, quarter)
+) STRICT;
+
+CREATE TABLE goals (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    set_for_year TEXT NOT NULL,
+    title TEXT NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    owner TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL,
+    position INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (set_for_year, title)
+) STRICT;
+
+CREATE TABLE goal_updates (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    goal_id INTEGER NOT NULL REFERENCES goals(id),
+    report_year TEXT NOT NULL,
+    update_date TEXT,
+    text TEXT NOT NULL,
+    UNIQUE (goal_id, report_year)
+) STRICT;
+
+CREATE TABLE edi_areas (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    name TEXT NOT NULL UNIQUE,
+    position INTEGER NOT NULL DEFAULT 0
+) STRICT;
+
+CREATE TABLE edi_assessments (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    area_id INTEGER NOT NULL REFERENCES edi_areas(id),
+    financial_year TEXT NOT NULL,
+    level TEXT NOT NULL,
+    evidence TEXT NOT NULL DEFAULT '',
+    UNIQUE (area_id, financial_year)
+) STRICT;
+
+CREATE TABLE narratives (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    report TEXT NOT NULL,
+    financial_year TEXT NOT NULL,
+    quarter INTEGER NOT NULL DEFAULT 0,
+    section TEXT NOT NULL,
+    text TEXT NOT NULL,
+    UNIQUE (report, financial_year, quarter, section)
+) STRICT;
+
+CREATE TABLE edits (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    os_user TEXT NOT NULL,
+    description TEXT NOT NULL,
+    reverts INTEGER REFERENCES edits(id)
+) STRICT;
+
+CREATE TABLE audit (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    edit_id INTEGER NOT NULL REFERENCES edits(id),
+    at TEXT NOT NULL,
+    os_user TEXT NOT NULL,
+    table_name TEXT NOT NULL,
+    row_key TEXT NOT NULL,
+    op TEXT NOT NULL CHECK (op IN ('insert', 'update', 'delete')),
+    field TEXT NOT NULL,
+    old_value TEXT,
+    new_value TEXT
+) STRICT;
+CREATE INDEX audit_edit ON audit (edit_id);
+"""
+
+# Tables holding the office's data (not its history); undo and round trips compare these.
+DATA_TABLES = (
+    "settings", "assets", "workforce_snapshots", "staff", "leave_events",
+    "services", "service_categories", "service_counts", "service_activity",
+    "schemes", "scheme_categories", "scheme_counts", "scheme_measures",
+    "strategic_outcomes", "kpi_groups", "kpis", "kpi_inputs", "kpi_values",
+    "kpi_comparators", "kpi_commentary", "goals", "goal_updates",
+    "edi_areas", "edi_assessments", "narratives",
+)  # fmt: skip
+
+
+@migrations()
+def initial_schema(db: Database) -> None:
+    for statement in INITIAL_SCHEMA.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+SCHEMA_VERSION = 1  # the number of migrations above; a test keeps the two in step
+
+
+def migrate(db: Database) -> None:
+    """Apply pending migrations and stamp the file, all in one transaction."""
+    with db.atomic():
+        migrations.apply(db)
+        db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")

@@ -1,0 +1,96 @@
+"""Out-of-court schemes (adult diversion, Youth Triage...) and their yearly figures."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from .changes import Changes
+from .editing import delete_row, edit_row, ensure_category, next_position, recorded, set_cell
+from .validation import Field, choice, financial_year, flag, integer, number, text, validate
+from .vocab import ALL_GENDERS, SCHEME_DIMENSIONS, SCHEME_MEASURES
+from .workbook import Workbook
+
+SCHEME_RULES: dict[str, Field] = {
+    "name": text(max_len=150),
+    "age_range": text(max_len=30, required=False),
+    "never_publish": flag(),
+}
+COUNT_RULES: dict[str, Field] = {
+    "financial_year": financial_year(),
+    "dimension": choice(SCHEME_DIMENSIONS),
+    "category": text(max_len=100),
+    "gender": text(max_len=40),
+    "count": integer(low=0, required=False),
+}
+MEASURE_RULES: dict[str, Field] = {
+    "financial_year": financial_year(),
+    "measure": choice(tuple(SCHEME_MEASURES)),
+    "value": number(low=0, required=False),
+}
+
+
+def add_scheme(wb: Workbook, values: Mapping[str, Any]) -> Changes:
+    clean = validate("scheme", SCHEME_RULES, values)
+    with recorded(wb, "scheme", "Add scheme") as tx:
+        tx.insert("schemes", {**clean, "position": next_position(tx, "schemes")})
+    return tx.changes("Add scheme")
+
+
+def edit_scheme(wb: Workbook, scheme_id: int, values: Mapping[str, Any]) -> Changes:
+    return edit_row(wb, "schemes", "scheme", SCHEME_RULES, scheme_id, values)
+
+
+def delete_scheme(wb: Workbook, scheme_id: int) -> Changes:
+    return delete_row(wb, "schemes", "scheme", scheme_id)
+
+
+def set_scheme_count(
+    wb: Workbook, scheme_id: int, financial_year: str, dimension: str, category: str,
+    count: int | None, gender: str = ALL_GENDERS,
+) -> Changes:
+    """Set one participant count; ``gender`` is the column it sits in, ``All`` if unsplit."""
+    clean = validate("scheme count", COUNT_RULES, {
+        "financial_year": financial_year, "dimension": dimension, "category": category,
+        "gender": gender, "count": count})  # fmt: skip
+    description = f"Set {clean['dimension']} count '{clean['category']}' ({clean['gender']})"
+    with recorded(wb, "scheme count", description) as tx:
+        tx.require("schemes", {"id": scheme_id}, "Scheme")
+        where = {"scheme_id": scheme_id, **{k: clean[k] for k in COUNT_RULES if k != "count"}}
+        if clean["count"] is not None:
+            ensure_category(tx, "scheme_categories", {"scheme_id": scheme_id},
+                            clean["dimension"], clean["category"])  # fmt: skip
+        set_cell(tx, "scheme_counts", where,
+                 None if clean["count"] is None else {"count": clean["count"]})  # fmt: skip
+    return tx.changes(description)
+
+
+def set_scheme_measure(
+    wb: Workbook, scheme_id: int, financial_year: str, measure: str, value: float | None
+) -> Changes:
+    clean = validate("scheme measure", MEASURE_RULES, {
+        "financial_year": financial_year, "measure": measure, "value": value})  # fmt: skip
+    if clean["value"] is not None and SCHEME_MEASURES[clean["measure"]] == "percent":
+        validate("scheme measure", {"value": number(0, 100)}, {"value": clean["value"]})
+    description = f"Set {clean['measure']}"
+    with recorded(wb, "scheme measure", description) as tx:
+        tx.require("schemes", {"id": scheme_id}, "Scheme")
+        where = {"scheme_id": scheme_id, "financial_year": clean["financial_year"],
+                 "measure": clean["measure"]}  # fmt: skip
+        set_cell(tx, "scheme_measures", where,
+                 None if clean["value"] is None else {"value": clean["value"]})  # fmt: skip
+    return tx.changes(description)
+
+
+def schemes(wb: Workbook) -> list[dict[str, Any]]:
+    return wb.rows("SELECT * FROM schemes ORDER BY position, id")
+
+
+def scheme_counts(wb: Workbook, scheme_id: int, financial_year: str) -> list[dict[str, Any]]:
+    return wb.rows(
+        "SELECT c.dimension, c.category, c.gender, c.count FROM scheme_counts c"
+        " JOIN scheme_categories k ON k.scheme_id = c.scheme_id AND k.dimension = c.dimension"
+        " AND k.category = c.category WHERE c.scheme_id = ? AND c.financial_year = ?"
+        " ORDER BY c.dimension, k.position, c.gender",
+        [scheme_id, financial_year],
+    )

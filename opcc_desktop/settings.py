@@ -1,0 +1,107 @@
+"""The office's settings kept in the workbook: name, logo, disclosure policy, level labels.
+
+Preferences of the person using the app (window layout, recent files) are not here: they live
+in the user's profile, not in the shared document.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .changes import Changes
+from .editing import recorded
+from .errors import Problem, ValidationError
+from .validation import Field, Invalid, choice, integer, number, text, validate
+from .vocab import DEFAULT_EDI_LEVELS
+from .workbook import Workbook
+
+LOGO_TYPES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
+MAX_LOGO_BYTES = 2 * 1024 * 1024
+
+
+def _levels_check(value: Any) -> str:
+    parts = [p.strip() for p in str(value).split("|")]
+    if len(parts) != 3 or not all(parts) or len(set(parts)) != 3:
+        raise Invalid("is not three level names", "three different names separated by |, lowest first")
+    return "|".join(parts)
+
+
+SETTING_RULES: dict[str, Field] = {
+    "office_name": text(max_len=150, required=False),
+    "disclosure.threshold": integer(low=0, high=100),
+    "disclosure.symbol": choice(("*", "<5", "[c]", "x", "~")),
+    "disclosure.rounding": choice(("half-up",)),
+    "nondisclosure.warn_percent": number(low=0, high=100),
+    "edi.levels": Field(_levels_check),
+    "backups.keep": integer(low=1, high=100),
+}
+DEFAULTS: dict[str, str] = {
+    "office_name": "",
+    "disclosure.threshold": "5",
+    "disclosure.symbol": "*",
+    "disclosure.rounding": "half-up",
+    "nondisclosure.warn_percent": "30",
+    "edi.levels": "|".join(DEFAULT_EDI_LEVELS),
+    "backups.keep": "10",
+}
+
+
+def set_setting(wb: Workbook, key: str, value: Any) -> Changes:
+    if key not in SETTING_RULES:
+        raise ValidationError("setting", [Problem("key", key, "is not a setting", ", ".join(SETTING_RULES))])
+    clean = validate("setting", {key: SETTING_RULES[key]}, {key: value})[key]
+    stored = "" if clean is None else (f"{clean:g}" if isinstance(clean, float) else str(clean))
+    description = f"Set {key}"
+    with recorded(wb, "setting", description) as tx:
+        set_key = {"key": key}
+        if tx.fetch("settings", set_key) is None:
+            tx.insert("settings", {"key": key, "value": stored}, pk="key")
+        else:
+            tx.update("settings", set_key, {"value": stored})
+    return tx.changes(description)
+
+
+def settings(wb: Workbook) -> dict[str, str]:
+    """Every setting, with defaults for those never set."""
+    stored = {r["key"]: r["value"] for r in wb.rows("SELECT key, value FROM settings")}
+    return {**DEFAULTS, **stored}
+
+
+def edi_levels(wb: Workbook) -> tuple[str, ...]:
+    return tuple(settings(wb)["edi.levels"].split("|"))
+
+
+def disclosure_threshold(wb: Workbook) -> int:
+    return int(settings(wb)["disclosure.threshold"])
+
+
+def set_logo(wb: Workbook, data: bytes | None) -> Changes:
+    """Store the office logo (PNG or JPEG, up to 2 MB); ``None`` removes it."""
+    if data is not None:
+        _check_logo(data)
+    description = "Remove logo" if data is None else "Set logo"
+    with recorded(wb, "logo", description) as tx:
+        existing = tx.fetch("assets", {"name": "logo"})
+        if data is None:
+            if existing:
+                tx.delete("assets", {"name": "logo"})
+        elif existing:
+            tx.update("assets", {"name": "logo"}, {"data": data, "media_type": _media_type(data)})
+        else:
+            tx.insert("assets", {"name": "logo", "media_type": _media_type(data), "data": data}, pk="name")
+    return tx.changes(description)
+
+
+def logo(wb: Workbook) -> bytes | None:
+    return wb.scalar("SELECT data FROM assets WHERE name = 'logo'")
+
+
+def _media_type(data: bytes) -> str:
+    return next(kind for magic, kind in LOGO_TYPES.items() if data.startswith(magic))
+
+
+def _check_logo(data: bytes) -> None:
+    if len(data) > MAX_LOGO_BYTES:
+        raise ValidationError("logo", [Problem("logo", f"{len(data)} bytes", "is too large", "up to 2 MB")])
+    if not any(data.startswith(magic) for magic in LOGO_TYPES):
+        raise ValidationError("logo", [Problem("logo", data[:8], "is not a PNG or JPEG image", "PNG or JPEG")])

@@ -1,0 +1,232 @@
+"""The workbook file: one encrypted SQLite database per office.
+
+Opening checks, in order: the file is there and looks encrypted, the passphrase, that it is
+ours (``application_id``), its version, and its integrity. Nothing is written before all of
+them pass, so a refused file is left byte-identical. Each edit is one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from . import cipher
+from .backups import DEFAULT_KEEP, backup_to, rotate_backup
+from .changes import Changes, Tx, recorded_changes, revert_into
+from .errors import (
+    DamagedWorkbook,
+    NewerWorkbook,
+    NotAWorkbook,
+    NotFound,
+    OpccError,
+    WorkbookError,
+    WorkbookExists,
+)
+from .schema import APPLICATION_ID, SCHEMA_VERSION, migrate
+
+SUFFIX = ".opcc"
+
+
+def os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no login name in some service contexts
+        return "unknown"
+
+
+class Workbook:
+    """An open workbook. Use :meth:`create` or :meth:`open`; close it (or use ``with``)."""
+
+    def __init__(self, path: Path, conn: Any, passphrase: str, readonly: bool) -> None:
+        self.path = path
+        self.conn = conn
+        self.db = Database(conn)
+        self.readonly = readonly
+        self._passphrase = passphrase
+        self._batch: Tx | None = None
+
+    # -- opening and closing --------------------------------------------------
+    @classmethod
+    def create(cls, path: Path | str, passphrase: str) -> Workbook:
+        path = Path(path)
+        if path.exists():
+            raise WorkbookExists(f"{path} already exists. Choose another name, or open it instead.")
+        if not passphrase:
+            raise OpccError("The passphrase is empty. Choose a passphrase to encrypt the workbook.")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = cipher.connect(path, passphrase, mode="rwc")
+        conn.execute("PRAGMA journal_mode = WAL")
+        book = cls(path, conn, passphrase, readonly=False)
+        book._prepare_for_writing()
+        migrate(book.db)
+        return book
+
+    @classmethod
+    def open(
+        cls, path: Path | str, passphrase: str, *, readonly: bool = False, auto_backup: bool = True
+    ) -> Workbook:
+        path = Path(path)
+        conn = cipher.connect(path, passphrase, mode="ro" if readonly else "rw")
+        try:
+            version = _check_identity(conn, path, readonly)
+            _check_integrity(conn, path)
+        except BaseException:
+            conn.close()
+            raise
+        book = cls(path, conn, passphrase, readonly)
+        if not readonly:
+            book._prepare_for_writing()
+            if version < SCHEMA_VERSION:
+                book.backup_rotating(f"before-upgrade-from-v{version}")
+                migrate(book.db)
+            elif auto_backup:
+                book.backup_rotating("auto")
+        return book
+
+    def _prepare_for_writing(self) -> None:
+        self.conn.execute("PRAGMA synchronous = FULL")
+        self.conn.execute("PRAGMA foreign_keys = ON")
+        # Take the write lock now (held until close, as locking_mode is EXCLUSIVE).
+        self.conn.execute("BEGIN EXCLUSIVE")
+        self.conn.execute("COMMIT")
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+
+    def __enter__(self) -> Workbook:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- editing --------------------------------------------------------------
+    @contextmanager
+    def edit(self, description: str, reverts: int | None = None) -> Iterator[Tx]:
+        """One audited transaction; read ``tx.changes(description)`` after the block.
+
+        Inside :meth:`batch` it joins the batch's transaction (as a savepoint) instead.
+        """
+        if self.readonly:
+            raise WorkbookError(f"{self.path.name} is open read-only; nothing can be changed.")
+        if self._batch is not None:
+            with self._joined(self._batch):
+                yield self._batch
+            return
+        at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        user = os_user()
+        with self.db.atomic():
+            # Checked at commit, so a cascade may delete parent and children in any order.
+            self.conn.execute("PRAGMA defer_foreign_keys = ON")
+            cursor = self.conn.execute(
+                "INSERT INTO edits (at, os_user, description, reverts) VALUES (?, ?, ?, ?)",
+                [at, user, description, reverts],
+            )
+            tx = Tx(self.conn, cursor.lastrowid, at, user)
+            yield tx
+            if not tx.rows:
+                self.conn.execute("DELETE FROM edits WHERE id = ?", [tx.edit_id])
+
+    @contextmanager
+    def batch(self, description: str) -> Iterator[Tx]:
+        """Many actions as one edit: one transaction, all or nothing, undone in one step."""
+        with self.edit(description) as tx:
+            self._batch = tx
+            try:
+                yield tx
+            finally:
+                self._batch = None
+
+    @contextmanager
+    def _joined(self, tx: Tx) -> Iterator[None]:
+        mark = len(tx.rows)
+        try:
+            with self.db.atomic():
+                yield
+        except BaseException:
+            del tx.rows[mark:]  # the savepoint rolled those rows back
+            raise
+
+    def revert(self, edit_id: int) -> Changes:
+        """Undo one edit exactly, as a new edit (so reverting that one is redo)."""
+        found = self.conn.execute("SELECT description FROM edits WHERE id = ?", [edit_id]).fetchone()
+        if found is None:
+            raise NotFound(f"There is no edit number {edit_id} to undo.")
+        description = f"Undo: {found[0]}"
+        with self.edit(description, reverts=edit_id) as tx:
+            revert_into(tx, recorded_changes(self.conn, edit_id))
+        return tx.changes(description)
+
+    # -- reading --------------------------------------------------------------
+    def rows(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> list[dict[str, Any]]:
+        cursor = self.conn.execute(sql, list(params))
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+    def scalar(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> Any:
+        row = self.conn.execute(sql, list(params)).fetchone()
+        return None if row is None else row[0]
+
+    # -- safety ---------------------------------------------------------------
+    def integrity_problems(self) -> list[str]:
+        return integrity_problems(self.conn)
+
+    def change_passphrase(self, new_passphrase: str) -> None:
+        if not new_passphrase:
+            raise OpccError("The new passphrase is empty. Choose a passphrase.")
+        self.backup_rotating("before-passphrase-change")
+        self.conn.execute(f"PRAGMA rekey = {cipher.quote(new_passphrase)}")
+        self._passphrase = new_passphrase
+
+    def backup(self, target: Path | str) -> Path:
+        target = Path(target)
+        if target.resolve() == self.path.resolve():
+            raise OpccError("A backup cannot overwrite the workbook itself. Choose another file.")
+        return backup_to(self.conn, self._passphrase, target)
+
+    def backup_rotating(self, reason: str) -> Path:
+        keep = int(self.scalar("SELECT value FROM settings WHERE key = 'backups.keep'") or DEFAULT_KEEP)
+        return rotate_backup(self.conn, self._passphrase, self.path, reason, keep)
+
+
+def _check_identity(conn: Any, path: Path, readonly: bool) -> int:
+    app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+    if app_id != APPLICATION_ID:
+        raise NotAWorkbook(
+            f"{path.name} opened with this passphrase but is not an OPCC workbook "
+            "(another program's encrypted database)."
+        )
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION and not readonly:
+        raise NewerWorkbook(
+            f"{path.name} was saved by a newer version of OPCC Desktop (file version {version}, "
+            f"this version understands up to {SCHEMA_VERSION}). Update OPCC Desktop to edit it; "
+            "it can be opened read-only meanwhile."
+        )
+    return version
+
+
+def integrity_problems(conn: Any) -> list[str]:
+    """What ``quick_check`` and ``cipher_integrity_check`` report (empty when sound)."""
+    try:
+        quick = [r[0] for r in conn.execute("PRAGMA quick_check").fetchall()]
+        hmac = [r[0] for r in conn.execute("PRAGMA cipher_integrity_check").fetchall()]
+    except cipher.DatabaseError as exc:
+        return [str(exc)]
+    return [q for q in quick if q != "ok"] + hmac
+
+
+def _check_integrity(conn: Any, path: Path) -> None:
+    problems = integrity_problems(conn)
+    if problems:
+        raise DamagedWorkbook(
+            f"{path.name} is damaged ({problems[0]}). Restore it from a backup "
+            "(see 'opcc-desktop backup --list'); the file was not changed."
+        )

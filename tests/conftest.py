@@ -1,0 +1,42 @@
+"""Shared fixtures: real encrypted workbooks in a temporary folder, backups kept out of the
+user's profile."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from opcc_desktop.workbook import Workbook
+
+PASSPHRASE = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def private_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Backups and other per-user files go to a temporary folder, never the real profile."""
+    folder = tmp_path_factory.mktemp("userdata")
+    monkeypatch.setenv("OPCC_DATA_DIR", str(folder))
+    monkeypatch.delenv("OPCC_PASSPHRASE", raising=False)
+    monkeypatch.delenv("OPCC_NEW_PASSPHRASE", raising=False)
+    return folder
+
+
+@pytest.fixture
+def workbook_path(tmp_path: Path) -> Path:
+    return tmp_path / "office.opcc"
+
+
+@pytest.fixture
+def wb(workbook_path: Path):
+    """A fresh, empty, encrypted workbook, open for editing."""
+    book = Workbook.create(workbook_path, PASSPHRASE)
+    yield book
+    book.close()
+
+
+def dump(book: Workbook) -> dict[str, list[tuple]]:
+    """Every data table's rows (not the history), for comparing whole states."""
+    from opcc_desktop.schema import DATA_TABLES
+
+    return {t: book.conn.execute(f'SELECT * FROM "{t}" ORDER BY 1').fetchall() for t in DATA_TABLES}

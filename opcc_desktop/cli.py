@@ -1,11 +1,10 @@
-"""The ``opcc-desktop`` command. Headless commands never import Qt.
+"""The ``opcc-desktop`` headless commands. None of them imports Qt; ``ui.cli`` adds ``gui``.
 
 Every failure the user can cause ends with one clear line on stderr and a non-zero exit code.
 """
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -143,36 +142,6 @@ def backup(file: Path, passphrase_file: Path | None, output: Path | None, list_o
     with Workbook.open(file, pp.resolve(passphrase_file), auto_backup=False) as wb:
         made = wb.backup(output) if output else wb.backup_rotating("manual")
     click.echo(f"Backed up {file.name} to {made}.")
-
-
-@main.command()
-@click.argument("file", required=False, type=click.Path(path_type=Path))
-@click.option("--demo", "use_demo", is_flag=True, help="Open the demo workbook (built first if missing).")
-def gui(file: Path | None, use_demo: bool) -> None:
-    """Open the desktop window, on FILE or the demo workbook."""
-    from .demo import demo_path, ensure_demo
-
-    if use_demo or file is None:
-        file = ensure_demo(demo_path(), DEMO_PASSPHRASE)
-        click.echo(f"Demo workbook: {file} (passphrase: {DEMO_PASSPHRASE})")
-    if not has_display():
-        click.echo(
-            "No display is available here (DISPLAY and WAYLAND_DISPLAY are unset), so the "
-            "window cannot open. Headless commands work, for example:\n"
-            f"  OPCC_PASSPHRASE={DEMO_PASSPHRASE} opcc-desktop check {file}",
-            err=True,
-        )
-        sys.exit(3)
-    from ui.app import run  # Qt is imported only here
-
-    sys.exit(run(file))
-
-
-def has_display() -> bool:
-    if sys.platform in ("win32", "darwin"):
-        return True
-    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
-                or os.environ.get("QT_QPA_PLATFORM") == "offscreen")  # fmt: skip
 
 
 if __name__ == "__main__":

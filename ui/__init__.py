@@ -1,0 +1,1 @@
+"""The Qt layer of OPCC Desktop. Imports Qt lazily: ``ui.cli`` must stay importable headless."""

@@ -1,0 +1,64 @@
+"""The ``opcc-desktop`` entry point: the core's headless commands plus ``gui``.
+
+Qt is imported only when ``gui`` actually opens a window, so headless commands stay light.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from opcc_desktop.cli import DEMO_PASSPHRASE, main
+
+
+@main.command()
+@click.argument("file", required=False, type=click.Path(path_type=Path))
+@click.option("--demo", "use_demo", is_flag=True, help="Open the demo workbook (built first if missing).")
+def gui(file: Path | None, use_demo: bool) -> None:
+    """Open the desktop window on FILE, or on the demo workbook (built on first use)."""
+    from opcc_desktop.demo import demo_path, ensure_demo
+
+    passphrase = None
+    if use_demo or file is None:
+        file = ensure_demo(demo_path(), DEMO_PASSPHRASE)
+        passphrase = DEMO_PASSPHRASE
+        click.echo(f"Demo workbook: {file} (passphrase: {DEMO_PASSPHRASE})")
+    if not has_display():
+        explain_headless(file, passphrase)
+        return
+    from ui.app import run
+
+    sys.exit(run(file, passphrase))
+
+
+def has_display() -> bool:
+    if sys.platform in ("win32", "darwin"):
+        return True
+    return any(os.environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY")) or (
+        os.environ.get("QT_QPA_PLATFORM") == "offscreen"
+    )
+
+
+def explain_headless(file: Path, passphrase: str | None) -> None:
+    """No screen: say so and show the headless command; for the demo, run it too."""
+    from opcc_desktop.check import check_workbook
+    from opcc_desktop.workbook import Workbook
+
+    prefix = f"OPCC_PASSPHRASE={passphrase} " if passphrase else ""
+    click.echo(
+        "No display is available (DISPLAY and WAYLAND_DISPLAY are unset), so the window "
+        "cannot open here. The same workbook works headless, for example:\n"
+        f'  {prefix}opcc-desktop check "{file}"\n'
+    )
+    if passphrase is None:
+        return
+    with Workbook.open(file, passphrase, readonly=True) as wb:
+        for line in check_workbook(wb).lines():
+            click.echo(line)
+
+
+if __name__ == "__main__":
+    main()

@@ -14,10 +14,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import cipher
 from .errors import ConflictError, NotFound
 
 Row = dict[str, Any]
 Key = dict[str, Any]
+WHOLE_ROW = "*"  # the audit row of an insert or delete holds the whole row as JSON
+CHUNK = 500  # ids per IN (...) query, well under SQLite's variable limit
 
 
 @dataclass(frozen=True)
@@ -52,18 +55,25 @@ class Changes:
         return bool(self.rows)
 
 
+def _bytes_to_json(value: Any) -> Any:
+    if isinstance(value, bytes):
+        return {"$b64": base64.b64encode(value).decode("ascii")}
+    raise TypeError(f"cannot store {type(value).__name__} in the audit log")
+
+
+def _json_to_bytes(obj: dict[str, Any]) -> Any:
+    if len(obj) == 1 and "$b64" in obj:
+        return base64.b64decode(obj["$b64"])
+    return obj
+
+
 def encode(value: Any) -> str:
     """JSON for the audit log; bytes are wrapped so they come back as bytes."""
-    if isinstance(value, bytes):
-        return json.dumps({"$b64": base64.b64encode(value).decode("ascii")})
-    return json.dumps(value)
+    return json.dumps(value, default=_bytes_to_json)
 
 
 def decode(text: str) -> Any:
-    value = json.loads(text)
-    if isinstance(value, dict) and set(value) == {"$b64"}:
-        return base64.b64decode(value["$b64"])
-    return value
+    return json.loads(text, object_hook=_json_to_bytes)
 
 
 class Tx:
@@ -103,18 +113,17 @@ class Tx:
         return key
 
     def insert_many(self, table: str, rows: list[Row]) -> list[Key]:
-        """Insert many rows with one statement per batch; ids are allotted here."""
+        """Insert many rows with one statement; ids are allotted here unless given."""
         if not rows:
             return []
         next_id = self._next_id(table)
-        full = [{"id": next_id + i, **row} for i, row in enumerate(rows)]
+        full = [row if "id" in row else {"id": next_id + i, **row} for i, row in enumerate(rows)]
         columns = list(full[0])
         self.conn.executemany(
             f'INSERT INTO "{table}" ({", ".join(columns)}) VALUES ({", ".join("?" * len(columns))})',
             [[row[c] for c in columns] for row in full],
         )
-        for row in full:
-            self._record(RowChange(table, {"id": row["id"]}, None, row))
+        self._record_many([RowChange(table, {"id": row["id"]}, None, row) for row in full])
         return [{"id": row["id"]} for row in full]
 
     def update(self, table: str, key: Mapping[str, Any], values: Mapping[str, Any]) -> bool:
@@ -138,13 +147,27 @@ class Tx:
         self._record(RowChange(table, dict(key), before, None))
         return before
 
-    def delete_where(self, table: str, where: str, params: Iterable[Any]) -> int:
-        """Delete every row matching ``where``, each audited; returns how many."""
-        cursor = self.conn.execute(f'SELECT id FROM "{table}" WHERE {where} ORDER BY id', list(params))
-        ids = [r[0] for r in cursor.fetchall()]
-        for row_id in ids:
-            self.delete(table, {"id": row_id})
-        return len(ids)
+    def fetch_many(self, table: str, ids: list[int]) -> dict[int, Row]:
+        found: dict[int, Row] = {}
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start : start + CHUNK]
+            cursor = self.conn.execute(
+                f'SELECT * FROM "{table}" WHERE id IN ({", ".join("?" * len(chunk))})', chunk
+            )
+            names = [d[0] for d in cursor.description]
+            found.update({row[0]: dict(zip(names, row)) for row in cursor.fetchall()})
+        return found
+
+    def delete_many(self, table: str, ids: list[int], current: dict[int, Row] | None = None) -> list[Row]:
+        """Delete rows by id with one statement; every one must exist (``current``: the
+        rows as already fetched)."""
+        current = current if current is not None else self.fetch_many(table, ids)
+        missing = [i for i in ids if i not in current]
+        if missing:
+            raise NotFound(f"{table} rows {missing[:5]} do not exist (they may have been deleted).")
+        self.conn.executemany(f'DELETE FROM "{table}" WHERE id = ?', [(i,) for i in ids])
+        self._record_many([RowChange(table, {"id": i}, current[i], None) for i in ids])
+        return [current[i] for i in ids]
 
     # -- internals -----------------------------------------------------------
     def _next_id(self, table: str) -> int:
@@ -153,28 +176,57 @@ class Tx:
         return max(seq[0] if seq else 0, top or 0) + 1
 
     def _record(self, change: RowChange) -> None:
-        self.rows.append(change)
+        self._record_many([change])
+
+    def _record_many(self, changes: list[RowChange]) -> None:
+        self.rows.extend(changes)
         self.conn.executemany(
             "INSERT INTO audit (edit_id, at, os_user, table_name, row_key, op, field,"
             " old_value, new_value) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (self.edit_id, self.at, self.user, change.table, json.dumps(change.key),
                  change.op, name, old, new)
-                for name, old, new in _field_changes(change)
+                for change in changes
+                for name, old, new in _audit_fields(change)
             ],
         )  # fmt: skip
 
     def changes(self, description: str) -> Changes:
         return Changes(self.edit_id if self.rows else None, description, tuple(self.rows))
 
+    def part(self) -> TxPart:
+        """A view for one action: inside a batch its Changes list only that action's rows."""
+        return TxPart(self)
 
-def _field_changes(change: RowChange) -> list[tuple[str, str | None, str | None]]:
-    before, after = change.before or {}, change.after or {}
-    names = list(after or before)
+
+class TxPart(Tx):
+    """One action's share of an edit; it writes through the edit's own row list."""
+
+    def __init__(self, whole: Tx) -> None:
+        super().__init__(whole.conn, whole.edit_id, whole.at, whole.user)
+        self.rows = whole.rows  # the same list: a batch sees every action's rows
+        self.start = len(whole.rows)
+        self.end: int | None = None
+
+    def close(self) -> None:
+        """Mark where this action's rows end (later actions of a batch append after them)."""
+        self.end = len(self.rows)
+
+    def changes(self, description: str) -> Changes:
+        mine = tuple(self.rows[self.start : self.end])
+        return Changes(self.edit_id if mine else None, description, mine)
+
+
+def _audit_fields(change: RowChange) -> list[tuple[str, str | None, str | None]]:
+    """Audit rows for one change: the whole row (field ``*``) for an insert or a delete,
+    one row per changed field for an update."""
+    if change.before is None:
+        return [(WHOLE_ROW, None, encode(change.after or {}))]
+    if change.after is None:
+        return [(WHOLE_ROW, encode(change.before), None)]
     out = []
-    for name in names:
-        old = encode(before[name]) if change.before is not None else None
-        new = encode(after[name]) if change.after is not None else None
+    for name, new_value in change.after.items():
+        old, new = encode(change.before.get(name)), encode(new_value)
         if old != new:
             out.append((name, old, new))
     return out
@@ -202,6 +254,9 @@ def recorded_changes(conn: Any, edit_id: int) -> list[RowChange]:
             order.append((table, row_key, serial))
             grouped[(table, row_key, serial)] = {"op": op, "before": {}, "after": {}}
         entry = grouped[(table, row_key, serial)]
+        if name == WHOLE_ROW:
+            entry["before" if old is not None else "after"] = decode(old if old is not None else new)
+            continue
         if old is not None:
             entry["before"][name] = decode(old)
         if new is not None:
@@ -216,25 +271,69 @@ def recorded_changes(conn: Any, edit_id: int) -> list[RowChange]:
 
 
 def revert_into(tx: Tx, recorded: list[RowChange]) -> None:
-    """Undo ``recorded`` (newest first) inside ``tx``; refuse if the rows changed since."""
+    """Undo ``recorded`` (newest first) inside ``tx``; refuse if the rows changed since.
+
+    Changed since means: a field differs from what the edit left, a row the edit deleted has
+    been replaced, a row it added now has rows of its own, or a row it deleted belonged to
+    a record that has been deleted since.
+    """
+    links = _Links(tx.conn)
     for change in reversed(recorded):
         current = tx.fetch(change.table, change.key)
         expected = change.after
-        if expected is None:
-            if current is not None:
+        try:
+            if expected is None:
+                if current is not None:
+                    raise _conflict(change)
+                row = {**change.key, **(change.before or {})}
+                links.require_parents(change, row)
+                tx.insert(change.table, row, pk=next(iter(change.key)))
+                continue
+            if current is None or any(current.get(k) != v for k, v in expected.items()):
                 raise _conflict(change)
-            tx.insert(change.table, {**change.key, **(change.before or {})}, pk=next(iter(change.key)))
-            continue
-        if current is None or any(current.get(k) != v for k, v in expected.items()):
-            raise _conflict(change)
-        if change.before is None:
-            tx.delete(change.table, change.key)
-        else:
-            tx.update(change.table, change.key, change.before)
+            if change.before is None:
+                links.require_no_children(change, current)
+                tx.delete(change.table, change.key)
+            else:
+                links.require_parents(change, change.before)
+                tx.update(change.table, change.key, change.before)
+        except cipher.IntegrityError:  # e.g. a later record took the name back
+            raise _conflict(change, "another record now uses the same name or key") from None
 
 
-def _conflict(change: RowChange) -> ConflictError:
+class _Links:
+    """The workbook's foreign keys, read once per revert from the schema itself."""
+
+    def __init__(self, conn: Any) -> None:
+        self.conn = conn
+        self.parents: dict[str, list[tuple[str, str, str]]] = {}  # table -> (column, parent, parent column)
+        self.children: dict[str, list[tuple[str, str, str]]] = {}  # table -> (child, column, own column)
+        tables = [r[0] for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]  # fmt: skip
+        for table in tables:
+            for fk in conn.execute(f'PRAGMA foreign_key_list("{table}")').fetchall():
+                parent, column, parent_column = fk[2], fk[3], fk[4] or "id"
+                self.parents.setdefault(table, []).append((column, parent, parent_column))
+                self.children.setdefault(parent, []).append((table, column, parent_column))
+
+    def require_parents(self, change: RowChange, values: Mapping[str, Any]) -> None:
+        for column, parent, parent_column in self.parents.get(change.table, ()):
+            value = values.get(column)
+            if value is not None and not self._exists(parent, parent_column, value):
+                raise _conflict(change, f"the {parent} record it belongs to has been deleted")
+
+    def require_no_children(self, change: RowChange, row: Mapping[str, Any]) -> None:
+        for child, column, own_column in self.children.get(change.table, ()):
+            if self._exists(child, column, row[own_column]):
+                raise _conflict(change, f"{child} rows have been added to it")
+
+    def _exists(self, table: str, column: str, value: Any) -> bool:
+        found = self.conn.execute(f'SELECT 1 FROM "{table}" WHERE "{column}" = ? LIMIT 1', [value])
+        return found.fetchone() is not None
+
+
+def _conflict(change: RowChange, why: str = "") -> ConflictError:
     return ConflictError(
         f"Cannot undo: the {change.table} row ({_describe_key(change.key)}) "
-        "has been changed since. Undo the later changes first."
+        f"has been changed since{f' ({why})' if why else ''}. Undo the later changes first."
     )

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from . import cipher
 from . import passphrase as pp
 from .errors import OpccError
 
@@ -33,6 +34,12 @@ class Cli(click.Group):
             where = f" ({exc.filename})" if exc.filename else ""
             click.echo(f"Error: {exc.strerror or exc}{where}.", err=True)
             sys.exit(1)
+        except cipher.DatabaseError as exc:
+            click.echo(f"Error: the workbook could not be read or written ({exc}).", err=True)
+            sys.exit(1)
+        except KeyboardInterrupt:
+            click.echo("Cancelled; nothing was changed by the unfinished step.", err=True)
+            sys.exit(130)
 
 
 def passphrase_option(func):  # type: ignore[no-untyped-def]

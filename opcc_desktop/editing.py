@@ -38,22 +38,32 @@ UNIQUE_FAILURE = re.compile(r"UNIQUE constraint failed: (.+)")
 
 
 @contextmanager
-def recorded(wb: Workbook, what: str, description: str) -> Iterator[Tx]:
-    """``wb.edit`` that turns a constraint clash into a ValidationError saying what clashed."""
+def recorded(
+    wb: Workbook, what: str, description: str, values: Mapping[str, Any] | None = None
+) -> Iterator[Tx]:
+    """``wb.edit`` that turns a constraint clash into a ValidationError saying what clashed
+    (``values`` are the action's input, so the message can quote the clashing value).
+
+    It yields the action's own part of the edit: inside a batch, the Changes it returns
+    list this action's rows only, not those of the actions before it."""
     try:
-        with wb.edit(description) as tx:
+        with wb.edit(description) as whole:
+            tx = whole.part()
             yield tx
+            tx.close()
     except cipher.IntegrityError as exc:
-        raise _explain_integrity(what, str(exc)) from None
+        raise _explain_integrity(what, str(exc), values or {}) from None
 
 
-def _explain_integrity(what: str, message: str) -> ValidationError:
+def _explain_integrity(what: str, message: str, values: Mapping[str, Any]) -> ValidationError:
     match = UNIQUE_FAILURE.search(message)
     if match:
         columns = [part.split(".")[-1] for part in match[1].split(", ")]
         named = [c for c in columns if not c.endswith("_id")] or columns
+        shown = [values[c] for c in named if c in values]
+        value = shown[0] if len(shown) == 1 else (tuple(shown) or None)
         return ValidationError(what, [Problem(
-            " + ".join(named), None, "is already used by another record here", "a value not used yet")])  # fmt: skip
+            " + ".join(named), value, "is already used by another record here", "a value not used yet")])  # fmt: skip
     if "FOREIGN KEY" in message:
         return ValidationError(what, [Problem(
             "record", None, "is still used by other records (e.g. a derived KPI computed from it)",
@@ -68,7 +78,7 @@ def add_row(
     """Validate a whole new record and insert it (``fixed`` holds trusted keys, e.g. parent ids)."""
     clean = validate(what, rules, values)
     description = f"Add {what}"
-    with recorded(wb, what, description) as tx:
+    with recorded(wb, what, description, clean) as tx:
         tx.insert(table, {**(fixed or {}), **clean})
     return tx.changes(description)
 
@@ -80,7 +90,7 @@ def edit_row(
     """Validate the fields given and update one record."""
     clean = validate(what, rules, values, partial=True)
     description = f"Edit {what}"
-    with recorded(wb, what, description) as tx:
+    with recorded(wb, what, description, clean) as tx:
         tx.require(table, {"id": row_id}, what)
         tx.update(table, {"id": row_id}, clean)
     return tx.changes(description)

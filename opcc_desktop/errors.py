@@ -42,6 +42,10 @@ class WorkbookExists(WorkbookError):
     pass
 
 
+class StorageError(WorkbookError):
+    """The disk refused a write (full, disconnected, read-only); the edit was rolled back."""
+
+
 class PassphraseError(OpccError):
     """No usable passphrase was supplied."""
 

@@ -171,6 +171,16 @@ def validate(
 
     Raises :class:`ValidationError` listing every problem; unknown fields are problems too.
     """
+    cleaned, problems = collect(rules, values, partial=partial)
+    refuse(what, problems)
+    return cleaned
+
+
+def collect(
+    rules: Mapping[str, Field], values: Mapping[str, Any], *, partial: bool = False
+) -> tuple[dict[str, Any], list[Problem]]:
+    """Like :func:`validate`, but return the problems, so rules spanning fields can add theirs
+    (checked on the fields that are valid) before one :func:`refuse` reports them all."""
     problems: list[Problem] = []
     cleaned: dict[str, Any] = {}
     for name in values:
@@ -183,9 +193,13 @@ def validate(
             cleaned[name] = rule.clean(values.get(name))
         except Invalid as bad:
             problems.append(Problem(name, values.get(name), bad.message, bad.allowed))
+    return cleaned, problems
+
+
+def refuse(what: str, problems: list[Problem]) -> None:
+    """Raise one ValidationError listing ``problems``, if there are any."""
     if problems:
         raise ValidationError(what, problems)
-    return cleaned
 
 
 def fail(what: str, field: str, value: Any, message: str, allowed: str = "") -> ValidationError:

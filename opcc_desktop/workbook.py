@@ -25,6 +25,7 @@ from .errors import (
     NotAWorkbook,
     NotFound,
     OpccError,
+    StorageError,
     WorkbookError,
     WorkbookExists,
 )
@@ -122,17 +123,20 @@ class Workbook:
             return
         at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         user = os_user()
-        with self.db.atomic():
-            # Checked at commit, so a cascade may delete parent and children in any order.
-            self.conn.execute("PRAGMA defer_foreign_keys = ON")
-            cursor = self.conn.execute(
-                "INSERT INTO edits (at, os_user, description, reverts) VALUES (?, ?, ?, ?)",
-                [at, user, description, reverts],
-            )
-            tx = Tx(self.conn, cursor.lastrowid, at, user)
-            yield tx
-            if not tx.rows:
-                self.conn.execute("DELETE FROM edits WHERE id = ?", [tx.edit_id])
+        try:
+            with self.db.atomic():
+                # Checked at commit, so a cascade may delete parent and children in any order.
+                self.conn.execute("PRAGMA defer_foreign_keys = ON")
+                cursor = self.conn.execute(
+                    "INSERT INTO edits (at, os_user, description, reverts) VALUES (?, ?, ?, ?)",
+                    [at, user, description, reverts],
+                )
+                tx = Tx(self.conn, cursor.lastrowid, at, user)
+                yield tx
+                if not tx.rows:
+                    self.conn.execute("DELETE FROM edits WHERE id = ?", [tx.edit_id])
+        except cipher.OperationalError as exc:
+            raise _storage_failure(self.path, exc) from exc
 
     @contextmanager
     def batch(self, description: str) -> Iterator[Tx]:
@@ -211,6 +215,22 @@ def _check_identity(conn: Any, path: Path, readonly: bool) -> int:
             "it can be opened read-only meanwhile."
         )
     return version
+
+
+def _storage_failure(path: Path, exc: Exception) -> Exception:
+    """Explain a write the disk refused; the transaction was rolled back, so nothing is lost."""
+    text = str(exc).lower()
+    if "full" in text:
+        return StorageError(
+            f"The disk holding {path.name} is full, so the change was not saved "
+            "(everything saved before is intact). Free some space and try again."
+        )
+    if "disk i/o" in text or "readonly" in text or "read-only" in text:
+        return StorageError(
+            f"{path.name} could not be written ({exc}); the change was not saved and the "
+            "file is intact. Check the drive is still connected and writable."
+        )
+    return exc
 
 
 def integrity_problems(conn: Any) -> list[str]:

@@ -7,9 +7,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from .changes import Changes
-from .editing import add_row, delete_row, edit_row, recorded
-from .errors import Problem, ValidationError
-from .validation import Field, Invalid, choice, date, number, text, validate
+from .editing import add_row, delete_row, recorded
+from .errors import NotFound, Problem, ValidationError
+from .validation import Field, Invalid, choice, collect, date, number, refuse, text, validate
 from .vocab import LEAVE_OUTCOMES, LEAVE_TYPES, WORKFORCE_CHARACTERISTICS
 from .workbook import Workbook
 
@@ -49,7 +49,19 @@ def add_snapshot(wb: Workbook, snapshot_date: str, label: str = "") -> Changes:
 
 
 def edit_snapshot(wb: Workbook, snapshot_id: int, values: Mapping[str, Any]) -> Changes:
-    return edit_row(wb, "workforce_snapshots", "workforce snapshot", SNAPSHOT_RULES, snapshot_id, values)
+    """Change a snapshot's date or label; the date may not move before a staff start date."""
+    clean, problems = collect(SNAPSHOT_RULES, values, partial=True)
+    new_date = clean.get("snapshot_date")
+    if new_date:
+        latest = wb.scalar("SELECT max(start_date) FROM staff WHERE snapshot_id = ?", [snapshot_id])
+        if latest and latest > new_date:
+            problems.append(Problem("snapshot_date", new_date, "is before a staff start date in it",
+                                    f"on or after {latest}"))  # fmt: skip
+    refuse("workforce snapshot", problems)
+    with recorded(wb, "workforce snapshot", "Edit workforce snapshot", clean) as tx:
+        tx.require("workforce_snapshots", {"id": snapshot_id}, "Workforce snapshot")
+        tx.update("workforce_snapshots", {"id": snapshot_id}, clean)
+    return tx.changes("Edit workforce snapshot")
 
 
 def delete_snapshot(wb: Workbook, snapshot_id: int) -> Changes:
@@ -57,38 +69,46 @@ def delete_snapshot(wb: Workbook, snapshot_id: int) -> Changes:
 
 
 def add_staff(wb: Workbook, snapshot_id: int, values: Mapping[str, Any]) -> Changes:
-    clean = _clean_staff(wb, snapshot_id, values, partial=False)
-    with recorded(wb, "staff row", "Add staff row") as tx:
-        tx.require("workforce_snapshots", {"id": snapshot_id}, "Workforce snapshot")
+    clean, problems = _clean_staff(_snapshot_date(wb, snapshot_id), values, partial=False)
+    refuse("staff row", problems)
+    with recorded(wb, "staff row", "Add staff row", clean) as tx:
         tx.insert("staff", {"snapshot_id": snapshot_id, **clean})
     return tx.changes("Add staff row")
 
 
 def add_staff_rows(wb: Workbook, snapshot_id: int, rows: list[Mapping[str, Any]]) -> Changes:
-    """Add many staff rows as one edit (an HR extract); every row is checked first."""
+    """Add many staff rows as one edit (an HR extract); every row is checked first, including
+    that no staff reference repeats, within the extract or against the snapshot's rows."""
+    snapshot_date = _snapshot_date(wb, snapshot_id)
+    taken = {r["staff_ref"] for r in wb.rows("SELECT staff_ref FROM staff WHERE snapshot_id = ?", [snapshot_id])}
+    first_row: dict[str, int] = {}
     problems: list[Problem] = []
     clean_rows = []
     for number_, values in enumerate(rows, start=1):
-        try:
-            clean_rows.append({"snapshot_id": snapshot_id,
-                               **_clean_staff(wb, snapshot_id, values, partial=False)})  # fmt: skip
-        except ValidationError as bad:
-            problems += [Problem(f"row {number_} {p.field}", p.value, p.message, p.allowed)
-                         for p in bad.problems]  # fmt: skip
-    if problems:
-        raise ValidationError(f"{len(rows)} staff rows", problems)
+        clean, found = _clean_staff(snapshot_date, values, partial=False)
+        ref = clean.get("staff_ref")
+        if ref in taken:
+            found.append(Problem("staff_ref", ref, "is already in this snapshot", "a reference not used yet"))
+        elif ref in first_row:
+            found.append(Problem("staff_ref", ref, f"repeats row {first_row[ref]}", "each reference once"))
+        elif ref is not None:
+            first_row[ref] = number_
+        problems += [Problem(f"row {number_} {p.field}", p.value, p.message, p.allowed) for p in found]
+        clean_rows.append({"snapshot_id": snapshot_id, **clean})
+    refuse(f"{len(rows)} staff rows", problems)
     description = f"Add {len(rows)} staff rows"
     with recorded(wb, "staff rows", description) as tx:
-        tx.require("workforce_snapshots", {"id": snapshot_id}, "Workforce snapshot")
         tx.insert_many("staff", clean_rows)
     return tx.changes(description)
 
 
 def edit_staff(wb: Workbook, staff_id: int, values: Mapping[str, Any]) -> Changes:
     snapshot_id = wb.scalar("SELECT snapshot_id FROM staff WHERE id = ?", [staff_id])
-    clean = _clean_staff(wb, snapshot_id, values, partial=True)
-    with recorded(wb, "staff row", "Edit staff row") as tx:
-        tx.require("staff", {"id": staff_id}, "Staff row")
+    if snapshot_id is None:
+        raise NotFound(f"Staff row id {staff_id} does not exist (it may have been deleted).")
+    clean, problems = _clean_staff(_snapshot_date(wb, snapshot_id), values, partial=True)
+    refuse("staff row", problems)
+    with recorded(wb, "staff row", "Edit staff row", clean) as tx:
         tx.update("staff", {"id": staff_id}, clean)
     return tx.changes("Edit staff row")
 
@@ -98,18 +118,21 @@ def delete_staff(wb: Workbook, staff_id: int) -> Changes:
 
 
 def add_leave_event(wb: Workbook, staff_id: int, values: Mapping[str, Any]) -> Changes:
-    clean = _clean_leave(values, partial=False)
-    with recorded(wb, "leave event", "Add leave event") as tx:
+    clean, problems = collect(LEAVE_RULES, values)
+    refuse("leave event", problems + _leave_date_problems(clean))
+    with recorded(wb, "leave event", "Add leave event", clean) as tx:
         tx.require("staff", {"id": staff_id}, "Staff row")
         tx.insert("leave_events", {"staff_id": staff_id, **clean})
     return tx.changes("Add leave event")
 
 
 def edit_leave_event(wb: Workbook, event_id: int, values: Mapping[str, Any]) -> Changes:
-    clean = validate("leave event", LEAVE_RULES, values, partial=True)
-    with recorded(wb, "leave event", "Edit leave event") as tx:
-        current = tx.require("leave_events", {"id": event_id}, "Leave event")
-        _check_leave_dates({**current, **clean})
+    current = wb.rows("SELECT start_date, end_date FROM leave_events WHERE id = ?", [event_id])
+    if not current:
+        raise NotFound(f"Leave event id {event_id} does not exist (it may have been deleted).")
+    clean, problems = collect(LEAVE_RULES, values, partial=True)
+    refuse("leave event", problems + _leave_date_problems({**current[0], **clean}))
+    with recorded(wb, "leave event", "Edit leave event", clean) as tx:
         tx.update("leave_events", {"id": event_id}, clean)
     return tx.changes("Edit leave event")
 
@@ -131,28 +154,31 @@ def staff_rows(wb: Workbook, snapshot_id: int) -> list[dict[str, Any]]:
     return wb.rows(f"SELECT {columns} FROM staff WHERE snapshot_id = ? ORDER BY staff_ref", [snapshot_id])
 
 
+def _snapshot_date(wb: Workbook, snapshot_id: int | None) -> str | None:
+    return wb.scalar("SELECT snapshot_date FROM workforce_snapshots WHERE id = ?", [snapshot_id])
+
+
+def _snapshot_date(wb: Workbook, snapshot_id: int) -> str:
+    found = wb.scalar("SELECT snapshot_date FROM workforce_snapshots WHERE id = ?", [snapshot_id])
+    if found is None:
+        raise NotFound(f"Workforce snapshot id {snapshot_id} does not exist (it may have been deleted).")
+    return str(found)
+
+
 def _clean_staff(
-    wb: Workbook, snapshot_id: int | None, values: Mapping[str, Any], partial: bool
-) -> dict[str, Any]:
-    clean = validate("staff row", STAFF_RULES, values, partial=partial)
-    snapshot_date = wb.scalar(
-        "SELECT snapshot_date FROM workforce_snapshots WHERE id = ?", [snapshot_id]
-    )
+    snapshot_date: str, values: Mapping[str, Any], partial: bool
+) -> tuple[dict[str, Any], list[Problem]]:
+    """The cleaned row and every problem with it, the start date checked against the snapshot."""
+    clean, problems = collect(STAFF_RULES, values, partial=partial)
     start = clean.get("start_date")
-    if start and snapshot_date and start > snapshot_date:
-        raise ValidationError("staff row", [Problem(
-            "start_date", start, "is after the snapshot date", f"on or before {snapshot_date}")])  # fmt: skip
-    return clean
+    if start and start > snapshot_date:
+        problems.append(Problem("start_date", start, "is after the snapshot date",
+                                f"on or before {snapshot_date}"))  # fmt: skip
+    return clean, problems
 
 
-def _clean_leave(values: Mapping[str, Any], partial: bool) -> dict[str, Any]:
-    clean = validate("leave event", LEAVE_RULES, values, partial=partial)
-    _check_leave_dates(clean)
-    return clean
-
-
-def _check_leave_dates(values: Mapping[str, Any]) -> None:
+def _leave_date_problems(values: Mapping[str, Any]) -> list[Problem]:
     start, end = values.get("start_date"), values.get("end_date")
     if start and end and str(end) < str(start):
-        raise ValidationError("leave event", [Problem(
-            "end_date", end, "is before the start date", f"on or after {start}")])  # fmt: skip
+        return [Problem("end_date", end, "is before the start date", f"on or after {start}")]
+    return []

@@ -3,6 +3,7 @@ user's profile."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from opcc_desktop.workbook import Workbook
 
 PASSPHRASE = "correct horse battery staple"
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # UI tests run without a display
 
 
 @pytest.fixture(autouse=True)

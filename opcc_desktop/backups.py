@@ -51,6 +51,9 @@ def rotate_backup(conn: Any, passphrase: str, workbook_path: Path, reason: str, 
     made = backup_to(conn, passphrase, folder / f"{stamp}-{reason}{BACKUP_SUFFIX}")
     for old in list_backups(workbook_path, reason)[:-keep] if keep > 0 else []:
         old.unlink(missing_ok=True)
+    # Half-written backups left by a crash (only the process holding the workbook writes here).
+    for partial in folder.glob(f"*{BACKUP_SUFFIX}.partial"):
+        partial.unlink(missing_ok=True)
     return made
 
 

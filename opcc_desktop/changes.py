@@ -248,7 +248,10 @@ def recorded_changes(conn: Any, edit_id: int) -> list[RowChange]:
     last: tuple[str, str, str] | None = None
     serial = 0
     for table, row_key, op, name, old, new in cursor.fetchall():
-        if (table, row_key, op) != last:
+        # A new change starts at another row or op, or when a field repeats: two updates of
+        # one row in a row (a batch setting one cell twice) must not merge, or the first
+        # value would be lost.
+        if (table, row_key, op) != last or name in grouped[(table, row_key, serial)]["after"]:
             serial += 1
             last = (table, row_key, op)
             order.append((table, row_key, serial))
@@ -275,34 +278,44 @@ def revert_into(tx: Tx, recorded: list[RowChange]) -> None:
 
     Changed since means: a field differs from what the edit left, a row the edit deleted has
     been replaced, a row it added now has rows of its own, or a row it deleted belonged to
-    a record that has been deleted since.
+    a record that has been deleted since. Links are checked once every row is back, as rows
+    of one edit may point at each other in any order (a derived KPI and its inputs).
     """
-    links = _Links(tx.conn)
+    # Each row this revert touches, with its last known values and whether it is there now.
+    touched: dict[tuple[str, str], tuple[RowChange, Mapping[str, Any], bool]] = {}
     for change in reversed(recorded):
         current = tx.fetch(change.table, change.key)
         expected = change.after
+        where = (change.table, json.dumps(change.key))
         try:
             if expected is None:
                 if current is not None:
                     raise _conflict(change)
                 row = {**change.key, **(change.before or {})}
-                links.require_parents(change, row)
                 tx.insert(change.table, row, pk=next(iter(change.key)))
+                touched[where] = (change, row, True)
                 continue
             if current is None or any(current.get(k) != v for k, v in expected.items()):
                 raise _conflict(change)
             if change.before is None:
-                links.require_no_children(change, current)
                 tx.delete(change.table, change.key)
+                touched[where] = (change, current, False)
             else:
-                links.require_parents(change, change.before)
                 tx.update(change.table, change.key, change.before)
+                touched[where] = (change, {**current, **change.before}, True)
         except cipher.IntegrityError:  # e.g. a later record took the name back
             raise _conflict(change, "another record now uses the same name or key") from None
+    if touched:
+        links = _Links(tx.conn)
+        for change, row, present in touched.values():
+            if present:
+                links.require_parents(change, row)
+            else:
+                links.require_no_children(change, row)
 
 
 class _Links:
-    """The workbook's foreign keys, read once per revert from the schema itself."""
+    """The workbook's foreign keys, read from the schema itself."""
 
     def __init__(self, conn: Any) -> None:
         self.conn = conn

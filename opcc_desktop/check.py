@@ -9,23 +9,28 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import goals, kpis, schemes, services, workforce
-from .errors import ValidationError
+from . import goals, kpis, schemes, services, settings, workforce
+from .errors import Problem, ValidationError
 from .schema import SCHEMA_VERSION
-from .validation import Field, validate
+from .validation import Field, choice, validate
 from .workbook import Workbook
 
 RULESETS: tuple[tuple[str, str, dict[str, Field]], ...] = (
+    ("workforce_snapshots", "workforce snapshot", workforce.SNAPSHOT_RULES),
     ("staff", "staff row", workforce.STAFF_RULES),
     ("leave_events", "leave event", workforce.LEAVE_RULES),
     ("services", "service", services.SERVICE_RULES),
     ("service_counts", "monitoring count", services.COUNT_RULES),
+    ("service_activity", "service activity", services.ACTIVITY_RULES),
     ("schemes", "scheme", schemes.SCHEME_RULES),
     ("scheme_counts", "scheme count", schemes.COUNT_RULES),
     ("scheme_measures", "scheme measure", schemes.MEASURE_RULES),
     ("kpis", "KPI", kpis.KPI_RULES),
     ("kpi_values", "KPI value", kpis.VALUE_RULES),
+    ("kpi_comparators", "KPI comparator", kpis.COMPARATOR_RULES),
+    ("kpi_commentary", "KPI commentary", kpis.COMMENTARY_RULES),
     ("goals", "goal", goals.GOAL_RULES),
+    ("goal_updates", "goal update", goals.UPDATE_RULES),
 )
 
 
@@ -56,9 +61,11 @@ def check_workbook(wb: Workbook) -> CheckReport:
     version = wb.scalar("PRAGMA user_version")
     if version != SCHEMA_VERSION:
         report.integrity.append(f"file version {version}, expected {SCHEMA_VERSION}")
-    for table, what, rules in RULESETS:
+    levels = {"level": choice(settings.edi_levels(wb))}
+    for table, what, rules in (*RULESETS, ("edi_assessments", "EDI assessment", levels)):
         for row in wb.rows(f'SELECT * FROM "{table}" ORDER BY id'):
             report.problems += _row_problems(table, what, rules, row)
+    report.problems += _setting_problems(wb) + _cross_field_problems(wb)
     report.problems += _derived_with_values(wb)
     report.counts = _counts(wb)
     return report
@@ -70,6 +77,37 @@ def _row_problems(table: str, what: str, rules: dict[str, Field], row: dict[str,
     except ValidationError as bad:
         return [f"{table} row {row['id']}: {problem}" for problem in bad.problems]
     return []
+
+
+def _cross_field_problems(wb: Workbook) -> list[str]:
+    """The rules the actions check across fields and tables, applied to what is stored."""
+    found: list[tuple[str, int, list[Problem]]] = []
+    for row in wb.rows("SELECT s.id, s.start_date, w.snapshot_date FROM staff s"
+                       " JOIN workforce_snapshots w ON w.id = s.snapshot_id"
+                       " WHERE s.start_date > w.snapshot_date ORDER BY s.id"):  # fmt: skip
+        found.append(("staff", row["id"], workforce.start_date_problems(row, row["snapshot_date"])))
+    for row in wb.rows("SELECT * FROM leave_events WHERE end_date < start_date ORDER BY id"):
+        found.append(("leave_events", row["id"], workforce.leave_date_problems(row)))
+    for row in wb.rows("SELECT * FROM scheme_measures ORDER BY id"):
+        found.append(("scheme_measures", row["id"], schemes.measure_problems(row)))
+    for row in wb.rows("SELECT v.*, k.unit FROM kpi_values v JOIN kpis k ON k.id = v.kpi_id"
+                       " WHERE k.derived_kind IS NULL AND v.value IS NOT NULL ORDER BY v.id"):  # fmt: skip
+        found.append(("kpi_values", row["id"], kpis.cell_problems(row["unit"], row)))
+    return [f"{table} row {row_id}: {problem}" for table, row_id, problems in found for problem in problems]
+
+
+def _setting_problems(wb: Workbook) -> list[str]:
+    problems = []
+    for row in wb.rows("SELECT key, value FROM settings ORDER BY key"):
+        rule = settings.SETTING_RULES.get(row["key"])
+        if rule is None:
+            problems.append(f"settings row {row['key']}: is not a setting")
+            continue
+        try:
+            validate("setting", {row["key"]: rule}, {row["key"]: row["value"]})
+        except ValidationError as bad:
+            problems += [f"settings row {row['key']}: {p}" for p in bad.problems]
+    return problems
 
 
 def _foreign_key_problems(wb: Workbook) -> list[str]:

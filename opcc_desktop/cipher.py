@@ -8,6 +8,8 @@ so its own fallbacks (e.g. ``Database.cached_counts``) keep working on an encryp
 from __future__ import annotations
 
 import math
+import os
+import threading
 from collections import Counter
 from pathlib import Path
 
@@ -52,26 +54,93 @@ def bind_sqlite_utils() -> None:
 bind_sqlite_utils()
 
 
+class Connection(dbapi.Connection):
+    """A workbook connection that remembers which file it holds open.
+
+    POSIX drops *every* lock a process holds on a file as soon as the process closes *any*
+    handle on that file. So while this process has a workbook open, it must not open and
+    close the file itself (as :func:`diagnose_file` does): that would silently release the
+    exclusive lock and let another process open the workbook for writing at the same time.
+    """
+
+    _held: tuple[int, int] | None = None
+
+    def hold(self, identity: tuple[int, int] | None) -> None:
+        if identity is not None:
+            with _held_lock:
+                _held_here[identity] += 1
+            self._held = identity
+
+    def release(self) -> None:
+        identity, self._held = self._held, None
+        if identity is not None:
+            with _held_lock:
+                _held_here[identity] -= 1
+                if _held_here[identity] <= 0:
+                    del _held_here[identity]
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            self.release()
+
+    def __del__(self) -> None:  # a connection dropped without close() still lets go
+        try:
+            self.release()
+        except Exception:  # noqa: BLE001 - e.g. at interpreter exit; nothing to hold then
+            pass
+
+
+_held_here: Counter[tuple[int, int]] = Counter()  # (device, inode) -> connections open here
+_held_lock = threading.Lock()
+
+
+def file_identity(path: Path) -> tuple[int, int] | None:
+    """(device, inode) of ``path``, found without opening it; None when it is not there."""
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    return (status.st_dev, status.st_ino)
+
+
+def is_open_here(path: Path) -> bool:
+    """Whether this process already holds ``path`` open through :func:`connect`."""
+    identity = file_identity(path)
+    with _held_lock:
+        return identity is not None and identity in _held_here
+
+
 def quote(text: str) -> str:
     """SQL string literal, for PRAGMA key/rekey which cannot take bound parameters."""
     return "'" + text.replace("'", "''") + "'"
 
 
-def connect(path: Path, passphrase: str, *, mode: str = "rw") -> dbapi.Connection:
+def connect(
+    path: Path, passphrase: str, *, mode: str = "rw", readonly: bool = False
+) -> Connection:
     """Open ``path`` with the passphrase, exclusively; raise a WorkbookError saying why not.
 
     ``mode`` is an SQLite URI mode: ``rw`` never creates a file, ``rwc`` may, ``ro`` reads.
+    ``readonly`` opens for reading only, sharing the file with other readers: SQL cannot
+    change it (``query_only``), yet the handle stays writable so that the last reader to
+    close removes the ``-wal`` and ``-shm`` files (an ``ro`` handle would leave them behind).
     Nothing is written to the file here, so a failed open leaves it byte-identical.
     """
-    if mode != "rwc":
+    if mode != "rwc" and not is_open_here(path):  # never read a file we hold (see Connection)
         diagnose_file(path)
     uri = f"{path.resolve().as_uri()}?mode={mode}"
-    conn = dbapi.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+    conn = dbapi.connect(
+        uri, uri=True, isolation_level=None, check_same_thread=False, factory=Connection
+    )
     try:
         conn.execute("PRAGMA cipher_log_level = NONE")  # we explain failures ourselves
         conn.execute(f"PRAGMA key = {quote(passphrase)}")
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        if mode != "ro":
+        if readonly:
+            conn.execute("PRAGMA query_only = ON")
+        elif mode != "ro":
             # Held until close: a second process cannot open the file while we have it.
             conn.execute("PRAGMA locking_mode = EXCLUSIVE")
         conn.execute("PRAGMA temp_store = MEMORY")  # no unencrypted temporary files
@@ -79,6 +148,7 @@ def connect(path: Path, passphrase: str, *, mode: str = "rw") -> dbapi.Connectio
     except DatabaseError as exc:
         conn.close()
         raise explain_open_failure(path, exc) from None
+    conn.hold(file_identity(path))
     return conn
 
 
@@ -108,7 +178,10 @@ def diagnose_file(path: Path) -> None:
         raise NotAWorkbook(f"{path} is a folder, not an OPCC workbook file.")
     size = path.stat().st_size
     if size == 0:
-        raise NotAWorkbook(f"{path.name} is empty (0 bytes), so it is not an OPCC workbook.")
+        raise NotAWorkbook(
+            f"{path.name} is empty (0 bytes), so it is not an OPCC workbook. If OPCC Desktop "
+            "stopped while creating it, delete it and create the workbook again."
+        )
     with path.open("rb") as handle:
         head = handle.read(PAGE_SIZE)
     if head.startswith(PLAIN_SQLITE_HEADER):

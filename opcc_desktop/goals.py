@@ -29,7 +29,7 @@ AREA_RULES: dict[str, Field] = {"name": text(max_len=150)}
 
 def add_goal(wb: Workbook, values: Mapping[str, Any]) -> Changes:
     clean = validate("goal", GOAL_RULES, values)
-    with recorded(wb, "goal", "Add goal") as tx:
+    with recorded(wb, "goal", "Add goal", clean) as tx:
         position = next_position(tx, "goals", {"set_for_year": clean["set_for_year"]})
         tx.insert("goals", {**clean, "position": position})
     return tx.changes("Add goal")
@@ -59,7 +59,7 @@ def set_goal_update(
 
 def add_edi_area(wb: Workbook, name: str) -> Changes:
     clean = validate("EDI framework area", AREA_RULES, {"name": name})
-    with recorded(wb, "EDI framework area", "Add EDI framework area") as tx:
+    with recorded(wb, "EDI framework area", "Add EDI framework area", clean) as tx:
         tx.insert("edi_areas", {**clean, "position": next_position(tx, "edi_areas")})
     return tx.changes("Add EDI framework area")
 

@@ -7,8 +7,11 @@ from typing import Any
 
 from .changes import Changes
 from .editing import delete_row, edit_row, next_position, recorded, set_cell
-from .errors import Problem, ValidationError
-from .validation import Field, choice, financial_year, flag, long_text, number, quarter, text, validate
+from .errors import NotFound, Problem, ValidationError
+from .validation import (
+    Field, choice, collect, financial_year, flag, integer, long_text, number, quarter, refuse, text,
+    validate,
+)
 from .vocab import DERIVED_KINDS, POLARITIES, UNITS, VALUE_STATUSES
 from .workbook import Workbook
 
@@ -33,6 +36,13 @@ COMPARATOR_RULES: dict[str, Field] = {
     "period": text(max_len=30),
     "value": number(required=False),
 }
+# What a typed value may be, by the KPI's unit.
+UNIT_VALUES: dict[str, Field] = {
+    "count": integer(low=0),
+    "percent": number(low=0, high=100),
+    "seconds": number(low=0),
+    "rate_per_1000": number(low=0),
+}
 COMMENTARY_RULES: dict[str, Field] = {
     "financial_year": financial_year(),
     "quarter": quarter(),
@@ -42,7 +52,7 @@ COMMENTARY_RULES: dict[str, Field] = {
 
 def add_outcome(wb: Workbook, name: str) -> Changes:
     clean = validate("strategic outcome", OUTCOME_RULES, {"name": name})
-    with recorded(wb, "strategic outcome", "Add strategic outcome") as tx:
+    with recorded(wb, "strategic outcome", "Add strategic outcome", clean) as tx:
         tx.insert("strategic_outcomes", {**clean, "position": next_position(tx, "strategic_outcomes")})
     return tx.changes("Add strategic outcome")
 
@@ -52,12 +62,15 @@ def rename_outcome(wb: Workbook, outcome_id: int, name: str) -> Changes:
 
 
 def delete_outcome(wb: Workbook, outcome_id: int) -> Changes:
+    """Delete an outcome with its groups and KPIs; refused while a derived KPI elsewhere uses one."""
+    _refuse_if_used(wb, "strategic outcome", "SELECT k.id FROM kpis k JOIN kpi_groups g ON g.id = k.group_id"
+                    " WHERE g.outcome_id = ?", outcome_id)  # fmt: skip
     return delete_row(wb, "strategic_outcomes", "strategic outcome", outcome_id)
 
 
 def add_group(wb: Workbook, outcome_id: int, name: str) -> Changes:
     clean = validate("KPI group", GROUP_RULES, {"name": name})
-    with recorded(wb, "KPI group", "Add KPI group") as tx:
+    with recorded(wb, "KPI group", "Add KPI group", clean) as tx:
         tx.require("strategic_outcomes", {"id": outcome_id}, "Strategic outcome")
         position = next_position(tx, "kpi_groups", {"outcome_id": outcome_id})
         tx.insert("kpi_groups", {"outcome_id": outcome_id, **clean, "position": position})
@@ -69,6 +82,8 @@ def rename_group(wb: Workbook, group_id: int, name: str) -> Changes:
 
 
 def delete_group(wb: Workbook, group_id: int) -> Changes:
+    """Delete a group with its KPIs; refused while a derived KPI in another group uses one."""
+    _refuse_if_used(wb, "KPI group", "SELECT id FROM kpis WHERE group_id = ?", group_id)
     return delete_row(wb, "kpi_groups", "KPI group", group_id)
 
 
@@ -78,9 +93,9 @@ def add_kpi(
 ) -> Changes:
     """Add a KPI; a derived one (``sum`` of parts, or ``ratio`` numerator/denominator) names
     the ids of the KPIs it is computed from."""
-    clean = validate("KPI", KPI_RULES, values)
-    _check_derivation(derived_kind, inputs)
-    with recorded(wb, "KPI", "Add KPI") as tx:
+    clean, problems = collect(KPI_RULES, values)
+    refuse("KPI", problems + _derivation_problems(derived_kind, inputs))
+    with recorded(wb, "KPI", "Add KPI", clean) as tx:
         tx.require("kpi_groups", {"id": group_id}, "KPI group")
         for input_id in inputs:
             tx.require("kpis", {"id": input_id}, "Input KPI")
@@ -93,11 +108,27 @@ def add_kpi(
 
 
 def edit_kpi(wb: Workbook, kpi_id: int, values: Mapping[str, Any]) -> Changes:
-    return edit_row(wb, "kpis", "KPI", KPI_RULES, kpi_id, values)
+    """Edit a KPI's definition; a new unit must fit the values already entered."""
+    clean, problems = collect(KPI_RULES, values, partial=True)
+    if clean.get("unit"):
+        for row in wb.rows("SELECT financial_year, quarter, value FROM kpi_values"
+                           " WHERE kpi_id = ? AND value IS NOT NULL ORDER BY financial_year, quarter",
+                           [kpi_id]):  # fmt: skip
+            if cell_problems(clean["unit"], {"value": row["value"]}):
+                problems.append(Problem("unit", clean["unit"], "does not fit a value already entered "
+                                        f"({row['value']:g} in {row['financial_year']} Q{row['quarter']})",
+                                        "a unit that fits the values, or change the values first"))  # fmt: skip
+                break
+    refuse("KPI", problems)
+    with recorded(wb, "KPI", "Edit KPI", clean) as tx:
+        tx.require("kpis", {"id": kpi_id}, "KPI")
+        tx.update("kpis", {"id": kpi_id}, clean)
+    return tx.changes("Edit KPI")
 
 
 def delete_kpi(wb: Workbook, kpi_id: int) -> Changes:
     """Delete a KPI with its values; refused while a derived KPI is computed from it."""
+    _refuse_if_used(wb, "KPI", "SELECT ?", kpi_id)
     return delete_row(wb, "kpis", "KPI", kpi_id)
 
 
@@ -105,22 +136,24 @@ def set_kpi_value(
     wb: Workbook, kpi_id: int, financial_year: str, quarter: int, value: float | None = None,
     status: str = "", provisional: bool = False, revised: bool = False,
 ) -> Changes:
-    """Set one quarter's cell: a number, a status (not available / under development), or
-    neither, which leaves the cell blank (not yet due)."""
-    clean = validate("KPI value", VALUE_RULES, {
+    """Set one quarter's cell: a number (fitting the KPI's unit), a status (not available /
+    under development), or neither, which leaves the cell blank (not yet due)."""
+    found = wb.rows("SELECT name, unit, derived_kind FROM kpis WHERE id = ?", [kpi_id])
+    if not found:
+        raise NotFound(f"KPI id {kpi_id} does not exist (it may have been deleted).")
+    kpi = found[0]
+    clean, problems = collect(VALUE_RULES, {
         "financial_year": financial_year, "quarter": quarter, "value": value,
         "status": status, "provisional": provisional, "revised": revised})  # fmt: skip
-    if clean["value"] is not None and clean["status"]:
-        raise ValidationError("KPI value", [Problem(
-            "status", clean["status"], "cannot be set together with a number",
-            "either a number or a status")])  # fmt: skip
+    if kpi["derived_kind"]:
+        problems.append(Problem(
+            "value", value, f"cannot be typed: '{kpi['name']}' is computed from other KPIs",
+            "edit the KPIs it is computed from"))  # fmt: skip
+    else:
+        problems += cell_problems(kpi["unit"], clean)
+    refuse("KPI value", problems)
     description = f"Set KPI value {clean['financial_year']} Q{clean['quarter']}"
     with recorded(wb, "KPI value", description) as tx:
-        kpi = tx.require("kpis", {"id": kpi_id}, "KPI")
-        if kpi["derived_kind"]:
-            raise ValidationError("KPI value", [Problem(
-                "value", value, f"cannot be typed: '{kpi['name']}' is computed from other KPIs",
-                "edit the KPIs it is computed from")])  # fmt: skip
         blank = clean["value"] is None and not clean["status"]
         where = {"kpi_id": kpi_id, "financial_year": clean["financial_year"], "quarter": clean["quarter"]}
         cell = {k: clean[k] for k in ("value", "status", "provisional", "revised")}
@@ -178,7 +211,23 @@ def kpi_inputs(wb: Workbook, kpi_id: int) -> list[int]:
         "SELECT input_kpi_id FROM kpi_inputs WHERE kpi_id = ? ORDER BY position", [kpi_id])]  # fmt: skip
 
 
-def _check_derivation(kind: str | None, inputs: Sequence[int]) -> None:
+def cell_problems(unit: str, cell: Mapping[str, Any]) -> list[Problem]:
+    """Rules of a typed cell beyond its fields: a number or a status, not both; a number that
+    fits the KPI's unit (``check`` applies them to stored cells too)."""
+    if cell.get("value") is None:
+        return []
+    problems = []
+    if cell.get("status"):
+        problems.append(Problem("status", cell["status"], "cannot be set together with a number",
+                                "either a number or a status"))  # fmt: skip
+    rule = UNIT_VALUES.get(unit)
+    if rule is not None:
+        problems += [Problem("value", p.value, f"{p.message} for a {unit} KPI", p.allowed)
+                     for p in collect({"value": rule}, {"value": cell["value"]})[1]]  # fmt: skip
+    return problems
+
+
+def _derivation_problems(kind: str | None, inputs: Sequence[int]) -> list[Problem]:
     problems = []
     if kind is None:
         if inputs:
@@ -191,5 +240,21 @@ def _check_derivation(kind: str | None, inputs: Sequence[int]) -> None:
                                 "exactly two KPIs"))  # fmt: skip
     elif kind == "sum" and len(inputs) < 2:
         problems.append(Problem("inputs", list(inputs), "must name the parts", "two or more KPIs"))
-    if problems:
-        raise ValidationError("derived KPI", problems)
+    if len(set(inputs)) != len(inputs):
+        problems.append(Problem("inputs", list(inputs), "name a KPI more than once", "different KPIs"))
+    return problems
+
+
+def _refuse_if_used(wb: Workbook, what: str, kpis_sql: str, owner_id: int) -> None:
+    """Refuse to delete KPIs (those ``kpis_sql`` selects) that a derived KPI outside them uses."""
+    users = wb.rows(
+        f"SELECT DISTINCT u.name AS user, k.name AS input FROM kpi_inputs i"
+        f" JOIN kpis u ON u.id = i.kpi_id JOIN kpis k ON k.id = i.input_kpi_id"
+        f" WHERE i.input_kpi_id IN ({kpis_sql}) AND i.kpi_id NOT IN ({kpis_sql})"
+        f" ORDER BY u.name, i.position",
+        [owner_id, owner_id],
+    )
+    if users:
+        raise ValidationError(what, [Problem(
+            "KPI", u["input"], f"is used by the derived KPI '{u['user']}'",
+            "delete that derived KPI, or change what it is computed from, first") for u in users])  # fmt: skip

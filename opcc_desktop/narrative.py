@@ -9,8 +9,8 @@ from typing import Any
 
 from .changes import Changes
 from .editing import recorded, set_cell
-from .errors import Problem, ValidationError
-from .validation import choice, financial_year, long_text, validate
+from .errors import Problem
+from .validation import choice, collect, financial_year, long_text, refuse
 from .vocab import QUARTERLY_REPORTS, REPORT_SECTIONS
 from .workbook import Workbook
 
@@ -20,20 +20,20 @@ def set_narrative(
     quarter: int = 0,
 ) -> Changes:
     """Write one section's text; empty text removes it."""
-    clean = validate("narrative", {
+    clean, problems = collect({
         "report": choice(tuple(REPORT_SECTIONS)), "financial_year": financial_year(),
         "text": long_text()}, {"report": report, "financial_year": financial_year_, "text": text_})  # fmt: skip
-    sections = REPORT_SECTIONS[clean["report"]]
-    problems = []
-    if section not in sections:
-        problems.append(Problem("section", section, f"is not a section of {clean['report']}", ", ".join(sections)))
-    quarterly = clean["report"] in QUARTERLY_REPORTS
-    if quarterly and quarter not in (1, 2, 3, 4):
-        problems.append(Problem("quarter", quarter, "is needed for a quarterly report", "1, 2, 3 or 4"))
-    if not quarterly and quarter != 0:
-        problems.append(Problem("quarter", quarter, "is not used by a yearly report", "0"))
-    if problems:
-        raise ValidationError("narrative", problems)
+    if "report" in clean:
+        sections = REPORT_SECTIONS[clean["report"]]
+        if section not in sections:
+            problems.append(Problem("section", section, f"is not a section of {clean['report']}",
+                                    ", ".join(sections)))  # fmt: skip
+        quarterly = clean["report"] in QUARTERLY_REPORTS
+        if quarterly and quarter not in (1, 2, 3, 4):
+            problems.append(Problem("quarter", quarter, "is needed for a quarterly report", "1, 2, 3 or 4"))
+        if not quarterly and quarter != 0:
+            problems.append(Problem("quarter", quarter, "is not used by a yearly report", "0"))
+    refuse("narrative", problems)
     description = f"Edit {clean['report']} {section} text"
     where = {"report": clean["report"], "financial_year": clean["financial_year"],
              "quarter": quarter, "section": section}  # fmt: skip

@@ -7,7 +7,8 @@ from typing import Any
 
 from .changes import Changes
 from .editing import delete_row, edit_row, ensure_category, next_position, recorded, set_cell
-from .validation import Field, choice, financial_year, flag, integer, number, text, validate
+from .errors import Problem
+from .validation import Field, choice, collect, financial_year, flag, integer, number, refuse, text, validate
 from .vocab import ALL_GENDERS, SCHEME_DIMENSIONS, SCHEME_MEASURES
 from .workbook import Workbook
 
@@ -29,10 +30,12 @@ MEASURE_RULES: dict[str, Field] = {
     "value": number(low=0, required=False),
 }
 
+MEASURE_VALUES: dict[str, Field] = {"percent": number(0, 100), "count": integer(low=0)}
+
 
 def add_scheme(wb: Workbook, values: Mapping[str, Any]) -> Changes:
     clean = validate("scheme", SCHEME_RULES, values)
-    with recorded(wb, "scheme", "Add scheme") as tx:
+    with recorded(wb, "scheme", "Add scheme", clean) as tx:
         tx.insert("schemes", {**clean, "position": next_position(tx, "schemes")})
     return tx.changes("Add scheme")
 
@@ -68,10 +71,10 @@ def set_scheme_count(
 def set_scheme_measure(
     wb: Workbook, scheme_id: int, financial_year: str, measure: str, value: float | None
 ) -> Changes:
-    clean = validate("scheme measure", MEASURE_RULES, {
+    """Set one yearly figure; a percent measure is at most 100, a count a whole number."""
+    clean, problems = collect(MEASURE_RULES, {
         "financial_year": financial_year, "measure": measure, "value": value})  # fmt: skip
-    if clean["value"] is not None and SCHEME_MEASURES[clean["measure"]] == "percent":
-        validate("scheme measure", {"value": number(0, 100)}, {"value": clean["value"]})
+    refuse("scheme measure", problems + measure_problems(clean))
     description = f"Set {clean['measure']}"
     with recorded(wb, "scheme measure", description) as tx:
         tx.require("schemes", {"id": scheme_id}, "Scheme")
@@ -80,6 +83,16 @@ def set_scheme_measure(
         set_cell(tx, "scheme_measures", where,
                  None if clean["value"] is None else {"value": clean["value"]})  # fmt: skip
     return tx.changes(description)
+
+
+def measure_problems(figure: Mapping[str, Any]) -> list[Problem]:
+    """A measure's value fits its kind: a percent is at most 100, a count a whole number."""
+    measure, value = figure.get("measure"), figure.get("value")
+    rule = MEASURE_VALUES.get(SCHEME_MEASURES.get(measure, ""))
+    if value is None or rule is None:
+        return []
+    return [Problem(p.field, p.value, f"{p.message} for {measure}", p.allowed)
+            for p in collect({"value": rule}, {"value": value})[1]]  # fmt: skip
 
 
 def schemes(wb: Workbook) -> list[dict[str, Any]]:

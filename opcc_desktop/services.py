@@ -35,7 +35,7 @@ ACTIVITY_RULES: dict[str, Field] = {
 
 def add_service(wb: Workbook, values: Mapping[str, Any]) -> Changes:
     clean = validate("service", SERVICE_RULES, values)
-    with recorded(wb, "service", "Add service") as tx:
+    with recorded(wb, "service", "Add service", clean) as tx:
         tx.insert("services", {**clean, "position": next_position(tx, "services")})
     return tx.changes("Add service")
 

@@ -11,7 +11,7 @@ from typing import Any
 from .changes import Changes
 from .editing import recorded
 from .errors import Problem, ValidationError
-from .validation import Field, Invalid, choice, integer, number, text, validate
+from .validation import Field, Invalid, choice, integer, number, refuse, text, validate
 from .vocab import DEFAULT_EDI_LEVELS
 from .workbook import Workbook
 
@@ -47,15 +47,24 @@ DEFAULTS: dict[str, str] = {
 
 
 def set_setting(wb: Workbook, key: str, value: Any) -> Changes:
+    """Set one setting. New EDI level labels rename the levels already assessed, by position
+    (lowest first), in the same edit, so every assessment keeps a level the settings name."""
     if key not in SETTING_RULES:
         raise ValidationError("setting", [Problem("key", key, "is not a setting", ", ".join(SETTING_RULES))])
     clean = validate("setting", {key: SETTING_RULES[key]}, {key: value})[key]
     stored = "" if clean is None else (f"{clean:g}" if isinstance(clean, float) else str(clean))
     description = f"Set {key}"
     with recorded(wb, "setting", description) as tx:
+        if key == "edi.levels":
+            renamed = dict(zip(edi_levels(wb), stored.split("|")))
+            assessed = tx.conn.execute("SELECT id, level FROM edi_assessments ORDER BY id").fetchall()
+            for assessment_id, level in assessed:
+                if level in renamed:
+                    tx.update("edi_assessments", {"id": assessment_id}, {"level": renamed[level]})
         set_key = {"key": key}
         if tx.fetch("settings", set_key) is None:
-            tx.insert("settings", {"key": key, "value": stored}, pk="key")
+            if stored != DEFAULTS[key]:  # setting the default changes nothing
+                tx.insert("settings", {"key": key, "value": stored}, pk="key")
         else:
             tx.update("settings", set_key, {"value": stored})
     return tx.changes(description)
@@ -79,6 +88,7 @@ def set_logo(wb: Workbook, data: bytes | None) -> Changes:
     """Store the office logo (PNG or JPEG, up to 2 MB); ``None`` removes it."""
     if data is not None:
         _check_logo(data)
+        data = bytes(data)
     description = "Remove logo" if data is None else "Set logo"
     with recorded(wb, "logo", description) as tx:
         existing = tx.fetch("assets", {"name": "logo"})
@@ -100,8 +110,13 @@ def _media_type(data: bytes) -> str:
     return next(kind for magic, kind in LOGO_TYPES.items() if data.startswith(magic))
 
 
-def _check_logo(data: bytes) -> None:
+def _check_logo(data: Any) -> None:
+    if not isinstance(data, (bytes, bytearray)):
+        raise ValidationError("logo", [Problem("logo", type(data).__name__, "is not image data",
+                                               "the bytes of a PNG or JPEG file")])  # fmt: skip
+    problems = []
     if len(data) > MAX_LOGO_BYTES:
-        raise ValidationError("logo", [Problem("logo", f"{len(data)} bytes", "is too large", "up to 2 MB")])
+        problems.append(Problem("logo", f"{len(data)} bytes", "is too large", "up to 2 MB"))
     if not any(data.startswith(magic) for magic in LOGO_TYPES):
-        raise ValidationError("logo", [Problem("logo", data[:8], "is not a PNG or JPEG image", "PNG or JPEG")])
+        problems.append(Problem("logo", bytes(data[:8]), "is not a PNG or JPEG image", "PNG or JPEG"))
+    refuse("logo", problems)

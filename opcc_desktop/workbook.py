@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from . import cipher
+from . import cipher, schema
 from .backups import DEFAULT_KEEP, backup_to, rotate_backup
 from .changes import Changes, Tx, recorded_changes, revert_into
 from .errors import (
@@ -29,7 +29,7 @@ from .errors import (
     WorkbookError,
     WorkbookExists,
 )
-from .schema import APPLICATION_ID, SCHEMA_VERSION, migrate
+from .schema import APPLICATION_ID, migrate
 
 SUFFIX = ".opcc"
 
@@ -62,10 +62,14 @@ class Workbook:
             raise OpccError("The passphrase is empty. Choose a passphrase to encrypt the workbook.")
         path.parent.mkdir(parents=True, exist_ok=True)
         conn = cipher.connect(path, passphrase, mode="rwc")
-        conn.execute("PRAGMA journal_mode = WAL")
         book = cls(path, conn, passphrase, readonly=False)
-        book._prepare_for_writing()
-        migrate(book.db)
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            book._prepare_for_writing()
+            migrate(book.db)
+        except BaseException:
+            book.close()
+            raise
         return book
 
     @classmethod
@@ -73,22 +77,32 @@ class Workbook:
         cls, path: Path | str, passphrase: str, *, readonly: bool = False, auto_backup: bool = True
     ) -> Workbook:
         path = Path(path)
-        conn = cipher.connect(path, passphrase, mode="ro" if readonly else "rw")
-        try:
+        conn = cipher.connect(path, passphrase, readonly=readonly)
+        book = cls(path, conn, passphrase, readonly)
+        try:  # anything refused or failing below must not leave the file locked by us
             version = _check_identity(conn, path, readonly)
             _check_integrity(conn, path)
+            if not readonly:
+                book._prepare_for_writing()
+                if version < schema.SCHEMA_VERSION:
+                    book._upgrade(version)
+                elif auto_backup:
+                    book.backup_rotating("auto")
         except BaseException:
-            conn.close()
+            book.close()
             raise
-        book = cls(path, conn, passphrase, readonly)
-        if not readonly:
-            book._prepare_for_writing()
-            if version < SCHEMA_VERSION:
-                book.backup_rotating(f"before-upgrade-from-v{version}")
-                migrate(book.db)
-            elif auto_backup:
-                book.backup_rotating("auto")
         return book
+
+    def _upgrade(self, version: int) -> None:
+        """Bring an older file up to this version, after an encrypted backup of it as it was."""
+        made = self.backup_rotating(f"before-upgrade-from-v{version}")
+        try:
+            migrate(self.db)  # one transaction: a failure leaves the file as it was
+        except cipher.Error as exc:
+            raise WorkbookError(
+                f"{self.path.name} could not be upgraded from file version {version} ({exc}). "
+                f"It was left as it was; a backup made just before is at {made}."
+            ) from exc
 
     def _prepare_for_writing(self) -> None:
         self.conn.execute("PRAGMA synchronous = FULL")
@@ -188,6 +202,10 @@ class Workbook:
         self.backup_rotating("before-passphrase-change")
         self.conn.execute(f"PRAGMA rekey = {cipher.quote(new_passphrase)}")
         self._passphrase = new_passphrase
+        # The re-encrypted pages are in the write-ahead log; put them in the file now and empty
+        # the log, so the file is under one key again as soon as possible (and the log keeps
+        # no pages under the old one).
+        self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
 
     def backup(self, target: Path | str) -> Path:
         target = Path(target)
@@ -202,17 +220,22 @@ class Workbook:
 
 def _check_identity(conn: Any, path: Path, readonly: bool) -> int:
     app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+    if app_id == 0 and conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0:
+        raise NotAWorkbook(
+            f"{path.name} is an unfinished workbook: nothing was ever saved in it (its creation "
+            "was interrupted). Delete it and create the workbook again."
+        )
     if app_id != APPLICATION_ID:
         raise NotAWorkbook(
             f"{path.name} opened with this passphrase but is not an OPCC workbook "
             "(another program's encrypted database)."
         )
     version = conn.execute("PRAGMA user_version").fetchone()[0]
-    if version > SCHEMA_VERSION and not readonly:
+    if version > schema.SCHEMA_VERSION and not readonly:
         raise NewerWorkbook(
             f"{path.name} was saved by a newer version of OPCC Desktop (file version {version}, "
-            f"this version understands up to {SCHEMA_VERSION}). Update OPCC Desktop to edit it; "
-            "it can be opened read-only meanwhile."
+            f"this version understands up to {schema.SCHEMA_VERSION}). Update OPCC Desktop "
+            "to edit it; it can be opened read-only meanwhile."
         )
     return version
 
@@ -234,7 +257,18 @@ def _storage_failure(path: Path, exc: Exception) -> Exception:
 
 
 def integrity_problems(conn: Any) -> list[str]:
-    """What ``quick_check`` and ``cipher_integrity_check`` report (empty when sound)."""
+    """What ``quick_check`` and ``cipher_integrity_check`` report (empty when sound).
+
+    ``cipher_integrity_check`` reads the file itself, not the write-ahead log, so the log is
+    first folded into the file (a checkpoint, as closing does). Otherwise it would miss pages
+    still in the log, and after a passphrase change whose checkpoint was cut short (a crash)
+    it would report a sound workbook as damaged: the file's pages are under the old key
+    until the log's pages, under the new one, are copied in.
+    """
+    try:
+        conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+    except cipher.DatabaseError:
+        pass  # e.g. a read-only file: check what is there
     try:
         quick = [r[0] for r in conn.execute("PRAGMA quick_check").fetchall()]
         hmac = [r[0] for r in conn.execute("PRAGMA cipher_integrity_check").fetchall()]

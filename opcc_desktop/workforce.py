@@ -8,8 +8,8 @@ from typing import Any
 
 from .changes import Changes
 from .editing import add_row, delete_row, recorded
-from .errors import NotFound, Problem, ValidationError
-from .validation import Field, Invalid, choice, collect, date, number, refuse, text, validate
+from .errors import NotFound, Problem
+from .validation import Field, Invalid, choice, collect, date, number, refuse, text
 from .vocab import LEAVE_OUTCOMES, LEAVE_TYPES, WORKFORCE_CHARACTERISTICS
 from .workbook import Workbook
 
@@ -80,7 +80,8 @@ def add_staff_rows(wb: Workbook, snapshot_id: int, rows: list[Mapping[str, Any]]
     """Add many staff rows as one edit (an HR extract); every row is checked first, including
     that no staff reference repeats, within the extract or against the snapshot's rows."""
     snapshot_date = _snapshot_date(wb, snapshot_id)
-    taken = {r["staff_ref"] for r in wb.rows("SELECT staff_ref FROM staff WHERE snapshot_id = ?", [snapshot_id])}
+    taken = {ref for (ref,) in wb.conn.execute(
+        "SELECT staff_ref FROM staff WHERE snapshot_id = ?", [snapshot_id])}  # fmt: skip
     first_row: dict[str, int] = {}
     problems: list[Problem] = []
     clean_rows = []
@@ -119,7 +120,7 @@ def delete_staff(wb: Workbook, staff_id: int) -> Changes:
 
 def add_leave_event(wb: Workbook, staff_id: int, values: Mapping[str, Any]) -> Changes:
     clean, problems = collect(LEAVE_RULES, values)
-    refuse("leave event", problems + _leave_date_problems(clean))
+    refuse("leave event", problems + leave_date_problems(clean))
     with recorded(wb, "leave event", "Add leave event", clean) as tx:
         tx.require("staff", {"id": staff_id}, "Staff row")
         tx.insert("leave_events", {"staff_id": staff_id, **clean})
@@ -131,7 +132,7 @@ def edit_leave_event(wb: Workbook, event_id: int, values: Mapping[str, Any]) -> 
     if not current:
         raise NotFound(f"Leave event id {event_id} does not exist (it may have been deleted).")
     clean, problems = collect(LEAVE_RULES, values, partial=True)
-    refuse("leave event", problems + _leave_date_problems({**current[0], **clean}))
+    refuse("leave event", problems + leave_date_problems({**current[0], **clean}))
     with recorded(wb, "leave event", "Edit leave event", clean) as tx:
         tx.update("leave_events", {"id": event_id}, clean)
     return tx.changes("Edit leave event")
@@ -154,10 +155,6 @@ def staff_rows(wb: Workbook, snapshot_id: int) -> list[dict[str, Any]]:
     return wb.rows(f"SELECT {columns} FROM staff WHERE snapshot_id = ? ORDER BY staff_ref", [snapshot_id])
 
 
-def _snapshot_date(wb: Workbook, snapshot_id: int | None) -> str | None:
-    return wb.scalar("SELECT snapshot_date FROM workforce_snapshots WHERE id = ?", [snapshot_id])
-
-
 def _snapshot_date(wb: Workbook, snapshot_id: int) -> str:
     found = wb.scalar("SELECT snapshot_date FROM workforce_snapshots WHERE id = ?", [snapshot_id])
     if found is None:
@@ -170,14 +167,19 @@ def _clean_staff(
 ) -> tuple[dict[str, Any], list[Problem]]:
     """The cleaned row and every problem with it, the start date checked against the snapshot."""
     clean, problems = collect(STAFF_RULES, values, partial=partial)
-    start = clean.get("start_date")
+    return clean, problems + start_date_problems(clean, snapshot_date)
+
+
+def start_date_problems(row: Mapping[str, Any], snapshot_date: str) -> list[Problem]:
+    """A member of staff in a snapshot started on or before its date."""
+    start = row.get("start_date")
     if start and start > snapshot_date:
-        problems.append(Problem("start_date", start, "is after the snapshot date",
-                                f"on or before {snapshot_date}"))  # fmt: skip
-    return clean, problems
+        return [Problem("start_date", start, "is after the snapshot date", f"on or before {snapshot_date}")]
+    return []
 
 
-def _leave_date_problems(values: Mapping[str, Any]) -> list[Problem]:
+def leave_date_problems(values: Mapping[str, Any]) -> list[Problem]:
+    """Leave ends on or after the day it starts."""
     start, end = values.get("start_date"), values.get("end_date")
     if start and end and str(end) < str(start):
         return [Problem("end_date", end, "is before the start date", f"on or after {start}")]

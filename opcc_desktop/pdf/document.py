@@ -1,0 +1,494 @@
+"""A publication-ready A4 report, described in the order it reads.
+
+    doc = ReportDocument("Annual Equality Monitoring Report", office="Office of the ...",
+                         period="1 April 2020 to 31 March 2021")
+    doc.section("Introduction")
+    doc.paragraphs(narrative_text)              # officers' Markdown subset, escaped
+    doc.section("Victims and Criminal Justice Services")
+    doc.subsection("Service user demographic profile")
+    doc.chart("2020-2021 Service User Age Breakdown", age_spec)      # Figure 1 + its data
+    doc.table("2020-2021 Divert Participants", header, rows)         # Table 1
+    doc.build("report.pdf")
+
+What every document gets without the builder asking: a cover; a contents page with page
+numbers (and links); numbered sections with PDF bookmarks; "Figure N:" / "Table N:" captions
+counted in order; a running header and footer with "Page X of Y" on every page; the protective
+marking (when set) at the top and bottom of every page, on the cover and in the metadata;
+title, author, subject, keywords and language in the metadata; headings kept with what
+follows; and byte-identical output for identical input (reportlab's ``invariant`` mode).
+
+Two passes are needed, as for any contents page: the first finds the page of each heading and
+the page count, the second prints them (``multiBuild``; a third only if the count changed).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Sequence
+from typing import BinaryIO, Literal
+
+from reportlab.lib.units import cm
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    CondPageBreak,
+    Flowable,
+    Frame,
+    Image,
+    KeepTogether,
+    ListFlowable,
+    ListItem,
+    NextPageTemplate,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+from reportlab.platypus.tableofcontents import TableOfContents
+
+from opcc_desktop.charts import ChartSpec
+from opcc_desktop.pdf import fonts, markup
+from opcc_desktop.pdf.chart_drawing import draw_chart
+from opcc_desktop.pdf.styles import (
+    ACCENT,
+    BODY_SIZE,
+    CONTENT_HEIGHT,
+    CONTENT_WIDTH,
+    FURNITURE_SIZE,
+    MARGIN_BOTTOM,
+    MARGIN_LEFT,
+    MARGIN_RIGHT,
+    MARGIN_TOP,
+    MUTED,
+    PAGE_HEIGHT,
+    PAGE_WIDTH,
+    RULE,
+    TEXT,
+    ZEBRA,
+    house_styles,
+)
+from opcc_desktop.pdf.tables import Align, CellValue, house_table, natural_width
+
+__all__ = ["ReportDocument"]
+
+Alternative = Literal["table", "text", "both"]
+Target = str | os.PathLike[str] | BinaryIO
+
+CREATOR = "OPCC Desktop"
+SIDE_TABLE_MAX = 0.42 * CONTENT_WIDTH  # a chart's data table narrower than this sits beside it
+CHART_GAP = 0.6 * cm
+MIN_START = 5 * cm  # a group taller than a page starts mid-page only with this much room left
+
+
+class _Heading(Paragraph):
+    """A heading that registers itself in the outline (PDF bookmarks) and, for numbered
+    sections, in the contents. ``key`` names the destination the paragraph drops where it is
+    drawn, so bookmarks and contents links land on the heading itself, not the page top."""
+
+    def __init__(self, text: str, style: object, key: str, outline_level: int, in_contents: bool) -> None:
+        super().__init__(f'<a name="{key}"/>{markup.escape(text)}', style)
+        self.plain_text = text
+        self.key = key
+        self.outline_level = outline_level
+        self.in_contents = in_contents
+
+
+class _KeepTogether(KeepTogether):
+    """reportlab's KeepTogether, except that a group taller than a whole page (a heading,
+    caption and long table) starts where it is when there is room for its first few lines,
+    instead of leaving the rest of the page blank; the table then splits, repeating its
+    header. Used for every keepWithNext group."""
+
+    def split(self, aW: float, aH: float) -> list[Flowable]:  # noqa: N803 - reportlab's names
+        if getattr(self, "_wrapInfo", None) != (aW, aH):
+            self.wrap(aW, aH)
+        if self._H > CONTENT_HEIGHT and aH >= MIN_START:
+            return self._content[:]
+        return super().split(aW, aH)
+
+
+class _Template(BaseDocTemplate):
+    """Page templates, furniture, outline and contents entries for one :class:`ReportDocument`."""
+
+    def __init__(self, target: Target, report: ReportDocument) -> None:
+        self.report = report
+        self.total_pages: int | None = None  # from the previous pass
+        super().__init__(
+            target,
+            pagesize=(PAGE_WIDTH, PAGE_HEIGHT),
+            leftMargin=MARGIN_LEFT, rightMargin=MARGIN_RIGHT, topMargin=MARGIN_TOP, bottomMargin=MARGIN_BOTTOM,
+            title=report.metadata_title, author=report.office, subject=report.metadata_subject,
+            keywords=report.metadata_keywords, creator=CREATOR, lang=report.language,
+            invariant=1, displayDocTitle=1, initialFontName=fonts.REGULAR, initialFontSize=BODY_SIZE,
+            keepTogetherClass=_KeepTogether,
+        )
+
+        def frame(name: str) -> Frame:
+            return Frame(MARGIN_LEFT, MARGIN_BOTTOM, CONTENT_WIDTH, CONTENT_HEIGHT, id=name,
+                         leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+
+        self.addPageTemplates([
+            PageTemplate("cover", [frame("cover")], onPage=self._cover_furniture),
+            PageTemplate("body", [frame("body")], onPage=self._furniture),
+        ])
+
+    def beforeDocument(self) -> None:
+        self.canv.showOutline()  # open the bookmarks pane: the outline is the navigation
+
+    def afterFlowable(self, flowable: Flowable) -> None:
+        if isinstance(flowable, _Heading):
+            self.canv.addOutlineEntry(flowable.plain_text, flowable.key, level=flowable.outline_level,
+                                      closed=flowable.outline_level > 0)
+            if flowable.in_contents:
+                entry = (flowable.outline_level, markup.escape(flowable.plain_text), self.page, flowable.key)
+                self.notify("TOCEntry", entry)
+
+    def _allSatisfied(self) -> bool:  # noqa: N802 - reportlab's name
+        """Another pass until the contents settle and "of Y" is the count just laid out."""
+        stable = self.total_pages == self.page
+        self.total_pages = self.page
+        return bool(super()._allSatisfied()) and stable
+
+    # -- page furniture ---------------------------------------------------------------------
+
+    def _cover_furniture(self, canv: Canvas, doc: BaseDocTemplate) -> None:
+        self._furniture(canv, doc, cover=True)
+        canv.saveState()
+        canv.setFillColor(ACCENT)
+        canv.rect(MARGIN_LEFT, PAGE_HEIGHT - MARGIN_TOP + 0.2 * cm, CONTENT_WIDTH, 0.25 * cm, stroke=0, fill=1)
+        canv.restoreState()
+
+    def _furniture(self, canv: Canvas, doc: BaseDocTemplate, cover: bool = False) -> None:
+        """Running header and footer. The marking is drawn last and in bold so nothing can
+        cover it."""
+        report = self.report
+        right = PAGE_WIDTH - MARGIN_RIGHT
+        canv.saveState()
+        canv.setFillColor(MUTED)
+        canv.setStrokeColor(RULE)
+        canv.setLineWidth(0.6)
+        canv.setFont(fonts.REGULAR, FURNITURE_SIZE)
+        if not cover:
+            canv.drawString(MARGIN_LEFT, PAGE_HEIGHT - 1.85 * cm, _fit(report.title, CONTENT_WIDTH * 0.75))
+            if report.period:
+                canv.drawRightString(right, PAGE_HEIGHT - 1.85 * cm, _fit(report.period, CONTENT_WIDTH * 0.24))
+            canv.line(MARGIN_LEFT, PAGE_HEIGHT - 2.05 * cm, right, PAGE_HEIGHT - 2.05 * cm)
+        canv.line(MARGIN_LEFT, 1.95 * cm, right, 1.95 * cm)
+        canv.drawString(MARGIN_LEFT, 1.45 * cm, _fit(report.office, CONTENT_WIDTH * 0.7))
+        total = self.total_pages if self.total_pages is not None else doc.page
+        canv.drawRightString(right, 1.45 * cm, f"Page {doc.page} of {total}")
+        if report.marking:
+            canv.setFillColor(TEXT)
+            canv.setFont(fonts.BOLD, 10)
+            canv.drawCentredString(PAGE_WIDTH / 2, PAGE_HEIGHT - 1.15 * cm, report.marking)
+            canv.drawCentredString(PAGE_WIDTH / 2, 0.8 * cm, report.marking)
+        canv.restoreState()
+
+
+def _fit(text: str, width: float) -> str:
+    """``text`` shortened with an ellipsis to fit ``width`` in the furniture font."""
+    if stringWidth(text, fonts.REGULAR, FURNITURE_SIZE) <= width:
+        return text
+    while text and stringWidth(text + "\u2026", fonts.REGULAR, FURNITURE_SIZE) > width:
+        text = text[:-1]
+    return text.rstrip() + "\u2026"
+
+
+class ReportDocument:
+    """A report built in reading order; see the module docstring for an example.
+
+    ``marking``: a protective marking such as "OFFICIAL-SENSITIVE", printed at the top and
+    bottom of every page, on the cover, and put in the title, subject and keywords metadata
+    (assistive technology skips running headers). ``logo``: image bytes (PNG or JPEG) for the
+    cover. ``language``: the document's language tag for screen readers.
+    """
+
+    def __init__(
+        self,
+        title: str,
+        *,
+        office: str,
+        period: str = "",
+        subtitle: str = "",
+        logo: bytes | None = None,
+        marking: str | None = None,
+        language: str = "en-GB",
+        subject: str = "",
+        keywords: Sequence[str] = (),
+        published: str = "",
+        cover_note: str = "",
+    ) -> None:
+        self.title = title
+        self.office = office
+        self.period = period
+        self.subtitle = subtitle
+        self.logo = logo
+        self.marking = marking.strip() if marking else None
+        self.language = language
+        self.subject = subject or " - ".join(p for p in (title, subtitle, period) if p)
+        self.keywords = tuple(keywords)
+        self.published = published
+        self.cover_note = cover_note
+        self.styles = house_styles()
+        self._story: list[Flowable] = []
+        self._chained: list[Flowable] = []  # flowables kept with the next one (see _keep_together)
+        self._section = 0
+        self._subsection = 0
+        self._figures = 0
+        self._tables = 0
+        self._headings = 0
+        self._level = -1  # outline level of the last numbered heading: others nest under it
+        self._last_level = -1
+
+    # -- metadata ---------------------------------------------------------------------------
+
+    @property
+    def metadata_title(self) -> str:
+        return f"{self.marking}: {self.title}" if self.marking else self.title
+
+    @property
+    def metadata_subject(self) -> str:
+        return f"{self.marking}. {self.subject}" if self.marking else self.subject
+
+    @property
+    def metadata_keywords(self) -> list[str]:
+        return [self.marking, *self.keywords] if self.marking else list(self.keywords)
+
+    @property
+    def figure_count(self) -> int:
+        return self._figures
+
+    @property
+    def table_count(self) -> int:
+        return self._tables
+
+    # -- structure ----------------------------------------------------------------------------
+
+    def section(self, title: str) -> str:
+        """Start numbered section N ("1 Introduction"); returns its number."""
+        self._section += 1
+        self._subsection = 0
+        number = str(self._section)
+        self._heading(f"{number} {title}", self.styles.h1, f"section-{number}", 0, True, 5 * cm)
+        return number
+
+    def subsection(self, title: str) -> str:
+        """Start numbered subsection N.M of the current section; returns its number."""
+        if not self._section:
+            raise ValueError("a subsection needs a section first")
+        self._subsection += 1
+        number = f"{self._section}.{self._subsection}"
+        self._heading(f"{number} {title}", self.styles.h2, f"section-{number}", 1, True, 4 * cm)
+        return number
+
+    def heading(self, title: str, *, minor: bool = False) -> None:
+        """An unnumbered heading inside the current (sub)section: bookmarked (nested under
+        it), not in the contents. ``minor`` nests one level further, after a major one."""
+        self._headings += 1
+        base = self._level + 1
+        level = base + 1 if minor and self._last_level >= base else base
+        style = self.styles.h4 if minor else self.styles.h3
+        self._heading(title, style, f"heading-{self._headings}", level, False, 3 * cm)
+
+    def _heading(self, text: str, style: object, key: str, level: int, in_contents: bool,
+                 room: float) -> None:
+        # CondPageBreak: a heading never starts in the last few centimetres of a page, even
+        # when what follows is too tall for keepWithNext to move with it.
+        self._story.append(CondPageBreak(room))
+        self._story.append(_Heading(text, style, key, level, in_contents))
+        if in_contents:
+            self._level = level
+        self._last_level = level
+
+    def page_break(self) -> None:
+        self._story.append(PageBreak())
+
+    # -- text ---------------------------------------------------------------------------------
+
+    def paragraphs(self, text: str) -> None:
+        """Narrative in the officers' Markdown subset (``#``/``##`` headings, ``**bold**``,
+        ``- `` and ``1. `` lists, blank-line paragraphs). Any other markup prints literally."""
+        for block in markup.parse(text):
+            if block.kind in ("heading", "subheading"):
+                self.heading(block.text, minor=block.kind == "subheading")
+            elif block.kind == "paragraph":
+                self._story.append(Paragraph(block.text, self.styles.body))
+            else:
+                self._story.append(self._list(block.items, numbered=block.kind == "numbered"))
+
+    def bullets(self, items: Sequence[str]) -> None:
+        """A bulleted list of plain items (``**bold**`` allowed)."""
+        self._story.append(self._list([markup.inline(i) for i in items], numbered=False))
+
+    def _list(self, items: Sequence[str], numbered: bool) -> Flowable:
+        st = self.styles
+        flow = ListFlowable(
+            [ListItem(Paragraph(item, st.bullet)) for item in items],
+            bulletType="1" if numbered else "bullet",
+            start=None if numbered else "\u2022",
+            bulletFormat="%s." if numbered else None,
+            leftIndent=16, bulletFontName=fonts.REGULAR, bulletFontSize=BODY_SIZE,
+            bulletColor=TEXT, spaceAfter=6,
+        )
+        return flow
+
+    def note(self, text: str, *, label: str = "Note") -> None:
+        """A boxed note (e.g. on non-disclosure rates or suppressed figures)."""
+        cell: list[Flowable] = []
+        for i, block in enumerate(markup.parse(text)):
+            prefix = f"<b>{markup.escape(label)}:</b> " if i == 0 and label else ""
+            if block.kind in ("bullets", "numbered"):
+                cell.append(self._list(block.items, numbered=block.kind == "numbered"))
+            else:
+                cell.append(Paragraph(prefix + block.text, self.styles.note))
+        box = Table([[cell]], colWidths=[CONTENT_WIDTH], hAlign="LEFT")
+        box.setStyle(TableStyle([
+            ("FONT", (0, 0), (-1, -1), fonts.REGULAR, BODY_SIZE),  # reportlab sets it per cell
+            ("BACKGROUND", (0, 0), (-1, -1), ZEBRA),
+            ("LINEBEFORE", (0, 0), (0, -1), 3, ACCENT),
+            ("LEFTPADDING", (0, 0), (-1, -1), 10),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 10),
+            ("TOPPADDING", (0, 0), (-1, -1), 7),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 8),
+        ]))
+        self._story += [Spacer(1, 4), box, Spacer(1, 10)]
+
+    # -- figures and tables ---------------------------------------------------------------------
+
+    def table(
+        self,
+        caption: str,
+        header: Sequence[str],
+        rows: Sequence[Sequence[CellValue]],
+        *,
+        col_widths: Sequence[float] | None = None,
+        align: Sequence[Align] | None = None,
+        groups: Sequence[tuple[str, int]] | None = None,
+        total_row: bool = False,
+        footnote: str = "",
+    ) -> int:
+        """"Table N: caption" above a house-style table (header repeated on every page it
+        runs onto); ``footnote`` is printed under it. Returns N."""
+        self._tables += 1
+        number = self._tables
+        parts: list[Flowable] = [
+            Paragraph(f"Table {number}: {markup.escape(caption)}", self.styles.caption),
+            house_table(header, rows, col_widths=col_widths, align=align, groups=groups, total_row=total_row),
+        ]
+        if footnote:
+            parts.append(Paragraph(markup.inline(footnote), self.styles.alt_text))
+        self._keep_together(parts)
+        self._story.append(Spacer(1, 10))
+        return number
+
+    def chart(self, caption: str, spec: ChartSpec, *, alternative: Alternative = "table") -> int:
+        """"Figure N: caption" above the chart, with its data table beside it (or below it
+        when wide) and/or a one-sentence text alternative under it. Returns N."""
+        self._figures += 1
+        number = self._figures
+        parts: list[Flowable] = [Paragraph(f"Figure {number}: {markup.escape(caption)}", self.styles.caption)]
+        if alternative in ("table", "both"):
+            header, rows = spec.as_table()
+            # beside a bar chart when narrow; a line chart needs the width for its periods
+            side = natural_width(header, rows) if len(header) <= 3 and spec.kind != "line" else CONTENT_WIDTH
+            if side <= SIDE_TABLE_MAX:
+                table_width = max(side, 0.3 * CONTENT_WIDTH)
+                drawing = draw_chart(spec, CONTENT_WIDTH - table_width - CHART_GAP)
+                table = house_table(header, rows, width=table_width)
+                pair = Table([[drawing, table]], colWidths=[CONTENT_WIDTH - table_width, table_width],
+                             hAlign="LEFT")
+                pair.setStyle(TableStyle([
+                    ("FONT", (0, 0), (-1, -1), fonts.REGULAR, BODY_SIZE),
+                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                    ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+                ]))
+                parts.append(pair)
+            else:
+                parts += [draw_chart(spec, CONTENT_WIDTH), Spacer(1, 8), house_table(header, rows)]
+        else:
+            parts.append(draw_chart(spec, CONTENT_WIDTH))
+        if alternative in ("text", "both"):
+            parts.append(Paragraph(markup.escape(spec.alt_text()), self.styles.alt_text))
+        self._keep_together(parts)
+        self._story.append(Spacer(1, 12))
+        return number
+
+    def _keep_together(self, parts: list[Flowable]) -> None:
+        """Chain ``parts`` with keepWithNext rather than nesting them in a KeepTogether: the
+        page layout then groups a preceding heading with them too (reportlab measures a
+        KeepTogether nested in another as nothing, so the heading would be left behind)."""
+        for part in parts[:-1]:
+            part.keepWithNext = 1
+        self._chained += parts[:-1]
+        self._story += parts
+
+    def flowable(self, item: Flowable) -> None:
+        """Escape hatch: any reportlab flowable, in the house font please."""
+        self._story.append(item)
+
+    # -- output -------------------------------------------------------------------------------
+
+    def _cover(self) -> list[Flowable]:
+        st = self.styles
+        story: list[Flowable] = [Spacer(1, 1.2 * cm)]
+        if self.logo:
+            reader = ImageReader(io.BytesIO(self.logo))
+            w, h = reader.getSize()
+            scale = min(5 * cm / w, 2.5 * cm / h)
+            story += [Image(io.BytesIO(self.logo), w * scale, h * scale, hAlign="LEFT"), Spacer(1, 0.8 * cm)]
+        story.append(Paragraph(markup.escape(self.office), st.cover_office))
+        story.append(Spacer(1, 2.5 * cm))
+        story.append(Paragraph(markup.escape(self.title), st.cover_title))
+        for text in (self.subtitle, self.period):
+            if text:
+                story.append(Paragraph(markup.escape(text), st.cover_subtitle))
+        if self.published:
+            story.append(Paragraph(markup.escape(self.published), st.cover_detail))
+        if self.marking:
+            story.append(Paragraph(markup.escape(self.marking), st.cover_marking))
+        if self.cover_note:
+            story.append(Paragraph(markup.inline(self.cover_note), st.body))
+        return story
+
+    def _contents(self) -> list[Flowable]:
+        style = TableStyle([  # reportlab's default style leaves cells in Helvetica
+            ("FONT", (0, 0), (-1, -1), fonts.REGULAR, BODY_SIZE),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ])
+        toc = TableOfContents(levelStyles=[self.styles.toc1, self.styles.toc2], dotsMinLevel=0, tableStyle=style)
+        return [_Heading("Contents", self.styles.toc_title, "contents", 0, False), toc]
+
+    def story(self) -> list[Flowable]:
+        """Every flowable, cover and contents first (fresh contents on each call)."""
+        return [*self._cover(), NextPageTemplate("body"), PageBreak(), *self._contents(), PageBreak(),
+                *self._story]
+
+    def build(self, target: Target) -> int:
+        """Write the PDF to a path or binary file object; returns the number of pages."""
+        self._reset_keep_with_next()
+        template = _Template(os.fspath(target) if isinstance(target, os.PathLike) else target, self)
+        template.multiBuild(self.story())
+        return template.page
+
+    def _reset_keep_with_next(self) -> None:
+        """Layout switches keepWithNext off on the flowables it groups (and restores it only
+        between passes), so put it back before building again: a second build of the same
+        document then gives the same bytes."""
+        for item in self._story:
+            item.__dict__.pop("keepWithNext", None)
+        for item in self._chained:
+            item.keepWithNext = 1
+
+    def to_bytes(self) -> bytes:
+        buffer = io.BytesIO()
+        self.build(buffer)
+        return buffer.getvalue()
+

@@ -4,32 +4,15 @@ action returns and writes, and what each refuses."""
 from __future__ import annotations
 
 import pytest
+from action_helpers import problem, refused
 from conftest import dump
 
 from opcc_desktop import schemes, services
-from opcc_desktop.errors import NotFound, ValidationError
+from opcc_desktop.errors import NotFound
 from opcc_desktop.vocab import SCHEME_DIMENSIONS, SCHEME_MEASURES, SERVICE_DIMENSIONS
 
 
 # -- helpers -------------------------------------------------------------------------------
-def history(wb) -> tuple[int, int]:
-    return wb.scalar("SELECT count(*) FROM edits"), wb.scalar("SELECT count(*) FROM audit")
-
-
-def refused(wb, action, *args, **kwargs) -> ValidationError:
-    """Run an action that must be refused; check it changed nothing, return the error."""
-    before, past = dump(wb), history(wb)
-    with pytest.raises(ValidationError) as info:
-        action(wb, *args, **kwargs)
-    assert dump(wb) == before
-    assert history(wb) == past
-    return info.value
-
-
-def problem(error: ValidationError, field: str):
-    found = [p for p in error.problems if p.field == field]
-    assert len(found) == 1, f"expected one problem for {field}, got {error.problems}"
-    return found[0]
 
 
 def summary(changes) -> list[tuple]:

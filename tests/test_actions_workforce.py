@@ -4,10 +4,11 @@ what each refuses. Real encrypted workbooks; nothing is mocked."""
 from __future__ import annotations
 
 import pytest
+from action_helpers import problem, refused
 from conftest import dump
 
 from opcc_desktop import workforce
-from opcc_desktop.errors import NotFound, ValidationError
+from opcc_desktop.errors import NotFound
 from opcc_desktop.vocab import NOT_DECLARED, PREFER_NOT, WORKFORCE_CHARACTERISTICS
 
 
@@ -32,27 +33,6 @@ def leave(**changes: object) -> dict[str, object]:
 def stored(wb, table: str, row_id: int) -> dict | None:
     rows = wb.rows(f'SELECT * FROM "{table}" WHERE id = ?', [row_id])
     return rows[0] if rows else None
-
-
-def history(wb) -> tuple[int, int]:
-    return wb.scalar("SELECT count(*) FROM edits"), wb.scalar("SELECT count(*) FROM audit")
-
-
-def refused(wb, action, *args, **kwargs) -> ValidationError:
-    """Run an action that must be refused; check it changed nothing, return the error."""
-    before, past = dump(wb), history(wb)
-    with pytest.raises(ValidationError) as info:
-        action(wb, *args, **kwargs)
-    assert dump(wb) == before
-    assert history(wb) == past
-    return info.value
-
-
-def problem(error: ValidationError, field: str):
-    """The one problem reported for ``field``."""
-    found = [p for p in error.problems if p.field == field]
-    assert len(found) == 1, f"expected one problem for {field}, got {error.problems}"
-    return found[0]
 
 
 def snapshot(wb, date: str = "2022-03-31") -> int:

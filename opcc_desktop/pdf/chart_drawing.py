@@ -330,7 +330,6 @@ def _line(spec: ChartSpec, width: float) -> ChartDrawing:
     for ci, lines in enumerate(names):
         for li, text in enumerate(lines):
             g.add(_string(x_of(ci), bottom - GAP - SIZE - li * LEADING, text, anchor="middle"))
-    boxes: dict[int, list[tuple[float, float]]] = {ci: [] for ci in range(n_cat)}
     for si, row in enumerate(data):
         colour = colors.HexColor(spec.colours()[si])
         run: list[float] = []

@@ -13,12 +13,14 @@ import click
 from . import cipher
 from . import passphrase as pp
 from .errors import OpccError
+from .preflight import Finding, preflight
 
 PASSPHRASE_HELP = (
     f"Read the passphrase from this file (first line). Otherwise ${pp.PASSPHRASE_ENV} is used, "
     "or you are prompted on a terminal."
 )
 DEMO_PASSPHRASE = "opcc-demo"
+REPORT_NAMES = ["annual-equality", "performance-update", "workforce-pack"]
 
 
 class Cli(click.Group):
@@ -149,6 +151,56 @@ def backup(file: Path, passphrase_file: Path | None, output: Path | None, list_o
     with Workbook.open(file, pp.resolve(passphrase_file), auto_backup=False) as wb:
         made = wb.backup(output) if output else wb.backup_rotating("manual")
     click.echo(f"Backed up {file.name} to {made}.")
+
+
+@main.command()
+@workbook_argument
+@passphrase_option
+@click.option("--report", "report", required=True,
+              type=click.Choice(REPORT_NAMES),
+              help="Which document to export.")
+@click.option("--year", required=True, help="Financial year, e.g. 2021/22.")
+@click.option("--quarter", type=click.IntRange(1, 4), help="Quarter (1 = Apr-Jun), for the performance update.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the PDF.")  # fmt: skip
+def report(
+    file: Path, passphrase_file: Path | None, report: str, year: str, quarter: int | None, output: Path
+) -> None:
+    """Export one of the three documents of FILE as a PDF."""
+    from .reports import export_report
+    from .workbook import Workbook
+
+    with Workbook.open(file, pp.resolve(passphrase_file), readonly=True) as wb:
+        show_findings(preflight(wb, report, year, quarter or 0))
+        made = export_report(wb, report, year, quarter, output)
+    click.echo(f"Wrote {made}.")
+
+
+@main.command("preflight")
+@workbook_argument
+@passphrase_option
+@click.option("--report", "report", required=True, type=click.Choice(REPORT_NAMES), help="Which document.")
+@click.option("--year", required=True, help="Financial year, e.g. 2021/22.")
+@click.option("--quarter", type=click.IntRange(1, 4), help="Quarter, for the performance update.")
+def preflight_command(
+    file: Path, passphrase_file: Path | None, report: str, year: str, quarter: int | None
+) -> None:
+    """List what needs attention before exporting a document from FILE (gaps, suppressed
+    cells, high non-disclosure, goals without an update, KPI groups without commentary)."""
+    from .workbook import Workbook
+
+    with Workbook.open(file, pp.resolve(passphrase_file), readonly=True) as wb:
+        findings = preflight(wb, report, year, quarter or 0)
+    show_findings(findings)
+    if not findings:
+        click.echo("Nothing needs attention.")
+
+
+def show_findings(findings: list[Finding]) -> None:
+    if findings:
+        click.echo(f"Before publishing, {len(findings)} thing(s) need attention:", err=True)
+    for finding in findings:
+        click.echo(f"  - {finding}", err=True)
 
 
 if __name__ == "__main__":

@@ -378,6 +378,10 @@ class SuppressedDistribution:
     def decision(self, category: str) -> Decision:
         return self.decisions[self._at(category)]
 
+    @property
+    def suppressed_count(self) -> int:
+        return sum(decision.suppressed for decision in self.decisions)
+
     def rows(self) -> list[tuple[str, Cell, Cell]]:
         """(category, count cell, percentage cell) in the order given."""
         return list(zip(self.categories, self.counts, self.percents))

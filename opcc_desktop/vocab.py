@@ -62,6 +62,11 @@ QUARTERS = (1, 2, 3, 4)
 QUARTER_MONTHS = {1: "Apr-Jun", 2: "Jul-Sep", 3: "Oct-Dec", 4: "Jan-Mar"}
 
 # Services and schemes
+DIMENSION_LABELS = {
+    "age": "age", "gender": "gender", "disability": "disability", "ethnicity": "ethnicity",
+    "sexual_orientation": "sexual orientation", "transgender": "transgender status",
+    "offence_type": "offence type", "outcome": "case outcome",
+}  # fmt: skip
 SERVICE_DIMENSIONS = ("age", "gender", "disability", "ethnicity", "sexual_orientation", "transgender")
 SCHEME_DIMENSIONS = ("gender", "transgender", "age", "ethnicity", "disability", "offence_type", "outcome")
 ALL_GENDERS = "All"

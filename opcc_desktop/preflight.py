@@ -1,0 +1,125 @@
+"""What needs attention before a document is exported: gaps, suppressed cells, high
+non-disclosure, goals without an update, KPI groups without commentary.
+
+Findings are advice, not errors: the export still runs. The CLI prints them; the window lists
+them beside the export button.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from . import publishable
+from .disclosure import suppress_distribution
+from .figures import percent
+from .settings import settings
+from .vocab import DIMENSION_LABELS, NOT_DISCLOSED, QUARTERLY_REPORTS, REPORT_SECTIONS
+from .workbook import Workbook
+
+
+@dataclass(frozen=True)
+class Finding:
+    area: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.area}: {self.message}"
+
+
+def preflight(wb: Workbook, report: str, financial_year: str, quarter: int = 0) -> list[Finding]:
+    checks = {
+        "annual-equality": _annual_equality,
+        "performance-update": _performance_update,
+        "workforce-pack": _workforce_pack,
+    }
+    quarter = quarter if report in QUARTERLY_REPORTS else 0
+    findings = _narrative_gaps(wb, report, financial_year, quarter)
+    return findings + checks[report](wb, financial_year, quarter)
+
+
+def _narrative_gaps(wb: Workbook, report: str, financial_year: str, quarter: int) -> list[Finding]:
+    written = publishable.narrative(wb, report, financial_year, quarter)
+    return [Finding("Narrative", f"the '{section}' section has no text for {financial_year}")
+            for section in REPORT_SECTIONS[report] if not written.get(section)]  # fmt: skip
+
+
+def _annual_equality(wb: Workbook, financial_year: str, _quarter: int) -> list[Finding]:
+    return (
+        _missing_service_quarters(wb, financial_year)
+        + _service_disclosure(wb, financial_year)
+        + _schemes_without_data(wb, financial_year)
+        + _goals_without_update(wb, financial_year)
+        + ([] if publishable.workforce_statement(wb, financial_year) else
+           [Finding("Workforce", f"no workforce snapshot on or before the end of {financial_year}")])
+    )  # fmt: skip
+
+
+def _missing_service_quarters(wb: Workbook, financial_year: str) -> list[Finding]:
+    have: dict[str, set[int]] = defaultdict(set)
+    for row in publishable.service_counts(wb, financial_year):
+        have[row["service"]].add(row["quarter"])
+    findings = []
+    for service in publishable.services(wb):
+        missing = [q for q in (1, 2, 3, 4) if q not in have[service["name"]]]
+        if have[service["name"]] and missing:
+            quarters = ", ".join(f"Q{q}" for q in missing)
+            findings.append(Finding("Services", f"{service['name']} has no monitoring return for {quarters}"))
+    return findings
+
+
+def _service_disclosure(wb: Workbook, financial_year: str) -> list[Finding]:
+    """Dimensions whose non-disclosure is above the set level, and how many figures the
+    disclosure policy will hide in the service-user profile."""
+    warn = float(settings(wb)["nondisclosure.warn_percent"])
+    totals: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    by_service: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for row in publishable.service_counts(wb, financial_year):
+        totals[row["dimension"]][row["category"]] += row["count"]
+        by_service[(row["service"], row["dimension"])][row["category"]] += row["count"]
+    findings = []
+    for (service, dimension), counts in by_service.items():
+        share = percent(counts.get(NOT_DISCLOSED, 0), sum(counts.values()))
+        if share is not None and share > warn:
+            findings.append(Finding("Services", f"{service}: {share}% of service users did not disclose "
+                                                f"their {DIMENSION_LABELS[dimension]} (above {warn:g}%)"))  # fmt: skip
+    rule = publishable.policy(wb)
+    hidden = sum(suppress_distribution(counts, rule).suppressed_count for counts in totals.values())
+    if hidden:
+        findings.append(Finding("Disclosure", f"{hidden} service-user figure(s) will be shown as "
+                                              f"'{rule.symbol}' to protect small numbers"))  # fmt: skip
+    return findings
+
+
+def _schemes_without_data(wb: Workbook, financial_year: str) -> list[Finding]:
+    return [Finding("Divert / Triage", f"{scheme['name']} has no participant figures for {financial_year}")
+            for scheme in publishable.schemes(wb)
+            if not publishable.scheme_counts(wb, scheme["name"], financial_year)]  # fmt: skip
+
+
+def _goals_without_update(wb: Workbook, financial_year: str) -> list[Finding]:
+    updates = publishable.goal_updates(wb, financial_year)
+    return [Finding("Goals", f"'{goal['title']}' ({goal['set_for_year']}) has no update for {financial_year}")
+            for goal in publishable.goals(wb)
+            if goal["set_for_year"] == financial_year and goal["id"] not in updates]  # fmt: skip
+
+
+def _performance_update(wb: Workbook, financial_year: str, quarter: int) -> list[Finding]:
+    commentary = {(r["group_id"], r["quarter"]) for r in publishable.kpi_commentary(wb, financial_year)}
+    filled = {(r["kpi_id"], r["quarter"]) for r in publishable.kpi_values(wb, (financial_year,))}
+    findings, groups_seen = [], set()
+    for kpi in publishable.kpis(wb):
+        if kpi["group_id"] not in groups_seen and (kpi["group_id"], quarter) not in commentary:
+            findings.append(Finding("KPIs", f"{kpi['group_name']} has no commentary for {financial_year} Q{quarter}"))
+        groups_seen.add(kpi["group_id"])
+        missing = [q for q in range(1, quarter + 1) if (kpi["id"], q) not in filled]
+        if missing and not kpi["derived_kind"]:
+            quarters = ", ".join(f"Q{q}" for q in missing)
+            findings.append(Finding("KPIs", f"'{kpi['name']}' has no figure for {financial_year} {quarters}"))
+    return findings
+
+
+def _workforce_pack(wb: Workbook, financial_year: str, _quarter: int) -> list[Finding]:
+    if publishable.workforce_statement(wb, financial_year) is None:
+        return [Finding("Workforce", f"no workforce snapshot on or before the end of {financial_year}")]
+    return []

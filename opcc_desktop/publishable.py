@@ -1,0 +1,217 @@
+"""The only door public documents have into the workbook.
+
+Every reader here leaves out what must never be published: items flagged never-publish
+(services, schemes, KPIs) and all workforce data beyond the statutory workforce statement,
+which leaves this module already suppressed under the office's disclosure policy. The public
+report builders import this module and not the area modules (import-linter enforces it), so
+a mistake in a builder cannot reach private rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .disclosure import Policy, SuppressedDistribution, suppress_distribution
+from .settings import settings
+from .vocab import ETHNIC_MINORITY
+from .workbook import Workbook
+
+
+def policy(wb: Workbook) -> Policy:
+    values = settings(wb)
+    return Policy(int(values["disclosure.threshold"]), values["disclosure.symbol"])
+
+
+def office(wb: Workbook) -> dict[str, str]:
+    """What a cover needs: the office's name (the logo is read with :func:`logo`)."""
+    return {"office_name": settings(wb)["office_name"]}
+
+
+def logo(wb: Workbook) -> bytes | None:
+    return wb.scalar("SELECT data FROM assets WHERE name = 'logo'")
+
+
+def services(wb: Workbook) -> list[dict[str, Any]]:
+    return wb.rows(
+        "SELECT id, name, service_type, first_year, contract_end FROM services"
+        " WHERE never_publish = 0 ORDER BY position, id"
+    )
+
+
+def service_counts(wb: Workbook, financial_year: str) -> list[dict[str, Any]]:
+    """Monitoring counts of publishable services for a year, in category display order."""
+    return wb.rows(
+        "SELECT s.name AS service, c.quarter, c.dimension, c.category, c.count"
+        " FROM service_counts c JOIN services s ON s.id = c.service_id AND s.never_publish = 0"
+        " JOIN service_categories k ON k.service_id = c.service_id AND k.dimension = c.dimension"
+        " AND k.category = c.category WHERE c.financial_year = ?"
+        " ORDER BY s.position, c.quarter, c.dimension, k.position",
+        [financial_year],
+    )
+
+
+def service_activity(wb: Workbook, financial_year: str) -> list[dict[str, Any]]:
+    return wb.rows(
+        "SELECT s.name AS service, a.quarter, a.measure, a.value FROM service_activity a"
+        " JOIN services s ON s.id = a.service_id AND s.never_publish = 0"
+        " WHERE a.financial_year = ? ORDER BY s.position, a.quarter, a.measure",
+        [financial_year],
+    )
+
+
+def schemes(wb: Workbook) -> list[dict[str, Any]]:
+    return wb.rows("SELECT id, name, age_range FROM schemes WHERE never_publish = 0 ORDER BY position, id")
+
+
+def scheme_counts(wb: Workbook, scheme_name: str, financial_year: str) -> list[dict[str, Any]]:
+    """A publishable scheme's counts for a year (none for a never-publish scheme)."""
+    return wb.rows(
+        "SELECT c.dimension, c.category, c.gender, c.count FROM scheme_counts c"
+        " JOIN schemes s ON s.id = c.scheme_id AND s.never_publish = 0 AND s.name = ?"
+        " JOIN scheme_categories k ON k.scheme_id = c.scheme_id AND k.dimension = c.dimension"
+        " AND k.category = c.category WHERE c.financial_year = ?"
+        " ORDER BY c.dimension, k.position, c.gender",
+        [scheme_name, financial_year],
+    )
+
+
+def scheme_measures(wb: Workbook, scheme_name: str, financial_year: str) -> dict[str, float]:
+    rows = wb.rows(
+        "SELECT m.measure, m.value FROM scheme_measures m"
+        " JOIN schemes s ON s.id = m.scheme_id AND s.never_publish = 0 AND s.name = ?"
+        " WHERE m.financial_year = ?",
+        [scheme_name, financial_year],
+    )
+    return {r["measure"]: r["value"] for r in rows}
+
+
+def kpis(wb: Workbook) -> list[dict[str, Any]]:
+    """Publishable KPIs with outcome and group, in display order. A derived KPI built on a
+    never-publish input is left out too, since it would reveal that input."""
+    return wb.rows(
+        "SELECT k.id, k.name, k.unit, k.polarity, k.derived_kind, g.id AS group_id,"
+        " g.name AS group_name, o.name AS outcome FROM kpis k"
+        " JOIN kpi_groups g ON g.id = k.group_id JOIN strategic_outcomes o ON o.id = g.outcome_id"
+        " WHERE k.never_publish = 0 AND NOT EXISTS (SELECT 1 FROM kpi_inputs i"
+        " JOIN kpis p ON p.id = i.input_kpi_id WHERE i.kpi_id = k.id AND p.never_publish = 1)"
+        " ORDER BY o.position, g.position, k.position"
+    )
+
+
+def kpi_values(wb: Workbook, financial_years: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Typed values of publishable KPIs (derived ones are computed by the caller from their
+    inputs, which may themselves be never-publish only if the derived KPI is excluded)."""
+    marks = ", ".join("?" * len(financial_years))
+    return wb.rows(
+        "SELECT v.kpi_id, v.financial_year, v.quarter, v.value, v.status, v.provisional, v.revised"
+        " FROM kpi_values v JOIN kpis k ON k.id = v.kpi_id AND k.never_publish = 0"
+        f" WHERE v.financial_year IN ({marks}) ORDER BY v.kpi_id, v.financial_year, v.quarter",
+        list(financial_years),
+    )
+
+
+def kpi_inputs(wb: Workbook) -> dict[int, list[int]]:
+    rows = wb.rows("SELECT kpi_id, input_kpi_id FROM kpi_inputs ORDER BY kpi_id, position")
+    inputs: dict[int, list[int]] = {}
+    for row in rows:
+        inputs.setdefault(row["kpi_id"], []).append(row["input_kpi_id"])
+    return inputs
+
+
+def kpi_input_values(wb: Workbook, financial_years: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Values of the inputs of publishable derived KPIs, for computing them; never printed."""
+    marks = ", ".join("?" * len(financial_years))
+    return wb.rows(
+        "SELECT v.kpi_id, v.financial_year, v.quarter, v.value, v.status FROM kpi_values v"
+        " WHERE v.kpi_id IN (SELECT i.input_kpi_id FROM kpi_inputs i JOIN kpis d ON d.id = i.kpi_id"
+        " AND d.never_publish = 0)"
+        f" AND v.financial_year IN ({marks})",
+        list(financial_years),
+    )
+
+
+def kpi_comparators(wb: Workbook) -> list[dict[str, Any]]:
+    return wb.rows(
+        "SELECT c.kpi_id, c.comparator, c.period, c.value FROM kpi_comparators c"
+        " JOIN kpis k ON k.id = c.kpi_id AND k.never_publish = 0 ORDER BY c.kpi_id, c.comparator"
+    )
+
+
+def kpi_commentary(wb: Workbook, financial_year: str) -> list[dict[str, Any]]:
+    return wb.rows(
+        "SELECT group_id, quarter, text FROM kpi_commentary WHERE financial_year = ?",
+        [financial_year],
+    )
+
+
+def goals(wb: Workbook) -> list[dict[str, Any]]:
+    return wb.rows("SELECT id, set_for_year, title, description, owner, status FROM goals"
+                   " ORDER BY set_for_year, position, id")  # fmt: skip
+
+
+def goal_updates(wb: Workbook, report_year: str) -> dict[int, dict[str, Any]]:
+    rows = wb.rows("SELECT goal_id, update_date, text FROM goal_updates WHERE report_year = ?", [report_year])
+    return {r["goal_id"]: r for r in rows}
+
+
+def edi_assessments(wb: Workbook, financial_year: str) -> list[dict[str, Any]]:
+    return wb.rows(
+        "SELECT a.name AS area, e.level, e.evidence FROM edi_areas a LEFT JOIN edi_assessments e"
+        " ON e.area_id = a.id AND e.financial_year = ? ORDER BY a.position, a.id",
+        [financial_year],
+    )
+
+
+def narrative(wb: Workbook, report: str, financial_year: str, quarter: int = 0) -> dict[str, str]:
+    rows = wb.rows(
+        "SELECT section, text FROM narratives WHERE report = ? AND financial_year = ? AND quarter = ?",
+        [report, financial_year, quarter],
+    )
+    return {r["section"]: r["text"] for r in rows}
+
+
+@dataclass(frozen=True)
+class WorkforceStatement:
+    """The statutory workforce statement (Specified Information Order): headcount and the
+    shares of staff who are women, from an ethnic minority or disabled, already suppressed."""
+
+    snapshot_date: str
+    headcount: int
+    women: SuppressedDistribution
+    ethnic_minority: SuppressedDistribution
+    disabled: SuppressedDistribution
+
+
+def workforce_statement(wb: Workbook, financial_year: str) -> WorkforceStatement | None:
+    """The statement at the latest snapshot on or before the year's end (31 March)."""
+    year_end = f"{int(financial_year[:4]) + 1}-03-31"
+    snapshot = wb.rows(
+        "SELECT id, snapshot_date FROM workforce_snapshots WHERE snapshot_date <= ?"
+        " ORDER BY snapshot_date DESC LIMIT 1",
+        [year_end],
+    )
+    if not snapshot:
+        return None
+    minority = ", ".join("?" * len(ETHNIC_MINORITY))
+    row = wb.rows(
+        "SELECT count(*) AS headcount,"
+        " sum(sex = 'Female') AS women,"
+        f" sum(ethnicity IN ({minority})) AS minority,"
+        " sum(ethnicity NOT IN ('Prefer not to say', 'Not declared')) AS ethnicity_declared,"
+        " sum(disability = 'Yes') AS disabled,"
+        " sum(disability NOT IN ('Prefer not to say', 'Not declared')) AS disability_declared"
+        " FROM staff WHERE snapshot_id = ?",
+        [*ETHNIC_MINORITY, snapshot[0]["id"]],
+    )[0]
+    rule = policy(wb)
+    headcount = row["headcount"]
+    return WorkforceStatement(
+        snapshot_date=snapshot[0]["snapshot_date"],
+        headcount=headcount,
+        women=suppress_distribution({"Women": row["women"] or 0, "Other": headcount - (row["women"] or 0)}, rule),
+        ethnic_minority=suppress_distribution(
+            {"Ethnic minority": row["minority"] or 0, "Other": headcount - (row["minority"] or 0)}, rule),
+        disabled=suppress_distribution(
+            {"Disabled": row["disabled"] or 0, "Other": headcount - (row["disabled"] or 0)}, rule),
+    )  # fmt: skip

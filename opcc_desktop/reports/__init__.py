@@ -1,0 +1,46 @@
+"""The three documents. Each module exposes ``build(wb, financial_year, quarter)`` returning a
+:class:`opcc_desktop.pdf.ReportDocument`; this registry writes it out.
+
+The two public documents read the workbook only through :mod:`opcc_desktop.publishable`
+(import-linter forbids them the area modules), so private data cannot reach them.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from pathlib import Path
+
+from ..errors import OpccError
+from ..workbook import Workbook
+
+REPORTS = {
+    "annual-equality": "opcc_desktop.reports.annual_equality",
+    "performance-update": "opcc_desktop.reports.performance_update",
+    "workforce-pack": "opcc_desktop.reports.workforce_pack",
+}
+QUARTERLY = ("performance-update",)
+
+
+def export_report(
+    wb: Workbook, report: str, financial_year: str, quarter: int | None, out: Path
+) -> Path:
+    """Build the document and write it to ``out`` atomically (a failed export leaves no
+    half-written file, and never replaces a good one)."""
+    if report not in REPORTS:
+        raise OpccError(f"There is no report called {report!r}; choose one of: {', '.join(REPORTS)}.")
+    if report in QUARTERLY and quarter not in (1, 2, 3, 4):
+        raise OpccError(f"The {report} report is quarterly: give --quarter 1, 2, 3 or 4.")
+    module = importlib.import_module(REPORTS[report])
+    document = module.build(wb, financial_year, quarter if report in QUARTERLY else 0)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    partial = out.with_name(out.name + ".partial")
+    try:
+        with partial.open("wb") as handle:
+            document.build(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(partial, out)
+    finally:
+        partial.unlink(missing_ok=True)
+    return out

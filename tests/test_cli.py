@@ -135,3 +135,27 @@ def test_headless_commands_never_load_qt(made: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "no qt" in done.stdout
 
+
+
+def test_demo_without_a_passphrase_uses_and_prints_the_documented_one(tmp_path: Path) -> None:
+    path = tmp_path / "demo.opcc"
+    result = run("demo", str(path))
+    assert result.exit_code == 0, result.output
+    assert "Its passphrase is: opcc-demo" in result.output
+    assert run("check", str(path), env={"OPCC_PASSPHRASE": "opcc-demo"}).exit_code == 0
+
+
+def test_demo_takes_the_passphrase_given_the_usual_way(tmp_path: Path) -> None:
+    path = tmp_path / "demo.opcc"
+    result = run("demo", str(path), env={"OPCC_PASSPHRASE": SECRET})
+    assert result.exit_code == 0, result.output
+    assert "opcc-demo" not in result.output
+    assert run("check", str(path), env={"OPCC_PASSPHRASE": SECRET}).exit_code == 0
+
+
+def test_gui_without_a_display_explains_and_runs_the_headless_check() -> None:
+    result = run("gui", "--demo", env={"DISPLAY": None, "WAYLAND_DISPLAY": None, "QT_QPA_PLATFORM": None})
+    assert result.exit_code == 0, result.output
+    assert "No display is available" in result.output
+    assert "opcc-desktop check" in result.output
+    assert "File integrity: ok" in result.output

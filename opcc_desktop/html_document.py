@@ -1,0 +1,254 @@
+"""The accessible HTML edition of a public document: one self-contained file.
+
+It has the same writing API as :class:`opcc_desktop.pdf.ReportDocument` (section, subsection,
+heading, paragraphs, bullets, note, table, chart, build), so a report builder writes each
+document once and either class renders it. GOV.UK prefers HTML because, unlike reportlab's
+PDF, it carries real structure: semantic headings, tables with header cells, and each chart
+as inline SVG with a text alternative and its data table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+from io import BytesIO
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from .charts import PALETTE, ChartSpec
+from .pdf.markup import inline, parse
+
+STYLE = """
+body{font-family:"Liberation Sans",Arial,sans-serif;color:#0b0c0c;max-width:52rem;margin:2rem auto;
+padding:0 1rem;line-height:1.5}h1{font-size:2rem}h2{margin-top:2.5rem;border-bottom:2px solid #12436D}
+table{border-collapse:collapse;margin:.5rem 0 1.5rem;width:100%}caption{text-align:left;font-weight:bold;
+padding:.4rem 0}th,td{border-bottom:1px solid #b1b4b6;padding:.3rem .5rem;text-align:left;vertical-align:top}
+td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}figure{margin:1.5rem 0}
+figcaption{font-weight:bold}.note{border-left:4px solid #12436D;background:#f3f2f1;padding:.6rem 1rem}
+.marking{font-weight:bold;text-align:center;letter-spacing:.05em}nav ol{padding-left:1.2rem}
+"""
+NUMERIC_TEXT = ("-", "*", "<5", "n/a", "[c]", "x", "~")
+
+
+class HtmlDocument:
+    """A public document as accessible HTML; build it in reading order, then :meth:`build`."""
+
+    def __init__(self, title: str, *, office: str, period: str = "", subtitle: str = "",
+                 logo: bytes | None = None, marking: str | None = None, language: str = "en-GB",
+                 subject: str = "", keywords: Sequence[str] = (), published: str = "",
+                 cover_note: str = "") -> None:  # fmt: skip
+        self.title, self.office, self.period, self.subtitle = title, office, period, subtitle
+        self.marking = marking.strip() if marking else None
+        self.language = language
+        self.subject = subject or " - ".join(p for p in (title, subtitle, period) if p)
+        self.keywords = tuple(keywords)
+        self.published, self.cover_note = published, cover_note
+        self._body: list[str] = []
+        self._contents: list[tuple[int, str, str]] = []
+        self._section = self._subsection = self._figures = self._tables = 0
+
+    @property
+    def figure_count(self) -> int:
+        return self._figures
+
+    @property
+    def table_count(self) -> int:
+        return self._tables
+
+    # -- structure -------------------------------------------------------------------------
+    def section(self, title: str) -> str:
+        self._section += 1
+        self._subsection = 0
+        number = str(self._section)
+        self._heading(2, f"{number} {title}", f"section-{number}", True)
+        return number
+
+    def subsection(self, title: str) -> str:
+        if not self._section:
+            raise ValueError("a subsection needs a section first")
+        self._subsection += 1
+        number = f"{self._section}.{self._subsection}"
+        self._heading(3, f"{number} {title}", f"section-{number}", True)
+        return number
+
+    def heading(self, title: str, *, minor: bool = False) -> None:
+        self._heading(5 if minor else 4, title, "", False)
+
+    def _heading(self, level: int, text: str, anchor: str, in_contents: bool) -> None:
+        ident = f' id="{anchor}"' if anchor else ""
+        self._body.append(f"<h{level}{ident}>{escape(text)}</h{level}>")
+        if in_contents:
+            self._contents.append((level, text, anchor))
+
+    def page_break(self) -> None:
+        """Pages do not exist in HTML."""
+
+    # -- text --------------------------------------------------------------------------------
+    def paragraphs(self, text: str) -> None:
+        for block in parse(text):
+            if block.kind in ("heading", "subheading"):
+                self.heading(block.text, minor=block.kind == "subheading")
+            elif block.kind == "paragraph":
+                self._body.append(f"<p>{block.text}</p>")
+            else:
+                self._body.append(_list(block.items, numbered=block.kind == "numbered"))
+
+    def bullets(self, items: Sequence[str]) -> None:
+        self._body.append(_list([inline(item) for item in items], numbered=False))
+
+    def note(self, text: str, *, label: str = "Note") -> None:
+        inner = "".join(
+            _list(b.items, b.kind == "numbered") if b.kind in ("bullets", "numbered") else f"<p>{b.text}</p>"
+            for b in parse(text)
+        )
+        self._body.append(f'<aside class="note" aria-label="{escape(label)}"><strong>{escape(label)}:</strong>{inner}</aside>')
+
+    # -- figures and tables ----------------------------------------------------------------------
+    def table(self, caption: str, header: Sequence[str], rows: Sequence[Sequence[Any]], *,
+              col_widths: Any = None, align: Any = None, groups: Sequence[tuple[str, int]] | None = None,
+              total_row: bool = False, footnote: str = "") -> int:  # fmt: skip
+        self._tables += 1
+        self._body.append(_table(f"Table {self._tables}: {caption}", header, rows, groups, total_row))
+        if footnote:
+            self._body.append(f"<p><small>{inline(footnote)}</small></p>")
+        return self._tables
+
+    def chart(self, caption: str, spec: ChartSpec, *, alternative: str = "table") -> int:
+        self._figures += 1
+        label = f"Figure {self._figures}: {caption}"
+        header, rows = spec.as_table()
+        self._body.append(
+            f"<figure><figcaption>{escape(label)}</figcaption>{svg_chart(spec)}"
+            f"<p>{escape(spec.alt_text())}</p>{_table(f'Data for {label}', header, rows, None, False)}</figure>"
+        )
+        return self._figures
+
+    # -- output ----------------------------------------------------------------------------------
+    def html(self) -> str:
+        marking = f'<p class="marking">{escape(self.marking)}</p>' if self.marking else ""
+        contents = "".join(
+            f'<li{" style=margin-left:1.2rem" if level == 3 else ""}><a href="#{anchor}">{escape(text)}</a></li>'
+            for level, text, anchor in self._contents
+        )
+        head = (
+            f'<!DOCTYPE html><html lang="{escape(self.language)}"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>{escape(self.title)}{' - ' + escape(self.period) if self.period else ''}</title>"
+            f'<meta name="author" content="{escape(self.office)}">'
+            f'<meta name="description" content="{escape(self.subject)}">'
+            f"<style>{STYLE}</style></head><body>{marking}<header><p>{escape(self.office)}</p>"
+            f"<h1>{escape(self.title)}</h1><p>{escape(self.period)}</p></header>"
+        )
+        nav = f'<nav aria-label="Contents"><h2>Contents</h2><ol>{contents}</ol></nav>' if contents else ""
+        return f"{head}{nav}<main>{''.join(self._body)}</main>{marking}</body></html>\n"
+
+    def build(self, target: str | Path | BinaryIO) -> int:
+        data = self.html().encode("utf-8")
+        if isinstance(target, (str, Path)):
+            Path(target).write_bytes(data)
+        else:
+            target.write(data)
+        return 1
+
+    def to_bytes(self) -> bytes:
+        buffer = BytesIO()
+        self.build(buffer)
+        return buffer.getvalue()
+
+
+def _list(items: Sequence[str], numbered: bool) -> str:
+    tag = "ol" if numbered else "ul"
+    return f"<{tag}>{''.join(f'<li>{item}</li>' for item in items)}</{tag}>"
+
+
+def _text(value: Any) -> str:
+    return str(getattr(value, "text", value))
+
+
+def _is_figure(text: str) -> bool:
+    stripped = text.replace(",", "").replace("%", "").replace("£", "").split(" (")[0].strip()
+    return stripped in NUMERIC_TEXT or stripped.replace(".", "", 1).lstrip("-").isdigit()
+
+
+def _table(caption: str, header: Sequence[str], rows: Sequence[Sequence[Any]],
+           groups: Sequence[tuple[str, int]] | None, total_row: bool) -> str:  # fmt: skip
+    head = ""
+    if groups:
+        head += "<tr>" + "".join(f'<th scope="colgroup" colspan="{span}">{escape(name)}</th>'
+                                 for name, span in groups) + "</tr>"  # fmt: skip
+    head += "<tr>" + "".join(f'<th scope="col">{escape(str(h))}</th>' for h in header) + "</tr>"
+    body = []
+    for index, row in enumerate(rows):
+        texts = [_text(v) for v in row]
+        cells = [f'<th scope="row">{escape(texts[0])}</th>'] + [
+            f'<td class="num">{escape(t)}</td>' if _is_figure(t) else f"<td>{escape(t)}</td>" for t in texts[1:]
+        ]
+        strong = ' style="font-weight:bold"' if total_row and index == len(rows) - 1 else ""
+        body.append(f"<tr{strong}>{''.join(cells)}</tr>")
+    return f"<table><caption>{escape(caption)}</caption><thead>{head}</thead><tbody>{''.join(body)}</tbody></table>"
+
+
+def svg_chart(spec: ChartSpec) -> str:
+    """The chart as inline SVG (bars horizontal, lines by period), labelled so colour is
+    never the only cue: every bar carries its value and every series is named."""
+    if spec.kind == "line":
+        return _svg_lines(spec)
+    return _svg_bars(spec)
+
+
+def _svg_bars(spec: ChartSpec) -> str:
+    label_w, bar_h, gap, width = 190, 16, 10, 640
+    plot_w = width - label_w - 70
+    per_cat = bar_h * len(spec.series) + gap
+    height = per_cat * len(spec.categories) + 40
+    top = max((v for s in spec.series for v in s.values if v is not None), default=0) or 1
+    parts = []
+    for ci, category in enumerate(spec.categories):
+        y0 = 10 + ci * per_cat
+        parts.append(f'<text x="{label_w - 6}" y="{y0 + per_cat / 2}" text-anchor="end" '
+                     f'dominant-baseline="middle">{escape(category)}</text>')  # fmt: skip
+        for si, series in enumerate(spec.series):
+            value = series.values[ci]
+            y = y0 + si * bar_h
+            length = 0 if value is None else plot_w * value / top
+            parts.append(f'<rect x="{label_w}" y="{y}" width="{length:.1f}" height="{bar_h - 2}" '
+                         f'fill="{PALETTE[si]}"><title>{escape(series.name)}: {escape(spec.label(si, ci))}</title></rect>')  # fmt: skip
+            parts.append(f'<text x="{label_w + length + 4:.1f}" y="{y + bar_h / 2}" '
+                         f'dominant-baseline="middle">{escape(spec.label(si, ci))}</text>')  # fmt: skip
+    return _svg(spec, width, height + _legend_height(spec), parts + _legend(spec, height))
+
+
+def _svg_lines(spec: ChartSpec) -> str:
+    width, height, left, bottom = 640, 260, 60, 40
+    values = [v for s in spec.series for v in s.values if v is not None]
+    low, high = min(values, default=0), max(values, default=1)
+    low, high = min(low, 0), high if high > low else low + 1
+    step = (width - left - 20) / max(len(spec.categories) - 1, 1)
+
+    def y_of(value: float) -> float:
+        return 10 + (height - bottom - 10) * (1 - (value - low) / (high - low))
+
+    parts = [f'<text x="{left + i * step:.1f}" y="{height - bottom + 18}" text-anchor="middle">{escape(c)}</text>'
+             for i, c in enumerate(spec.categories)]  # fmt: skip
+    for si, series in enumerate(spec.series):
+        points = [(left + i * step, y_of(v)) for i, v in enumerate(series.values) if v is not None]
+        dash = "" if si == 0 else ' stroke-dasharray="6 3"'
+        parts.append(f'<polyline fill="none" stroke="{PALETTE[si]}" stroke-width="2"{dash} points="'
+                     + " ".join(f"{x:.1f},{y:.1f}" for x, y in points) + '"/>')  # fmt: skip
+        parts += [f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{PALETTE[si]}"/>' for x, y in points]
+    return _svg(spec, width, height + _legend_height(spec), parts + _legend(spec, height))
+
+
+def _legend_height(spec: ChartSpec) -> int:
+    return 20 * len(spec.series)
+
+
+def _legend(spec: ChartSpec, top: float) -> list[str]:
+    return [f'<rect x="10" y="{top + 20 * i}" width="12" height="12" fill="{PALETTE[i]}"/>'
+            f'<text x="28" y="{top + 20 * i + 10}">{escape(s.name)}</text>' for i, s in enumerate(spec.series)]  # fmt: skip
+
+
+def _svg(spec: ChartSpec, width: float, height: float, parts: list[str]) -> str:
+    return (f'<svg role="img" aria-label="{escape(spec.alt_text())}" viewBox="0 0 {width} {height:.0f}" '
+            f'width="100%" font-size="12" xmlns="http://www.w3.org/2000/svg"><title>{escape(spec.title)}</title>'
+            f"<desc>{escape(spec.alt_text())}</desc>{''.join(parts)}</svg>")  # fmt: skip

@@ -162,17 +162,22 @@ def backup(file: Path, passphrase_file: Path | None, output: Path | None, list_o
 @click.option("--year", required=True, help="Financial year, e.g. 2021/22.")
 @click.option("--quarter", type=click.IntRange(1, 4), help="Quarter (1 = Apr-Jun), for the performance update.")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Where to write the PDF.")  # fmt: skip
+              help="Where to write the document.")
+@click.option("--format", "fmt", type=click.Choice(["pdf", "html"]), default="pdf", show_default=True,
+              help="html: the accessible HTML edition (public documents only).")  # fmt: skip
 def report(
-    file: Path, passphrase_file: Path | None, report: str, year: str, quarter: int | None, output: Path
+    file: Path, passphrase_file: Path | None, report: str, year: str, quarter: int | None,
+    output: Path, fmt: str,
 ) -> None:
-    """Export one of the three documents of FILE as a PDF."""
-    from .reports import export_report
+    """Export one of the three documents of FILE as a PDF (or, for the two public ones, as
+    accessible HTML). Pre-flight findings are listed first."""
+    from .reports import check_request, export_report
     from .workbook import Workbook
 
+    check_request(report, quarter, fmt)
     with Workbook.open(file, pp.resolve(passphrase_file), readonly=True) as wb:
         show_findings(preflight(wb, report, year, quarter or 0))
-        made = export_report(wb, report, year, quarter, output)
+        made = export_report(wb, report, year, quarter, output, fmt)
     click.echo(f"Wrote {made}.")
 
 

@@ -25,7 +25,7 @@ table{border-collapse:collapse;margin:.5rem 0 1.5rem;width:100%}caption{text-ali
 padding:.4rem 0}th,td{border-bottom:1px solid #b1b4b6;padding:.3rem .5rem;text-align:left;vertical-align:top}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}figure{margin:1.5rem 0}
 figcaption{font-weight:bold}.note{border-left:4px solid #12436D;background:#f3f2f1;padding:.6rem 1rem}
-.marking{font-weight:bold;text-align:center;letter-spacing:.05em}nav ol{padding-left:1.2rem}
+.marking{font-weight:bold;text-align:center;letter-spacing:.05em}nav ul{list-style:none;padding-left:0}
 """
 NUMERIC_TEXT = ("-", "*", "<5", "n/a", "[c]", "x", "~")
 
@@ -113,6 +113,9 @@ class HtmlDocument:
             self._body.append(f"<p><small>{inline(footnote)}</small></p>")
         return self._tables
 
+    def plain_table(self, lead_in: str, header: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        self._body.append(_table(lead_in, header, rows, None, False))
+
     def chart(self, caption: str, spec: ChartSpec, *, alternative: str = "table") -> int:
         self._figures += 1
         label = f"Figure {self._figures}: {caption}"
@@ -137,9 +140,11 @@ class HtmlDocument:
             f'<meta name="author" content="{escape(self.office)}">'
             f'<meta name="description" content="{escape(self.subject)}">'
             f"<style>{STYLE}</style></head><body>{marking}<header><p>{escape(self.office)}</p>"
-            f"<h1>{escape(self.title)}</h1><p>{escape(self.period)}</p></header>"
+            f"<h1>{escape(self.title)}</h1>"
+            + "".join(f"<p>{escape(text)}</p>" for text in (self.subtitle, self.period) if text)
+            + "</header>"
         )
-        nav = f'<nav aria-label="Contents"><h2>Contents</h2><ol>{contents}</ol></nav>' if contents else ""
+        nav = f'<nav aria-label="Contents"><h2>Contents</h2><ul>{contents}</ul></nav>' if contents else ""
         return f"{head}{nav}<main>{''.join(self._body)}</main>{marking}</body></html>\n"
 
     def build(self, target: str | Path | BinaryIO) -> int:

@@ -386,6 +386,12 @@ class ReportDocument:
         self._story.append(Spacer(1, 10))
         return number
 
+    def plain_table(self, lead_in: str, header: Sequence[str], rows: Sequence[Sequence[CellValue]]) -> None:
+        """A sentence and an unnumbered house table, kept on one page when it fits (for lists
+        such as the commissioned services, which are not numbered tables in the reports)."""
+        parts = [Paragraph(markup.escape(lead_in), self.styles.body), house_table(header, rows)]
+        self._story += [KeepTogether(parts), Spacer(1, 10)]
+
     def chart(self, caption: str, spec: ChartSpec, *, alternative: Alternative = "table") -> int:
         """"Figure N: caption" above the chart, with its data table beside it (or below it
         when wide) and/or a one-sentence text alternative under it. Returns N."""
@@ -484,6 +490,7 @@ class ReportDocument:
         document then gives the same bytes."""
         for item in self._story:
             item.__dict__.pop("keepWithNext", None)
+            item.__dict__.pop("_postponed", None)  # set by a layout pass; stale in the next build
         for item in self._chained:
             item.keepWithNext = 1
 

@@ -22,17 +22,35 @@ REPORTS = {
 QUARTERLY = ("performance-update",)
 
 
-def export_report(
-    wb: Workbook, report: str, financial_year: str, quarter: int | None, out: Path
-) -> Path:
-    """Build the document and write it to ``out`` atomically (a failed export leaves no
-    half-written file, and never replaces a good one)."""
+PUBLIC = ("annual-equality", "performance-update")
+FORMATS = ("pdf", "html")
+
+
+def check_request(report: str, quarter: int | None, fmt: str = "pdf") -> None:
+    """Refuse a document that cannot be made, before any work is done."""
     if report not in REPORTS:
         raise OpccError(f"There is no report called {report!r}; choose one of: {', '.join(REPORTS)}.")
     if report in QUARTERLY and quarter not in (1, 2, 3, 4):
         raise OpccError(f"The {report} report is quarterly: give --quarter 1, 2, 3 or 4.")
+    if fmt not in FORMATS or (fmt == "html" and report not in PUBLIC):
+        raise OpccError(f"The {report} report is exported as PDF only (the HTML edition is for public documents).")
+
+
+def export_report(
+    wb: Workbook, report: str, financial_year: str, quarter: int | None, out: Path, fmt: str = "pdf"
+) -> Path:
+    """Build the document and write it to ``out`` atomically (a failed export leaves no
+    half-written file, and never replaces a good one). ``fmt`` "html" gives the accessible
+    HTML edition of a public document."""
+    check_request(report, quarter, fmt)
     module = importlib.import_module(REPORTS[report])
-    document = module.build(wb, financial_year, quarter if report in QUARTERLY else 0)
+    period = quarter if report in QUARTERLY else 0
+    if fmt == "html":
+        from ..html_document import HtmlDocument
+
+        document = module.build(wb, financial_year, period, document=HtmlDocument)
+    else:
+        document = module.build(wb, financial_year, period)
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(out.name + ".partial")
     try:

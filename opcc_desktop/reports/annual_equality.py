@@ -1,0 +1,279 @@
+"""The Annual Equality Monitoring Report (public).
+
+Reads the workbook only through :mod:`opcc_desktop.publishable` (import-linter enforces it),
+so never-publish services and schemes and private workforce rows cannot reach the page; every
+figure goes through the office's disclosure policy. Sections follow the product brief:
+1 Introduction, 2 Governance, 3 Workforce, 4 Services (4.1 profile, 4.2 consultation,
+4.3 schemes), 5 Achievements, 6 Equality goals, 7 Conclusion.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import publishable
+from ..charts import ChartSpec, Series
+from ..disclosure import Policy, suppress_distribution
+from ..pdf import ReportDocument
+from ..vocab import QUARTER_MONTHS
+from ..workbook import Workbook
+from . import equality_tables as et
+
+TITLE = "Annual Equality Monitoring Report"
+REPORT = "annual-equality"
+NO_TEXT = "No text has been written for this section for {year}."
+
+
+def build(wb: Workbook, financial_year: str, quarter: int = 0, document: Any = ReportDocument) -> Any:
+    """The report for ``financial_year`` ("2021/22"); ``quarter`` is not used (annual).
+    ``document`` is the class that renders it: the PDF's or the HTML edition's."""
+    del quarter
+    return _Builder(wb, financial_year, document).build()
+
+
+class _Builder:
+    def __init__(self, wb: Workbook, financial_year: str, document: Any) -> None:
+        self.wb = wb
+        self.fy = financial_year
+        self.label = et.year_label(financial_year)
+        self.policy: Policy = publishable.policy(wb)
+        self.text = publishable.narrative(wb, REPORT, financial_year)
+        office = publishable.office(wb)["office_name"] or "Office of the Police and Crime Commissioner"
+        self.doc = document(
+            TITLE,
+            office=office,
+            # on the cover as the subtitle; the running header is too narrow for it and shows
+            # the title alone
+            subtitle=et.period_text(financial_year),
+            logo=publishable.logo(wb),
+            subject=f"{TITLE} {self.label}",
+            keywords=("equality", "Public Sector Equality Duty", "Equality Act 2010", self.label),
+        )
+
+    def build(self) -> Any:
+        self.introduction()
+        self.governance()
+        self.workforce()
+        self.services()
+        self.achievements()
+        self.goals()
+        self.conclusion()
+        return self.doc
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    def narrative(self, key: str, title: str, *, required: bool = True) -> None:
+        text = et.strip_title_heading(self.text.get(key, ""), title)
+        if text:
+            self.doc.paragraphs(text)
+        elif required:
+            self.doc.paragraphs(NO_TEXT.format(year=self.label))
+
+    def _plain_table(self, lead_in: str, header: list[str], rows: list[list[str]]) -> None:
+        """Without a number: Table 1 and 2 are the schemes', as in the published report."""
+        self.doc.plain_table(lead_in, header, rows)
+
+    # -- sections ----------------------------------------------------------------------------
+
+    def introduction(self) -> None:
+        self.doc.section("Introduction")
+        self.narrative("introduction", "Introduction")
+
+    def governance(self) -> None:
+        self.doc.section("Governance and oversight update")
+        self.narrative("governance", "Governance and oversight update")
+
+    def workforce(self) -> None:
+        doc = self.doc
+        doc.section("Workforce Monitoring")
+        self.narrative("workforce", "Workforce Monitoring", required=False)
+        statement = publishable.workforce_statement(self.wb, self.fy)
+        doc.heading("Workforce statement")
+        if statement is None:
+            doc.paragraphs(f"No workforce data is recorded for {self.label}.")
+            return
+        date = _long_date(statement.snapshot_date)
+        doc.paragraphs(
+            "The Elected Local Policing Bodies (Specified Information) Order requires the "
+            f"Commissioner to publish the make-up of the Office's staff. At {date}:"
+        )
+        doc.bullets([
+            f"staff headcount: **{statement.women.total.text}**",
+            f"women: **{statement.women.percent('Women').text}** of staff",
+            f"from an ethnic minority: **{statement.ethnic_minority.percent('Ethnic minority').text}** of staff",
+            f"disabled: **{statement.disabled.percent('Disabled').text}** of staff",
+        ])
+        doc.paragraphs(
+            "Percentages are of all staff, including those who did not declare. "
+            "Fuller breakdowns by protected characteristic are not published because the Office "
+            "has fewer than 150 staff, and publishing them could identify individuals."
+            + self._symbol_sentence()
+        )
+
+    def _symbol_sentence(self) -> str:
+        if not self.policy.active:
+            return ""
+        return (f" Figures based on fewer than {self.policy.threshold} people, and figures from which "
+                f"they could be worked out, are shown as \"{self.policy.symbol}\".")
+
+    def services(self) -> None:
+        doc = self.doc
+        doc.section("Victims and Criminal Justice Services")
+        self.narrative("services", "Victims and Criminal Justice Services", required=False)
+        listed = et.services_in_year(publishable.services(self.wb), self.fy)
+        if listed:
+            self._plain_table(
+                f"The Commissioner funded the following services in {self.label}:",
+                ["Service", "Type of service", "Contract ends"],
+                [[s["name"], s["service_type"] or "-", _long_date(s["contract_end"]) if s["contract_end"] else "-"]
+                 for s in listed],
+            )
+        else:
+            doc.paragraphs(f"No commissioned services are recorded for {self.label}.")
+        self.service_profile()
+        doc.subsection("Consultation")
+        self.narrative("consultation", "Consultation")
+        self.schemes()
+
+    def service_profile(self) -> None:
+        doc = self.doc
+        doc.subsection("Service user demographic profile")
+        profiles = et.service_profiles(publishable.service_counts(self.wb, self.fy), self.policy)
+        if not profiles:
+            doc.paragraphs(f"No service-user monitoring data is recorded for {self.label}.")
+            return
+        doc.paragraphs(
+            f"The figures below combine every quarterly monitoring return for {self.label} from the "
+            "commissioned services. Each chart shows the percentage of service users in each group, "
+            "out of all service users recorded for that characteristic; \"Not disclosed\" is shown as "
+            "a group of its own." + self._symbol_sentence()
+        )
+        for profile in profiles:
+            dist = profile.distribution
+            spec = ChartSpec(
+                "bar", f"{self.label} service users by {profile.label.lower()}", dist.categories,
+                (Series.from_cells("Percentage", dist.percents),),
+                unit="percent", value_label="Percentage of service users", category_label=profile.label,
+                orientation="horizontal", missing_label=self.policy.symbol,
+            )
+            doc.chart(f"{self.label} Service User {profile.label} Breakdown", spec, alternative="both")
+        doc.heading("Non-disclosure")
+        self.narrative("non_disclosure", "Non-disclosure", required=False)
+        doc.note(et.non_disclosure_sentence(profiles), label="Non-disclosure rates")
+        self.activity_chart()
+
+    def activity_chart(self) -> None:
+        rows = publishable.service_activity(self.wb, self.fy)
+        totals: dict[str, dict[int, int]] = {}
+        for row in rows:
+            if row["value"] is None:
+                continue
+            totals.setdefault(row["measure"], {}).setdefault(row["quarter"], 0)
+            totals[row["measure"]][row["quarter"]] += int(row["value"])
+        names = {"referrals_received": "Referrals received", "clients_supported": "Clients supported"}
+        # counts of people, so through the disclosure policy like any other (a quarter of a
+        # small office's returns can be a handful of people)
+        series = [Series.from_cells(names[m], suppress_distribution(
+                      {f"Q{q}": totals[m].get(q) for q in (1, 2, 3, 4)}, self.policy).counts)
+                  for m in names if m in totals]
+        if not series:
+            return
+        categories = [f"Q{q} ({QUARTER_MONTHS[q]})" for q in (1, 2, 3, 4)]
+        spec = ChartSpec("grouped_bar", f"{self.label} referrals and clients by quarter", categories,
+                         tuple(series), unit="count", value_label="Number of people",
+                         category_label="Quarter", orientation="vertical")
+        self.doc.paragraphs("Demand for the services across the year, all services combined:")
+        self.doc.chart(f"{self.label} Referrals Received and Clients Supported by Quarter", spec,
+                       alternative="both")
+
+    def schemes(self) -> None:
+        doc = self.doc
+        doc.subsection("Criminal justice schemes")
+        self.narrative("schemes", "Criminal justice schemes", required=False)
+        found: list[tuple[str, Any]] = []
+        for scheme in publishable.schemes(self.wb):
+            table = et.scheme_table(publishable.scheme_counts(self.wb, scheme["name"], self.fy), self.policy)
+            if table is not None:
+                found.append((scheme, table))
+        if not found:
+            doc.paragraphs(f"No criminal justice scheme data is recorded for {self.label}.")
+            return
+        doc.paragraphs(
+            "Each table shows, within each gender, the percentage of participants in each group. "
+            "Each characteristic has its own base (the number of records holding it, shown first), so "
+            "the groups of one characteristic add up to 100% of that base, which can be smaller than "
+            "the number of participants when some records lack the field." + self._symbol_sentence()
+        )
+        for scheme, table in found:
+            caption = _scheme_caption(scheme["name"], self.label)
+            doc.table(caption, list(table.header), [list(r) for r in table.rows])
+        spec = ChartSpec(
+            "grouped_bar", f"{self.label} scheme participants by gender", [s["name"] for s, _ in found],
+            tuple(Series.from_cells(g, [t.participants.percent(g) for _, t in found]) for g in et.SCHEME_GENDERS),
+            unit="percent", value_label="Percentage of participants", category_label="Scheme",
+            orientation="horizontal", missing_label=self.policy.symbol,
+        )
+        doc.chart(f"{self.label} Scheme Participants by Gender", spec, alternative="both")
+
+    def achievements(self) -> None:
+        self.doc.section("Achievements")
+        self.narrative("achievements", "Achievements")
+
+    def goals(self) -> None:
+        doc = self.doc
+        doc.section("Equality goals")
+        self.narrative("goals", "Equality goals", required=False)
+        all_goals = publishable.goals(self.wb)
+        updates = publishable.goal_updates(self.wb, self.fy)
+        doc.heading(f"Update on the goals for {self.label}")
+        current = [g for g in all_goals if g["set_for_year"] == self.fy]
+        if current:
+            rows = []
+            for g in current:
+                update = updates.get(g["id"])
+                rows.append([g["title"], et.status_words(g["status"]),
+                             update["text"] if update else "No update recorded."])
+            doc.table(f"{self.label} Equality Goals: Progress", ["Goal", "Status", "Update"], rows)
+        else:
+            doc.paragraphs(f"No equality goals are recorded for {self.label}.")
+        following = et.next_year(self.fy)
+        following_label = et.year_label(following)
+        doc.heading(f"Equality goals for {following_label}")
+        upcoming = [g for g in all_goals if g["set_for_year"] == following]
+        if upcoming:
+            doc.table(f"{following_label} Equality Goals", ["Goal", "Description"],
+                      [[g["title"], g["description"] or "-"] for g in upcoming])
+        else:
+            doc.paragraphs(f"No equality goals are recorded yet for {following_label}.")
+        doc.heading("EDI Quality Framework self-assessment")
+        assessed = [a for a in publishable.edi_assessments(self.wb, self.fy) if a["level"]]
+        if assessed:
+            doc.table(f"{self.label} EDI Quality Framework Self-Assessment", ["Area", "Level", "Evidence"],
+                      [[a["area"], a["level"], a["evidence"] or "-"] for a in assessed])
+        else:
+            doc.paragraphs(f"No EDI Quality Framework self-assessment is recorded for {self.label}.")
+
+    def conclusion(self) -> None:
+        self.doc.section("Conclusion")
+        self.narrative("conclusion", "Conclusion")
+
+
+def _scheme_caption(name: str, label: str) -> str:
+    if name.lower() == "divert":
+        return f"{label} Divert Participants Demographic Breakdown"
+    if name.lower() == "youth triage":
+        return f"{label} Youth Triage Participant Breakdown"
+    return f"{label} {name} Participant Breakdown"
+
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+           "October", "November", "December")
+
+
+def _long_date(iso: str) -> str:
+    """"2022-03-31" -> "31 March 2022"."""
+    try:
+        year, month, day = (int(p) for p in iso[:10].split("-"))
+        return f"{day} {_MONTHS[month - 1]} {year}"
+    except (ValueError, IndexError):
+        return iso

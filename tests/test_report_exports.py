@@ -1,0 +1,61 @@
+"""Exporting through the command line: formats, refusals, and private data kept out of the
+public editions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from opcc_desktop.demo import build_demo
+from ui.cli import main
+
+SECRET = "export test"
+PRIVATE = ("Checkpoint Plus", "OPCC0001", "OPCC0002")
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("exports") / "demo.opcc"
+    build_demo(path, SECRET)
+    return path
+
+
+def export(demo: Path, out: Path, *args: str):
+    return CliRunner().invoke(main, ["report", str(demo), *args, "-o", str(out)],
+                              env={"OPCC_PASSPHRASE": SECRET})  # fmt: skip
+
+
+def test_annual_report_html_edition_is_accessible_and_public_only(demo: Path, tmp_path: Path) -> None:
+    out = tmp_path / "annual.html"
+    result = export(demo, out, "--report", "annual-equality", "--year", "2021/22", "--format", "html")
+    assert result.exit_code == 0, result.output
+    html = out.read_text(encoding="utf-8")
+    assert html.startswith('<!DOCTYPE html><html lang="en-GB">')
+    assert "Figure 1: 2021-2022 Service User Age Breakdown" in html
+    assert "Table 1: 2021-2022 Divert Participants Demographic Breakdown" in html
+    assert html.count('<svg role="img"') >= 6
+    for private in PRIVATE:
+        assert private not in html
+
+
+def test_preflight_findings_are_shown_before_export(demo: Path, tmp_path: Path) -> None:
+    result = export(demo, tmp_path / "a.pdf", "--report", "annual-equality", "--year", "2021/22")
+    assert result.exit_code == 0, result.output
+    assert "need attention" in result.output
+    assert (tmp_path / "a.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_workforce_pack_has_no_html_edition(demo: Path, tmp_path: Path) -> None:
+    out = tmp_path / "pack.html"
+    result = export(demo, out, "--report", "workforce-pack", "--year", "2021/22", "--format", "html")
+    assert result.exit_code == 1
+    assert "PDF only" in result.output
+    assert not out.exists()
+
+
+def test_quarterly_report_needs_a_quarter(demo: Path, tmp_path: Path) -> None:
+    result = export(demo, tmp_path / "p.pdf", "--report", "performance-update", "--year", "2021/22")
+    assert result.exit_code == 1
+    assert "--quarter" in result.output

@@ -106,9 +106,10 @@ class HtmlDocument:
     # -- figures and tables ----------------------------------------------------------------------
     def table(self, caption: str, header: Sequence[str], rows: Sequence[Sequence[Any]], *,
               col_widths: Any = None, align: Any = None, groups: Sequence[tuple[str, int]] | None = None,
-              total_row: bool = False, footnote: str = "") -> int:  # fmt: skip
+              total_row: bool = False, footnote: str = "",
+              spans: Sequence[tuple[int, int, int]] = ()) -> int:  # fmt: skip
         self._tables += 1
-        self._body.append(_table(f"Table {self._tables}: {caption}", header, rows, groups, total_row))
+        self._body.append(_table(f"Table {self._tables}: {caption}", header, rows, groups, total_row, spans))
         if footnote:
             self._body.append(f"<p><small>{inline(footnote)}</small></p>")
         return self._tables
@@ -176,7 +177,8 @@ def _is_figure(text: str) -> bool:
 
 
 def _table(caption: str, header: Sequence[str], rows: Sequence[Sequence[Any]],
-           groups: Sequence[tuple[str, int]] | None, total_row: bool) -> str:  # fmt: skip
+           groups: Sequence[tuple[str, int]] | None, total_row: bool,
+           spans: Sequence[tuple[int, int, int]] = ()) -> str:  # fmt: skip
     head = ""
     if groups:
         head += "<tr>" + "".join(f'<th scope="colgroup" colspan="{span}">{escape(name)}</th>'
@@ -185,9 +187,15 @@ def _table(caption: str, header: Sequence[str], rows: Sequence[Sequence[Any]],
     body = []
     for index, row in enumerate(rows):
         texts = [_text(v) for v in row]
-        cells = [f'<th scope="row">{escape(texts[0])}</th>'] + [
-            f'<td class="num">{escape(t)}</td>' if _is_figure(t) else f"<td>{escape(t)}</td>" for t in texts[1:]
-        ]
+        merged = {first: last for r, first, last in spans if r == index}
+        covered = {c for first, last in merged.items() for c in range(first + 1, last + 1)}
+        cells = [f'<th scope="row">{escape(texts[0])}</th>']
+        for column, text in enumerate(texts[1:], start=1):
+            if column in covered:
+                continue
+            span = f' colspan="{merged[column] - column + 1}"' if column in merged else ""
+            kind = ' class="num"' if _is_figure(text) else ""
+            cells.append(f"<td{kind}{span}>{escape(text)}</td>")
         strong = ' style="font-weight:bold"' if total_row and index == len(rows) - 1 else ""
         body.append(f"<tr{strong}>{''.join(cells)}</tr>")
     return f"<table><caption>{escape(caption)}</caption><thead>{head}</thead><tbody>{''.join(body)}</tbody></table>"

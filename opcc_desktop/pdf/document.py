@@ -371,14 +371,23 @@ class ReportDocument:
         groups: Sequence[tuple[str, int]] | None = None,
         total_row: bool = False,
         footnote: str = "",
+        spans: Sequence[tuple[int, int, int]] = (),
     ) -> int:
         """"Table N: caption" above a house-style table (header repeated on every page it
-        runs onto); ``footnote`` is printed under it. Returns N."""
+        runs onto); ``footnote`` is printed under it. ``spans`` merges body cells: (row,
+        first column, last column), counted from 0 in ``rows``, centred. Returns N."""
         self._tables += 1
         number = self._tables
+        table = house_table(header, rows, col_widths=col_widths, align=align, groups=groups, total_row=total_row)
+        top = 2 if groups else 1  # header rows above the body
+        merged = [(command, (first, row + top), (last, row + top), *extra)
+                  for row, first, last in spans
+                  for command, *extra in (("SPAN",), ("ALIGN", "CENTER"))]  # fmt: skip
+        if merged:
+            table.setStyle(TableStyle(merged))
         parts: list[Flowable] = [
             Paragraph(f"Table {number}: {markup.escape(caption)}", self.styles.caption),
-            house_table(header, rows, col_widths=col_widths, align=align, groups=groups, total_row=total_row),
+            table,
         ]
         if footnote:
             parts.append(Paragraph(markup.inline(footnote), self.styles.alt_text))

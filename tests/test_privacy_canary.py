@@ -1,0 +1,62 @@
+"""Canary: unique values planted in workforce rows and never-publish items must never reach
+the text of a public document (PDF or HTML), whatever else the workbook holds."""
+
+from __future__ import annotations
+
+import io
+import tempfile
+from pathlib import Path
+
+import pdfplumber
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from opcc_desktop import kpis, schemes, services, workforce
+from opcc_desktop.html_document import HtmlDocument
+from opcc_desktop.reports import annual_equality, performance_update
+from opcc_desktop.vocab import WORKFORCE_CHARACTERISTICS
+from opcc_desktop.workbook import Workbook
+
+YEAR = "2021/22"
+canary = st.from_regex(r"\AZq[A-Z]{3}[0-9]{3}\Z", fullmatch=True)
+
+
+def plant(wb: Workbook, mark: str, counts: list[int], published_too: bool) -> None:
+    snapshot = workforce.add_snapshot(wb, "2022-03-31").rows[0].key["id"]
+    staff = {name: options[0] for name, options in WORKFORCE_CHARACTERISTICS.items()}
+    workforce.add_staff(wb, snapshot, {**staff, "staff_ref": f"{mark}1", "role_grade": f"{mark} grade"})
+    hidden = services.add_service(wb, {"name": f"{mark} service", "never_publish": True}).rows[0].key["id"]
+    scheme = schemes.add_scheme(wb, {"name": f"{mark} scheme", "never_publish": True}).rows[0].key["id"]
+    outcome = kpis.add_outcome(wb, "Outcome").rows[0].key["id"]
+    group = kpis.add_group(wb, outcome, "Group").rows[0].key["id"]
+    secret_kpi = kpis.add_kpi(wb, group, {"name": f"{mark} kpi", "unit": "count", "polarity": "neutral",
+                                          "never_publish": True}).rows[0].key["id"]  # fmt: skip
+    for quarter, count in enumerate(counts, start=1):
+        services.set_service_count(wb, hidden, YEAR, quarter, "gender", f"{mark} category", count)
+        schemes.set_scheme_count(wb, scheme, YEAR, "gender", f"{mark} gender", count)
+        kpis.set_kpi_value(wb, secret_kpi, YEAR, quarter, count)
+    if published_too:
+        shown = services.add_service(wb, {"name": "Shown service"}).rows[0].key["id"]
+        services.set_service_count(wb, shown, YEAR, 1, "gender", "Female", sum(counts) + 5)
+        public_kpi = kpis.add_kpi(wb, group, {"name": "Public kpi", "unit": "count", "polarity": "neutral"})
+        kpis.set_kpi_value(wb, public_kpi.rows[0].key["id"], YEAR, 1, 7)
+
+
+def texts(wb: Workbook) -> list[str]:
+    found = []
+    for module, quarter in ((annual_equality, 0), (performance_update, 4)):
+        pdf = module.build(wb, YEAR, quarter).to_bytes()
+        with pdfplumber.open(io.BytesIO(pdf)) as document:
+            found.append("\n".join(page.extract_text() or "" for page in document.pages))
+        found.append(module.build(wb, YEAR, quarter, document=HtmlDocument).to_bytes().decode("utf-8"))
+    return found
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(mark=canary, counts=st.lists(st.integers(0, 40), min_size=1, max_size=4), published_too=st.booleans())
+def test_private_values_never_reach_a_public_document(mark: str, counts: list[int], published_too: bool) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        with Workbook.create(Path(folder) / "canary.opcc", "canary") as wb:
+            plant(wb, mark, counts, published_too)
+            for text in texts(wb):
+                assert mark not in text

@@ -45,7 +45,7 @@ class HtmlDocument:
         self.published, self.cover_note = published, cover_note
         self._body: list[str] = []
         self._contents: list[tuple[int, str, str]] = []
-        self._section = self._subsection = self._figures = self._tables = 0
+        self._section = self._subsection = self._figures = self._tables = self._appendices = 0
 
     @property
     def figure_count(self) -> int:
@@ -70,6 +70,12 @@ class HtmlDocument:
         number = f"{self._section}.{self._subsection}"
         self._heading(3, f"{number} {title}", f"section-{number}", True)
         return number
+
+    def appendix(self, title: str) -> str:
+        self._appendices += 1
+        letter = chr(ord("A") + self._appendices - 1)
+        self._heading(2, f"Appendix {letter}: {title}", f"appendix-{letter}", True)
+        return letter
 
     def heading(self, title: str, *, minor: bool = False) -> None:
         self._heading(5 if minor else 4, title, "", False)

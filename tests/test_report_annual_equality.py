@@ -31,6 +31,7 @@ SECTIONS = [
     "5 Achievements",
     "6 Equality goals",
     "7 Conclusion",
+    "Appendix A: Service-user profile by service",
 ]
 CHARACTERISTICS = ["Age", "Disability", "Gender", "Ethnicity", "Sexual Orientation", "Transgender"]
 
@@ -70,7 +71,7 @@ def test_sections_in_order_and_contents_page_numbers(built: dict) -> None:
     assert "Contents" in contents
     listed: dict[str, int] = {}
     for line in _lines(contents):
-        match = re.match(r"^(\d+(?:\.\d+)? .+?)[\s.]*?(\d+)$", line)
+        match = re.match(r"^((?:\d+(?:\.\d+)?|Appendix [A-Z]:) .+?)[\s.]*?(\d+)$", line)
         if match:
             listed[match.group(1).rstrip(" .")] = int(match.group(2))
     assert list(listed) == SECTIONS

@@ -59,3 +59,24 @@ def test_quarterly_report_needs_a_quarter(demo: Path, tmp_path: Path) -> None:
     result = export(demo, tmp_path / "p.pdf", "--report", "performance-update", "--year", "2021/22")
     assert result.exit_code == 1
     assert "--quarter" in result.output
+
+
+def test_export_never_loads_qt(demo: Path, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    out = tmp_path / "annual.pdf"
+    code = (
+        "import sys\n"
+        "from ui.cli import main\n"
+        "try:\n"
+        f"    main(['report', {str(demo)!r}, '--report', 'annual-equality', '--year', '2021/22', '-o', {str(out)!r}])\n"
+        "except SystemExit as stop:\n"
+        "    assert stop.code in (0, None), stop.code\n"
+        "loaded = [m for m in sys.modules if m.split('.')[0] in ('PySide6', 'pyqtgraph', 'shiboken6')]\n"
+        "assert not loaded, loaded\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                          env={"OPCC_PASSPHRASE": SECRET, "PATH": ""})  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert out.read_bytes().startswith(b"%PDF")

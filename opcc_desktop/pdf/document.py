@@ -242,6 +242,7 @@ class ReportDocument:
         self._figures = 0
         self._tables = 0
         self._headings = 0
+        self._appendices = 0
         self._level = -1  # outline level of the last numbered heading: others nest under it
         self._last_level = -1
 
@@ -285,6 +286,14 @@ class ReportDocument:
         number = f"{self._section}.{self._subsection}"
         self._heading(f"{number} {title}", self.styles.h2, f"section-{number}", 1, True, 4 * cm)
         return number
+
+    def appendix(self, title: str) -> str:
+        """Start appendix A, B... after the numbered sections: in the contents and bookmarks,
+        its subsections unnumbered. Returns its letter."""
+        self._appendices += 1
+        letter = chr(ord("A") + self._appendices - 1)
+        self._heading(f"Appendix {letter}: {title}", self.styles.h1, f"appendix-{letter}", 0, True, 5 * cm)
+        return letter
 
     def heading(self, title: str, *, minor: bool = False) -> None:
         """An unnumbered heading inside the current (sub)section: bookmarked (nested under

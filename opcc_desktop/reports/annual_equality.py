@@ -58,6 +58,7 @@ class _Builder:
         self.achievements()
         self.goals()
         self.conclusion()
+        self.appendix()
         return self.doc
 
     # -- helpers -----------------------------------------------------------------------------
@@ -160,6 +161,12 @@ class _Builder:
         doc.heading("Non-disclosure")
         self.narrative("non_disclosure", "Non-disclosure", required=False)
         doc.note(et.non_disclosure_sentence(profiles), label="Non-disclosure rates")
+        header, rows = et.non_disclosure_by_service(publishable.service_counts(self.wb, self.fy), self.policy)
+        self._plain_table(
+            f"Percentage of service users for whom each characteristic was not disclosed, by service, "
+            f"{self.label} (\"-\": not collected; \"n/a\": no \"Not disclosed\" category returned).",
+            list(header), [list(row) for row in rows],
+        )
         self.activity_chart()
 
     def activity_chart(self) -> None:
@@ -256,6 +263,23 @@ class _Builder:
     def conclusion(self) -> None:
         self.doc.section("Conclusion")
         self.narrative("conclusion", "Conclusion")
+
+
+    def appendix(self) -> None:
+        """Each characteristic by service, so commissioners can compare providers."""
+        rows = publishable.service_counts(self.wb, self.fy)
+        if not rows:
+            return
+        self.doc.appendix("Service-user profile by service")
+        self.doc.paragraphs(
+            f"Each row is one service's users in {self.label}, as a percentage of those recorded "
+            "for the characteristic by that service. \"-\" means the service did not collect the "
+            "category." + self._symbol_sentence()
+        )
+        for dimension, label in et.SERVICE_DIMENSIONS:
+            header, body = et.profile_by_service(rows, self.policy, dimension)
+            if body:
+                self.doc.table(f"{self.label} {label} of service users by service", header, body)
 
 
 def _scheme_caption(name: str, label: str) -> str:

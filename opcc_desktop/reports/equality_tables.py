@@ -129,6 +129,55 @@ def non_disclosure_sentence(profiles: Sequence[Profile]) -> str:
     )
 
 
+def non_disclosure_by_service(
+    rows: Iterable[Mapping[str, Any]], policy: Policy
+) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:
+    """Header and rows of the "Not disclosed" rate per service per characteristic, each rate
+    through the disclosure policy (a rate built on a small count is suppressed like it)."""
+    by_service: dict[str, list[Mapping[str, Any]]] = {}
+    for row in rows:
+        by_service.setdefault(row["service"], []).append(row)
+    dimensions = [(d, label) for d, label in SERVICE_DIMENSIONS
+                  if any(r["dimension"] == d for group in by_service.values() for r in group)]  # fmt: skip
+    table = []
+    for service, service_rows in by_service.items():
+        profiles = {p.dimension: p for p in service_profiles(service_rows, policy)}
+        cells = [_rate_text(profiles.get(d)) for d, _ in dimensions]
+        table.append((service, *cells))
+    return ("Service", *(label for _, label in dimensions)), table
+
+
+def profile_by_service(
+    rows: Iterable[Mapping[str, Any]], policy: Policy, dimension: str
+) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:
+    """Header and rows of one characteristic per service: each service's percentages over
+    its own total for that characteristic, suppressed per service."""
+    by_service: dict[str, dict[str, int]] = {}
+    for row in rows:
+        if row["dimension"] == dimension:
+            bucket = by_service.setdefault(row["service"], {})
+            bucket[row["category"]] = bucket.get(row["category"], 0) + int(row["count"] or 0)
+    categories: list[str] = []
+    for bucket in by_service.values():
+        categories += [c for c in bucket if c not in categories and c != NOT_DISCLOSED]
+    if any(NOT_DISCLOSED in bucket for bucket in by_service.values()):
+        categories.append(NOT_DISCLOSED)
+    table = []
+    for service, bucket in by_service.items():
+        if not sum(bucket.values()):
+            continue
+        dist = suppress_distribution({c: bucket.get(c) for c in categories}, policy)
+        table.append((service, *(dist.percent(c).text for c in categories)))
+    return ("Service", *categories), table
+
+
+def _rate_text(profile: Profile | None) -> str:
+    if profile is None:
+        return "-"
+    cell = profile.not_disclosed
+    return "n/a" if cell is None else cell.text
+
+
 @dataclass(frozen=True)
 class SchemeTable:
     """A scheme's demographic table: header and printed rows."""

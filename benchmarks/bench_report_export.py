@@ -1,0 +1,79 @@
+"""Exporting the demo's Annual Equality Monitoring Report, whole process, against the floor.
+
+(a) a bare reportlab script (from bench_pdf_floor.py) tuned to the same page count, with the
+    same 8 vector charts, in the same run;
+(b) ``opcc-desktop report DEMO --report annual-equality --year 2021/22 -o OUT.pdf`` as its own
+    process: Python start, imports, key derivation, reading the workbook, pre-flight, build.
+
+Prints medians of RUNS (default 5) and the ratio (goal <= 1.7 x).
+Run: .venv/bin/python benchmarks/bench_report_export.py [RUNS]
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_pdf_floor import BARE  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+SECRET = "bench"
+
+
+def timed(command: list[str], env: dict[str, str], repeat: int) -> tuple[float, str]:
+    times, output = [], ""
+    for _ in range(repeat):
+        start = time.perf_counter()
+        done = subprocess.run(command, capture_output=True, text=True, check=True, env=env, cwd=ROOT)
+        times.append(time.perf_counter() - start)
+        output = done.stdout.strip()
+    return statistics.median(times), output
+
+
+def pdf_pages(path: Path) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(path).pages)
+
+
+def bare_script(folder: Path, pages: int) -> Path:
+    """The bare floor with its filler scaled until it prints ``pages`` pages."""
+    for words in range(1, 12):
+        script = folder / "bare.py"
+        script.write_text(re.sub(r"FILLER \* 6", f"FILLER * {words}", BARE))
+        done = subprocess.run([sys.executable, str(script), str(folder / "bare.pdf")],
+                              capture_output=True, text=True, check=True)  # fmt: skip
+        if int(done.stdout.strip()) >= pages:
+            return script
+    return script
+
+
+def main() -> None:
+    repeat = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        env = {**os.environ, "OPCC_PASSPHRASE": SECRET, "OPCC_DATA_DIR": str(folder / "data")}
+        demo = folder / "demo.opcc"
+        subprocess.run([sys.executable, "-m", "ui.cli", "demo", str(demo)], check=True, env=env, cwd=ROOT,
+                       capture_output=True)  # fmt: skip
+        out = folder / "annual.pdf"
+        export = [sys.executable, "-m", "ui.cli", "report", str(demo), "--report", "annual-equality",
+                  "--year", "2021/22", "-o", str(out)]  # fmt: skip
+        ours, _ = timed(export, env, repeat)
+        pages = pdf_pages(out)
+        script = bare_script(folder, pages)
+        bare, bare_pages = timed([sys.executable, str(script), str(folder / "bare.pdf")], env, repeat)
+    print(f"(a) bare reportlab, {bare_pages} pages, 8 charts:      {bare:5.2f} s (median of {repeat})")
+    print(f"(b) opcc-desktop report annual-equality, {pages} pages: {ours:5.2f} s")
+    print(f"ratio (b)/(a): {ours / bare:.2f} x   (goal <= 1.7 x)")
+
+
+if __name__ == "__main__":
+    main()

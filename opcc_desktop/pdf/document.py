@@ -174,9 +174,12 @@ class _Template(BaseDocTemplate):
         canv.setLineWidth(0.6)
         canv.setFont(fonts.REGULAR, FURNITURE_SIZE)
         if not cover:
-            canv.drawString(MARGIN_LEFT, PAGE_HEIGHT - 1.85 * cm, _fit(report.title, CONTENT_WIDTH * 0.75))
-            if report.period:
-                canv.drawRightString(right, PAGE_HEIGHT - 1.85 * cm, _fit(report.period, CONTENT_WIDTH * 0.24))
+            # the period without its explanation in brackets: "Quarter 3 2021/22"
+            period = _fit(report.period.split(" (")[0], CONTENT_WIDTH * 0.4)
+            room = CONTENT_WIDTH - stringWidth(period, fonts.REGULAR, FURNITURE_SIZE) - 0.5 * cm
+            canv.drawString(MARGIN_LEFT, PAGE_HEIGHT - 1.85 * cm, _fit(report.title, room))
+            if period:
+                canv.drawRightString(right, PAGE_HEIGHT - 1.85 * cm, period)
             canv.line(MARGIN_LEFT, PAGE_HEIGHT - 2.05 * cm, right, PAGE_HEIGHT - 2.05 * cm)
         canv.line(MARGIN_LEFT, 1.95 * cm, right, 1.95 * cm)
         canv.drawString(MARGIN_LEFT, 1.45 * cm, _fit(report.office, CONTENT_WIDTH * 0.7))

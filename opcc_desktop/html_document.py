@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from .charts import PALETTE, ChartSpec
+from .numbering import Heading, Numbering
 from .pdf.markup import inline, parse
 
 STYLE = """
@@ -45,37 +46,29 @@ class HtmlDocument:
         self.published, self.cover_note = published, cover_note
         self._body: list[str] = []
         self._contents: list[tuple[int, str, str]] = []
-        self._section = self._subsection = self._figures = self._tables = self._appendices = 0
+        self.numbers = Numbering()
 
     @property
     def figure_count(self) -> int:
-        return self._figures
+        return self.numbers.figures
 
     @property
     def table_count(self) -> int:
-        return self._tables
+        return self.numbers.tables
 
     # -- structure -------------------------------------------------------------------------
     def section(self, title: str) -> str:
-        self._section += 1
-        self._subsection = 0
-        number = str(self._section)
-        self._heading(2, f"{number} {title}", f"section-{number}", True)
-        return number
+        return self._numbered(2, self.numbers.section(title))
 
     def subsection(self, title: str) -> str:
-        if not self._section:
-            raise ValueError("a subsection needs a section first")
-        self._subsection += 1
-        number = f"{self._section}.{self._subsection}"
-        self._heading(3, f"{number} {title}", f"section-{number}", True)
-        return number
+        return self._numbered(3, self.numbers.subsection(title))
 
     def appendix(self, title: str) -> str:
-        self._appendices += 1
-        letter = chr(ord("A") + self._appendices - 1)
-        self._heading(2, f"Appendix {letter}: {title}", f"appendix-{letter}", True)
-        return letter
+        return self._numbered(2, self.numbers.appendix(title))
+
+    def _numbered(self, level: int, heading: Heading) -> str:
+        self._heading(level, heading.text, heading.anchor, True)
+        return heading.number
 
     def heading(self, title: str, *, minor: bool = False) -> None:
         self._heading(5 if minor else 4, title, "", False)
@@ -114,24 +107,24 @@ class HtmlDocument:
               col_widths: Any = None, align: Any = None, groups: Sequence[tuple[str, int]] | None = None,
               total_row: bool = False, footnote: str = "",
               spans: Sequence[tuple[int, int, int]] = ()) -> int:  # fmt: skip
-        self._tables += 1
-        self._body.append(_table(f"Table {self._tables}: {caption}", header, rows, groups, total_row, spans))
+        number = self.numbers.table()
+        self._body.append(_table(f"Table {number}: {caption}", header, rows, groups, total_row, spans))
         if footnote:
             self._body.append(f"<p><small>{inline(footnote)}</small></p>")
-        return self._tables
+        return number
 
     def plain_table(self, lead_in: str, header: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
         self._body.append(_table(lead_in, header, rows, None, False))
 
     def chart(self, caption: str, spec: ChartSpec, *, alternative: str = "table") -> int:
-        self._figures += 1
-        label = f"Figure {self._figures}: {caption}"
+        number = self.numbers.figure()
+        label = f"Figure {number}: {caption}"
         header, rows = spec.as_table()
         self._body.append(
             f"<figure><figcaption>{escape(label)}</figcaption>{svg_chart(spec)}"
             f"<p>{escape(spec.alt_text())}</p>{_table(f'Data for {label}', header, rows, None, False)}</figure>"
         )
-        return self._figures
+        return number
 
     # -- output ----------------------------------------------------------------------------------
     def html(self) -> str:

@@ -52,6 +52,7 @@ from reportlab.platypus import (
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from opcc_desktop.charts import ChartSpec
+from opcc_desktop.numbering import Numbering
 from opcc_desktop.pdf import fonts, markup
 from opcc_desktop.pdf.chart_drawing import draw_chart
 from opcc_desktop.pdf.styles import (
@@ -240,12 +241,8 @@ class ReportDocument:
         self.styles = house_styles()
         self._story: list[Flowable] = []
         self._chained: list[Flowable] = []  # flowables kept with the next one (see _keep_together)
-        self._section = 0
-        self._subsection = 0
-        self._figures = 0
-        self._tables = 0
+        self.numbers = Numbering()
         self._headings = 0
-        self._appendices = 0
         self._level = -1  # outline level of the last numbered heading: others nest under it
         self._last_level = -1
 
@@ -265,38 +262,32 @@ class ReportDocument:
 
     @property
     def figure_count(self) -> int:
-        return self._figures
+        return self.numbers.figures
 
     @property
     def table_count(self) -> int:
-        return self._tables
+        return self.numbers.tables
 
     # -- structure ----------------------------------------------------------------------------
 
     def section(self, title: str) -> str:
         """Start numbered section N ("1 Introduction"); returns its number."""
-        self._section += 1
-        self._subsection = 0
-        number = str(self._section)
-        self._heading(f"{number} {title}", self.styles.h1, f"section-{number}", 0, True, 5 * cm)
-        return number
+        heading = self.numbers.section(title)
+        self._heading(heading.text, self.styles.h1, heading.anchor, 0, True, 5 * cm)
+        return heading.number
 
     def subsection(self, title: str) -> str:
         """Start numbered subsection N.M of the current section; returns its number."""
-        if not self._section:
-            raise ValueError("a subsection needs a section first")
-        self._subsection += 1
-        number = f"{self._section}.{self._subsection}"
-        self._heading(f"{number} {title}", self.styles.h2, f"section-{number}", 1, True, 4 * cm)
-        return number
+        heading = self.numbers.subsection(title)
+        self._heading(heading.text, self.styles.h2, heading.anchor, 1, True, 4 * cm)
+        return heading.number
 
     def appendix(self, title: str) -> str:
         """Start appendix A, B... after the numbered sections: in the contents and bookmarks,
         its subsections unnumbered. Returns its letter."""
-        self._appendices += 1
-        letter = chr(ord("A") + self._appendices - 1)
-        self._heading(f"Appendix {letter}: {title}", self.styles.h1, f"appendix-{letter}", 0, True, 5 * cm)
-        return letter
+        heading = self.numbers.appendix(title)
+        self._heading(heading.text, self.styles.h1, heading.anchor, 0, True, 5 * cm)
+        return heading.number
 
     def heading(self, title: str, *, minor: bool = False) -> None:
         """An unnumbered heading inside the current (sub)section: bookmarked (nested under
@@ -388,8 +379,7 @@ class ReportDocument:
         """"Table N: caption" above a house-style table (header repeated on every page it
         runs onto); ``footnote`` is printed under it. ``spans`` merges body cells: (row,
         first column, last column), counted from 0 in ``rows``, centred. Returns N."""
-        self._tables += 1
-        number = self._tables
+        number = self.numbers.table()
         table = house_table(header, rows, col_widths=col_widths, align=align, groups=groups, total_row=total_row)
         top = 2 if groups else 1  # header rows above the body
         merged = [(command, (first, row + top), (last, row + top), *extra)
@@ -416,8 +406,7 @@ class ReportDocument:
     def chart(self, caption: str, spec: ChartSpec, *, alternative: Alternative = "table") -> int:
         """"Figure N: caption" above the chart, with its data table beside it (or below it
         when wide) and/or a one-sentence text alternative under it. Returns N."""
-        self._figures += 1
-        number = self._figures
+        number = self.numbers.figure()
         parts: list[Flowable] = [Paragraph(f"Figure {number}: {markup.escape(caption)}", self.styles.caption)]
         if alternative in ("table", "both"):
             header, rows = spec.as_table()

@@ -164,10 +164,12 @@ def backup(file: Path, passphrase_file: Path | None, output: Path | None, list_o
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Where to write the document.")
 @click.option("--format", "fmt", type=click.Choice(["pdf", "html"]), default="pdf", show_default=True,
-              help="html: the accessible HTML edition (public documents only).")  # fmt: skip
+              help="html: the accessible HTML edition (public documents only).")
+@click.option("--publish", is_flag=True,
+              help="Record this edition as published: later changes to its KPI figures are marked revised.")  # fmt: skip
 def report(
     file: Path, passphrase_file: Path | None, report: str, year: str, quarter: int | None,
-    output: Path, fmt: str,
+    output: Path, fmt: str, publish: bool,
 ) -> None:
     """Export one of the three documents of FILE as a PDF (or, for the two public ones, as
     accessible HTML). Pre-flight findings are listed first."""
@@ -175,10 +177,14 @@ def report(
     from .workbook import Workbook
 
     check_request(report, quarter, fmt)
-    with Workbook.open(file, pp.resolve(passphrase_file), readonly=True) as wb:
+    with Workbook.open(file, pp.resolve(passphrase_file), readonly=not publish) as wb:
         show_findings(preflight(wb, report, year, quarter or 0))
         made = export_report(wb, report, year, quarter, output, fmt)
-    click.echo(f"Wrote {made}.")
+        if publish:
+            from .publications import record_publication
+
+            record_publication(wb, report, year, quarter or 0)
+    click.echo(f"Wrote {made}." + (" Recorded as published." if publish else ""))
 
 
 @main.command("preflight")

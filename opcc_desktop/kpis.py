@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .changes import Changes
-from .editing import delete_row, edit_row, next_position, recorded, set_cell
+from .changes import Changes, Tx
+from .editing import delete_row, edit_row, find_id, next_position, recorded, set_cell
 from .errors import NotFound, Problem, ValidationError
+from .publications import kpi_quarter_published
 from .validation import (
     Field, choice, collect, financial_year, flag, integer, long_text, number, quarter, refuse, text,
     validate,
@@ -157,8 +158,22 @@ def set_kpi_value(
         blank = clean["value"] is None and not clean["status"]
         where = {"kpi_id": kpi_id, "financial_year": clean["financial_year"], "quarter": clean["quarter"]}
         cell = {k: clean[k] for k in ("value", "status", "provisional", "revised")}
+        if not blank and _revised(tx, where, clean["value"]):
+            cell["revised"] = 1
         set_cell(tx, "kpi_values", where, None if blank else cell)
     return tx.changes(description)
+
+
+def _revised(tx: Tx, where: Mapping[str, Any], value: float | None) -> bool:
+    """Is the figure revised: already marked so, or a number published in a performance
+    update being changed now? (Once revised, it stays marked; undo takes the mark back.)"""
+    row_id = find_id(tx, "kpi_values", where)
+    before = tx.fetch("kpi_values", {"id": row_id}) if row_id is not None else None
+    if before is None or before["value"] is None:
+        return False
+    if before["revised"]:
+        return True
+    return value != before["value"] and kpi_quarter_published(tx, where["financial_year"], where["quarter"])
 
 
 def set_comparator(

@@ -276,7 +276,7 @@ DATA_TABLES = (
     "schemes", "scheme_categories", "scheme_counts", "scheme_measures",
     "strategic_outcomes", "kpi_groups", "kpis", "kpi_inputs", "kpi_values",
     "kpi_comparators", "kpi_commentary", "goals", "goal_updates",
-    "edi_areas", "edi_assessments", "narratives",
+    "edi_areas", "edi_assessments", "narratives", "publications",
 )  # fmt: skip
 
 
@@ -287,7 +287,17 @@ def initial_schema(db: Database) -> None:
             db.execute(statement)
 
 
-SCHEMA_VERSION = 1  # the number of migrations above; a test keeps the two in step
+@migrations()
+def add_publications(db: Database) -> None:
+    """Which editions were published, so a later change to a figure in them is marked revised."""
+    db.execute(
+        "CREATE TABLE publications (id INTEGER PRIMARY KEY AUTOINCREMENT, report TEXT NOT NULL,"
+        " financial_year TEXT NOT NULL, quarter INTEGER NOT NULL DEFAULT 0,"
+        " published_on TEXT NOT NULL) STRICT"
+    )
+
+
+SCHEMA_VERSION = 2  # the number of migrations above; a test keeps the two in step
 
 
 def migrate(db: Database) -> None:

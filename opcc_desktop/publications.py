@@ -1,0 +1,48 @@
+"""Published editions. Once a quarter's update is published, changing one of its KPI figures
+marks the figure revised, as the published documents must show."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from .changes import Changes, Tx
+from .editing import recorded
+from .validation import choice, date, financial_year, integer, validate
+from .vocab import REPORT_SECTIONS
+from .workbook import Workbook
+
+RULES = {
+    "report": choice(tuple(REPORT_SECTIONS)),
+    "financial_year": financial_year(),
+    "quarter": integer(low=0, high=4),
+    "published_on": date(),
+}
+
+
+def record_publication(
+    wb: Workbook, report: str, financial_year_: str, quarter: int = 0, published_on: str | None = None
+) -> Changes:
+    """Record that this edition was published (today, unless ``published_on`` is given)."""
+    clean = validate("publication", RULES, {
+        "report": report, "financial_year": financial_year_, "quarter": quarter,
+        "published_on": published_on or dt.date.today().isoformat()})  # fmt: skip
+    description = f"Record {clean['report']} {clean['financial_year']} as published"
+    with recorded(wb, "publication", description) as tx:
+        tx.insert("publications", clean)
+    return tx.changes(description)
+
+
+def publications(wb: Workbook) -> list[dict[str, Any]]:
+    return wb.rows("SELECT * FROM publications ORDER BY published_on, id")
+
+
+def kpi_quarter_published(tx: Tx, financial_year_: str, quarter: int) -> bool:
+    """Has a performance update covering this quarter been published? (An update covers its
+    own quarter and every earlier one.)"""
+    found = tx.conn.execute(
+        "SELECT 1 FROM publications WHERE report = 'performance-update' AND"
+        " (financial_year > ? OR (financial_year = ? AND quarter >= ?)) LIMIT 1",
+        [financial_year_, financial_year_, quarter],
+    ).fetchone()
+    return found is not None

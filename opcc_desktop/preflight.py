@@ -14,7 +14,7 @@ from . import publishable
 from .disclosure import suppress_distribution
 from .figures import percent
 from .settings import settings
-from .vocab import DIMENSION_LABELS, NOT_DISCLOSED, QUARTERLY_REPORTS, REPORT_SECTIONS
+from .vocab import DIMENSION_LABELS, NOT_DISCLOSED, PUBLIC_REPORTS, QUARTERLY_REPORTS, REPORT_SECTIONS
 from .workbook import Workbook
 
 
@@ -35,6 +35,8 @@ def preflight(wb: Workbook, report: str, financial_year: str, quarter: int = 0) 
     }
     quarter = quarter if report in QUARTERLY_REPORTS else 0
     findings = _narrative_gaps(wb, report, financial_year, quarter)
+    if report in PUBLIC_REPORTS:
+        findings += _private_names_in_text(wb, report, financial_year, quarter)
     return findings + checks[report](wb, financial_year, quarter)
 
 
@@ -42,6 +44,20 @@ def _narrative_gaps(wb: Workbook, report: str, financial_year: str, quarter: int
     written = publishable.narrative(wb, report, financial_year, quarter)
     return [Finding("Narrative", f"the '{section}' section has no text for {financial_year}")
             for section in REPORT_SECTIONS[report] if not written.get(section)]  # fmt: skip
+
+
+def _private_names_in_text(wb: Workbook, report: str, financial_year: str, quarter: int) -> list[Finding]:
+    """Free text is the officers' own words, so it is printed as written: warn when it names
+    something flagged never-publish."""
+    names = [r["name"] for r in wb.rows(
+        "SELECT name FROM services WHERE never_publish = 1 UNION ALL SELECT name FROM schemes"
+        " WHERE never_publish = 1 UNION ALL SELECT name FROM kpis WHERE never_publish = 1")]  # fmt: skip
+    texts = [(f"the '{section}' text", text)
+             for section, text in publishable.narrative(wb, report, financial_year, quarter).items()]  # fmt: skip
+    if report == "performance-update":
+        texts += [("KPI commentary", r["text"]) for r in publishable.kpi_commentary(wb, financial_year)]
+    return [Finding("Privacy", f"{where} names '{name}', which is flagged never to be published")
+            for where, text in texts for name in names if name.casefold() in text.casefold()]  # fmt: skip
 
 
 def _annual_equality(wb: Workbook, financial_year: str, _quarter: int) -> list[Finding]:

@@ -96,3 +96,4 @@ REPORT_SECTIONS: dict[str, tuple[str, ...]] = {
     "workforce-pack": ("summary", "observations"),
 }  # fmt: skip
 QUARTERLY_REPORTS = ("performance-update",)
+PUBLIC_REPORTS = ("annual-equality", "performance-update")

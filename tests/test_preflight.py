@@ -78,3 +78,12 @@ def test_cli_lists_findings(wb, workbook_path) -> None:
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "Workforce: no workforce snapshot on or before the end of 2021/22" in result.output
+
+
+def test_free_text_naming_a_never_publish_item_is_flagged(wb) -> None:
+    _service(wb, "Secret Pilot Service", never_publish=True)
+    narrative.set_narrative(wb, "annual-equality", "2021/22", "achievements",
+                            "We launched the secret pilot service this year.")  # fmt: skip
+    assert ("Privacy: the 'achievements' text names 'Secret Pilot Service', which is flagged never "
+            "to be published") in messages(wb, "annual-equality")  # fmt: skip
+    assert not any(line.startswith("Privacy") for line in messages(wb, "workforce-pack"))

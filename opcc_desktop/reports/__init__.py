@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 from ..errors import OpccError
+from ..vocab import PUBLIC_REPORTS
 from ..workbook import Workbook
 
 REPORTS = {
@@ -22,7 +23,6 @@ REPORTS = {
 QUARTERLY = ("performance-update",)
 
 
-PUBLIC = ("annual-equality", "performance-update")
 FORMATS = ("pdf", "html")
 
 
@@ -32,7 +32,7 @@ def check_request(report: str, quarter: int | None, fmt: str = "pdf") -> None:
         raise OpccError(f"There is no report called {report!r}; choose one of: {', '.join(REPORTS)}.")
     if report in QUARTERLY and quarter not in (1, 2, 3, 4):
         raise OpccError(f"The {report} report is quarterly: give --quarter 1, 2, 3 or 4.")
-    if fmt not in FORMATS or (fmt == "html" and report not in PUBLIC):
+    if fmt not in FORMATS or (fmt == "html" and report not in PUBLIC_REPORTS):
         raise OpccError(f"The {report} report is exported as PDF only (the HTML edition is for public documents).")
 
 

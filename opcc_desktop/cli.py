@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from . import cipher
+from . import __version__, cipher
 from . import passphrase as pp
 from .errors import OpccError
 from .preflight import Finding, preflight
@@ -54,7 +54,7 @@ workbook_argument = click.argument("file", type=click.Path(path_type=Path))
 
 
 @click.group(cls=Cli, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="opcc-desktop")
+@click.version_option(version=__version__, prog_name="opcc-desktop")
 def main() -> None:
     """OPCC Desktop: equality and performance data in one encrypted workbook file.
 

@@ -47,7 +47,7 @@ class Workbook:
     def __init__(self, path: Path, conn: Any, passphrase: str, readonly: bool) -> None:
         self.path = path
         self.conn = conn
-        self.db = Database(conn)
+        self.db = Database(conn, execute_plugins=False)  # no entry-point scan of every package
         self.readonly = readonly
         self._passphrase = passphrase
         self._batch: Tx | None = None

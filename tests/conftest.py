@@ -11,6 +11,7 @@ import pytest
 from opcc_desktop.workbook import Workbook
 
 PASSPHRASE = "correct horse battery staple"
+DEMO_PASSPHRASE = "demo workbook for the tests"
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # UI tests run without a display
 
 
@@ -22,6 +23,16 @@ def private_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyte
     monkeypatch.delenv("OPCC_PASSPHRASE", raising=False)
     monkeypatch.delenv("OPCC_NEW_PASSPHRASE", raising=False)
     return folder
+
+
+@pytest.fixture(scope="session")
+def demo_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo workbook, built once per run. Open it read-only; copy it to change it."""
+    from opcc_desktop.demo import build_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.opcc"
+    build_demo(path, DEMO_PASSPHRASE)
+    return path
 
 
 @pytest.fixture

@@ -9,16 +9,16 @@ from pathlib import Path
 import pdfplumber
 import pytest
 from click.testing import CliRunner
+from conftest import DEMO_PASSPHRASE
 
 from opcc_desktop import schemes
-from opcc_desktop.demo import build_demo
 from opcc_desktop.disclosure import Policy
 from opcc_desktop.figures import format_percent, percent
 from opcc_desktop.reports import annual_equality
 from opcc_desktop.reports import equality_tables as et
 from opcc_desktop.workbook import Workbook
 
-PASSPHRASE = "annual equality test"
+PASSPHRASE = DEMO_PASSPHRASE
 YEAR = "2021/22"
 SECTIONS = [
     "1 Introduction",
@@ -37,10 +37,8 @@ CHARACTERISTICS = ["Age", "Disability", "Gender", "Ethnicity", "Sexual Orientati
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("annual") / "demo.opcc"
-    build_demo(path, PASSPHRASE)
-    return path
+def demo(demo_path: Path) -> Path:
+    return demo_path
 
 
 @pytest.fixture(scope="module")

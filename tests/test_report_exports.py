@@ -7,19 +7,17 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import DEMO_PASSPHRASE
 
-from opcc_desktop.demo import build_demo
 from ui.cli import main
 
-SECRET = "export test"
+SECRET = DEMO_PASSPHRASE
 PRIVATE = ("Checkpoint Plus", "OPCC0001", "OPCC0002")
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("exports") / "demo.opcc"
-    build_demo(path, SECRET)
-    return path
+def demo(demo_path: Path) -> Path:
+    return demo_path
 
 
 def export(demo: Path, out: Path, *args: str):

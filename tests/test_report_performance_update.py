@@ -10,27 +10,22 @@ from pathlib import Path
 import pdfplumber
 import pytest
 from click.testing import CliRunner
+from conftest import DEMO_PASSPHRASE
 
 from opcc_desktop import kpis, publishable
-from opcc_desktop.demo import build_demo
 from opcc_desktop.figures import percent
 from opcc_desktop.reports import export_report, performance_update
 from opcc_desktop.workbook import Workbook
 from ui.cli import main
 
-PASSPHRASE = "performance update passphrase"
+PASSPHRASE = DEMO_PASSPHRASE
 YEAR, QUARTER = "2021/22", 3
 TITLE = "Police and Crime Plan Performance and Delivery Update"
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("performance_demo")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("OPCC_DATA_DIR", str(folder / "userdata"))
-        path = folder / "demo.opcc"
-        build_demo(path, PASSPHRASE)
-    return path
+def demo(demo_path: Path) -> Path:
+    return demo_path
 
 
 def export(path: Path, out: Path, year: str = YEAR, quarter: int = QUARTER) -> Path:

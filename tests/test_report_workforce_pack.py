@@ -10,25 +10,23 @@ from pathlib import Path
 import pdfplumber
 import pytest
 from click.testing import CliRunner
+from conftest import DEMO_PASSPHRASE
 from pypdf import PdfReader
 
 import ui.cli
 from opcc_desktop import workforce
 from opcc_desktop import workforce_analysis as wa
-from opcc_desktop.demo import build_demo
 from opcc_desktop.reports import workforce_pack
 from opcc_desktop.workbook import Workbook
 
-PASSPHRASE = "demo passphrase for the workforce pack"
+PASSPHRASE = DEMO_PASSPHRASE
 MARKING = "OFFICIAL-SENSITIVE"
 YEAR = "2021/22"
 
 
 @pytest.fixture(scope="module")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("pack") / "demo.opcc"
-    build_demo(path, PASSPHRASE)
-    return path
+def demo_file(demo_path: Path) -> Path:
+    return demo_path
 
 
 @pytest.fixture(scope="module")

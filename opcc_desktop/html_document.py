@@ -18,6 +18,7 @@ from typing import Any, BinaryIO
 from .charts import PALETTE, ChartSpec
 from .numbering import Heading, Numbering
 from .pdf.markup import inline, parse
+from .pdf.tables import cell_text, numeric_columns
 
 STYLE = """
 body{font-family:"Liberation Sans",Arial,sans-serif;color:#0b0c0c;max-width:52rem;margin:2rem auto;
@@ -28,7 +29,6 @@ td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}figure{margin:1
 figcaption{font-weight:bold}.note{border-left:4px solid #12436D;background:#f3f2f1;padding:.6rem 1rem}
 .marking{font-weight:bold;text-align:center;letter-spacing:.05em}nav ul{list-style:none;padding-left:0}
 """
-NUMERIC_TEXT = ("-", "*", "<5", "n/a", "[c]", "x", "~")
 
 
 class HtmlDocument:
@@ -166,15 +166,6 @@ def _list(items: Sequence[str], numbered: bool) -> str:
     return f"<{tag}>{''.join(f'<li>{item}</li>' for item in items)}</{tag}>"
 
 
-def _text(value: Any) -> str:
-    return str(getattr(value, "text", value))
-
-
-def _is_figure(text: str) -> bool:
-    stripped = text.replace(",", "").replace("%", "").replace("£", "").split(" (")[0].strip()
-    return stripped in NUMERIC_TEXT or stripped.replace(".", "", 1).lstrip("-").isdigit()
-
-
 def _table(caption: str, header: Sequence[str], rows: Sequence[Sequence[Any]],
            groups: Sequence[tuple[str, int]] | None, total_row: bool,
            spans: Sequence[tuple[int, int, int]] = ()) -> str:  # fmt: skip
@@ -183,9 +174,10 @@ def _table(caption: str, header: Sequence[str], rows: Sequence[Sequence[Any]],
         head += "<tr>" + "".join(f'<th scope="colgroup" colspan="{span}">{escape(name)}</th>'
                                  for name, span in groups) + "</tr>"  # fmt: skip
     head += "<tr>" + "".join(f'<th scope="col">{escape(str(h))}</th>' for h in header) + "</tr>"
+    printed = [[cell_text(v) for v in row] for row in rows]
+    numeric = numeric_columns(printed, len(header))  # aligned by column, as in the PDF
     body = []
-    for index, row in enumerate(rows):
-        texts = [_text(v) for v in row]
+    for index, texts in enumerate(printed):
         merged = {first: last for r, first, last in spans if r == index}
         covered = {c for first, last in merged.items() for c in range(first + 1, last + 1)}
         cells = [f'<th scope="row">{escape(texts[0])}</th>']
@@ -193,7 +185,7 @@ def _table(caption: str, header: Sequence[str], rows: Sequence[Sequence[Any]],
             if column in covered:
                 continue
             span = f' colspan="{merged[column] - column + 1}"' if column in merged else ""
-            kind = ' class="num"' if _is_figure(text) else ""
+            kind = ' class="num"' if numeric[column] else ""
             cells.append(f"<td{kind}{span}>{escape(text)}</td>")
         strong = ' style="font-weight:bold"' if total_row and index == len(rows) - 1 else ""
         body.append(f"<tr{strong}>{''.join(cells)}</tr>")

@@ -5,11 +5,10 @@ Text uses a small Markdown subset: ``#`` headings, ``**bold**``, ``- `` bullet l
 
 from __future__ import annotations
 
-from typing import Any
-
 from .changes import Changes
 from .editing import recorded, set_cell
 from .errors import Problem
+from .publishable import narrative as narrative  # the one reader, shared with public documents
 from .validation import choice, collect, financial_year, long_text, refuse
 from .vocab import QUARTERLY_REPORTS, REPORT_SECTIONS
 from .workbook import Workbook
@@ -40,11 +39,3 @@ def set_narrative(
     with recorded(wb, "narrative", description) as tx:
         set_cell(tx, "narratives", where, {"text": clean["text"]} if clean["text"] else None)
     return tx.changes(description)
-
-
-def narrative(wb: Workbook, report: str, financial_year_: str, quarter: int = 0) -> dict[str, str]:
-    rows: list[dict[str, Any]] = wb.rows(
-        "SELECT section, text FROM narratives WHERE report = ? AND financial_year = ? AND quarter = ?",
-        [report, financial_year_, quarter],
-    )
-    return {r["section"]: r["text"] for r in rows}

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .disclosure import Policy, SuppressedDistribution, suppress_distribution
+from .settings import logo as logo  # the settings' reader: the logo is public
 from .settings import settings
 from .vocab import ETHNIC_MINORITY
 from .workbook import Workbook
@@ -24,12 +25,9 @@ def policy(wb: Workbook) -> Policy:
 
 
 def office(wb: Workbook) -> dict[str, str]:
-    """What a cover needs: the office's name (the logo is read with :func:`logo`)."""
+    """What a cover needs: the office's name (the logo is read with :func:`logo`, the
+    settings' own reader)."""
     return {"office_name": settings(wb)["office_name"]}
-
-
-def logo(wb: Workbook) -> bytes | None:
-    return wb.scalar("SELECT data FROM assets WHERE name = 'logo'")
 
 
 def services(wb: Workbook) -> list[dict[str, Any]]:
@@ -164,6 +162,8 @@ def edi_assessments(wb: Workbook, financial_year: str) -> list[dict[str, Any]]:
 
 
 def narrative(wb: Workbook, report: str, financial_year: str, quarter: int = 0) -> dict[str, str]:
+    """Narrative text by section (all of it is written for publication). The one reader of
+    narratives: :mod:`opcc_desktop.narrative` re-exports it."""
     rows = wb.rows(
         "SELECT section, text FROM narratives WHERE report = ? AND financial_year = ? AND quarter = ?",
         [report, financial_year, quarter],

@@ -38,6 +38,7 @@ class _Builder:
         self.label = et.year_label(financial_year)
         self.policy: Policy = publishable.policy(wb)
         self.text = publishable.narrative(wb, REPORT, financial_year)
+        self.service_rows = publishable.service_counts(wb, financial_year)  # read once, used thrice
         office = publishable.office(wb)["office_name"] or "Office of the Police and Crime Commissioner"
         self.doc = document(
             TITLE,
@@ -139,7 +140,7 @@ class _Builder:
     def service_profile(self) -> None:
         doc = self.doc
         doc.subsection("Service user demographic profile")
-        profiles = et.service_profiles(publishable.service_counts(self.wb, self.fy), self.policy)
+        profiles = et.service_profiles(self.service_rows, self.policy)
         if not profiles:
             doc.paragraphs(f"No service-user monitoring data is recorded for {self.label}.")
             return
@@ -161,7 +162,7 @@ class _Builder:
         doc.heading("Non-disclosure")
         self.narrative("non_disclosure", "Non-disclosure", required=False)
         doc.note(et.non_disclosure_sentence(profiles), label="Non-disclosure rates")
-        header, rows = et.non_disclosure_by_service(publishable.service_counts(self.wb, self.fy), self.policy)
+        header, rows = et.non_disclosure_by_service(self.service_rows, self.policy)
         self._plain_table(
             f"Percentage of service users for whom each characteristic was not disclosed, by service, "
             f"{self.label} (\"-\": not collected; \"n/a\": no \"Not disclosed\" category returned).",
@@ -267,7 +268,7 @@ class _Builder:
 
     def appendix(self) -> None:
         """Each characteristic by service, so commissioners can compare providers."""
-        rows = publishable.service_counts(self.wb, self.fy)
+        rows = self.service_rows
         if not rows:
             return
         self.doc.appendix("Service-user profile by service")

@@ -208,7 +208,3 @@ def byte_entropy(data: bytes) -> float:
     counts = Counter(data)
     total = len(data)
     return -sum(n / total * math.log2(n / total) for n in counts.values())
-
-
-def is_locked_error(exc: Exception) -> bool:
-    return isinstance(exc, OperationalError) and "locked" in str(exc).lower()

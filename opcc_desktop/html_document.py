@@ -48,14 +48,6 @@ class HtmlDocument:
         self._contents: list[tuple[int, str, str]] = []
         self.numbers = Numbering()
 
-    @property
-    def figure_count(self) -> int:
-        return self.numbers.figures
-
-    @property
-    def table_count(self) -> int:
-        return self.numbers.tables
-
     # -- structure -------------------------------------------------------------------------
     def section(self, title: str) -> str:
         return self._numbered(2, self.numbers.section(title))

@@ -80,10 +80,6 @@ def edi_levels(wb: Workbook) -> tuple[str, ...]:
     return tuple(settings(wb)["edi.levels"].split("|"))
 
 
-def disclosure_threshold(wb: Workbook) -> int:
-    return int(settings(wb)["disclosure.threshold"])
-
-
 def set_logo(wb: Workbook, data: bytes | None) -> Changes:
     """Store the office logo (PNG or JPEG, up to 2 MB); ``None`` removes it."""
     if data is not None:

@@ -200,8 +200,3 @@ def refuse(what: str, problems: list[Problem]) -> None:
     """Raise one ValidationError listing ``problems``, if there are any."""
     if problems:
         raise ValidationError(what, problems)
-
-
-def fail(what: str, field: str, value: Any, message: str, allowed: str = "") -> ValidationError:
-    """A ValidationError for one rule that spans fields or needs the database to check."""
-    return ValidationError(what, [Problem(field, value, message, allowed)])

@@ -94,7 +94,7 @@ def test_figure_and_table_captions(built: dict) -> None:
 def test_size_of_the_document(built: dict) -> None:
     # The demo supports 8 figures; its text fills 10 pages (the brief hoped for 12).
     assert len(built["pages"]) >= 10
-    assert built["doc"].figure_count >= 8
+    assert built["doc"].numbers.figures >= 8
 
 
 def test_scheme_percentage_matches_hand_computation(built: dict, demo: Path) -> None:

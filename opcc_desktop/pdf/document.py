@@ -260,14 +260,6 @@ class ReportDocument:
     def metadata_keywords(self) -> list[str]:
         return [self.marking, *self.keywords] if self.marking else list(self.keywords)
 
-    @property
-    def figure_count(self) -> int:
-        return self.numbers.figures
-
-    @property
-    def table_count(self) -> int:
-        return self.numbers.tables
-
     # -- structure ----------------------------------------------------------------------------
 
     def section(self, title: str) -> str:

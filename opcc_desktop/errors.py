@@ -85,3 +85,49 @@ class ValidationError(OpccError):
     def __str__(self) -> str:
         details = "; ".join(str(p) for p in self.problems)
         return f"Cannot save {self.what}: {details}. Nothing was changed."
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    """One thing wrong with an imported file: where (sheet, row, column), the bad value, what
+    is wrong and what is allowed. ``row`` is the row number the spreadsheet shows."""
+
+    sheet: str
+    row: int | None
+    column: str
+    value: Any
+    message: str
+    allowed: str = ""
+
+    def __str__(self) -> str:
+        where = ", ".join(part for part in (
+            f"sheet '{self.sheet}'" if self.sheet else "",
+            f"row {self.row}" if self.row else "",
+            f"column '{self.column}'" if self.column else "",
+        ) if part)  # fmt: skip
+        value = "" if self.value is None or self.value == "" else f"{self.value!r} "
+        text = f"{where}: {value}{self.message}" if where else f"{value}{self.message}"
+        return f"{text} (allowed: {self.allowed})" if self.allowed else text
+
+
+SHOWN_PROBLEMS = 25
+
+
+@dataclass
+class ImportRefused(OpccError):
+    """A file that cannot be imported; lists every problem found. Nothing was written."""
+
+    source: str
+    problems: list[ImportProblem] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        count = len(self.problems)
+        lines = [f"Cannot import {self.source}: {count} problem{'s' if count != 1 else ''}."
+                 " Nothing was changed."]  # fmt: skip
+        lines += [f"  - {problem}" for problem in self.problems[:SHOWN_PROBLEMS]]
+        if count > SHOWN_PROBLEMS:
+            lines.append(f"  ... and {count - SHOWN_PROBLEMS} more.")
+        return "\n".join(lines)

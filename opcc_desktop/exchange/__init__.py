@@ -1,0 +1,1 @@
+"""Data exchange: spreadsheets in and out of the workbook, safe against bad files."""

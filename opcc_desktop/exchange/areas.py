@@ -1,0 +1,449 @@
+"""Importing an exchange workbook, area by area: rules between sheets, then the rows to write.
+
+Each area's ``check`` adds to the problems (a service count naming no service, a derived KPI
+computed from a KPI that does not exist...) and ``write`` replaces the area's tables inside the
+import's one transaction. Lists of things (services, KPIs, snapshots...) come from their own
+sheet; names only used in another sheet are added after them, in the order first used.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..changes import Tx
+from ..errors import ImportProblem, ValidationError
+from ..kpis import cell_problems
+from ..settings import SETTING_RULES, _check_logo, _media_type
+from ..validation import Invalid
+from ..vocab import ALL_GENDERS, QUARTERLY_REPORTS, REPORT_SECTIONS
+from ..workforce import leave_date_problems, start_date_problems
+from .rows import CleanRow
+
+EXTRA_SETTINGS = ("hr_extract.mapping",)  # kept in the settings table by other parts of the app
+
+
+@dataclass
+class Plan:
+    """The cleaned rows of each sheet present, and the problems found so far."""
+
+    sheets: dict[str, list[CleanRow]]
+    problems: list[ImportProblem] = field(default_factory=list)
+    edi_levels: tuple[str, ...] = ()
+
+    def rows(self, sheet: str) -> list[CleanRow]:
+        return self.sheets.get(sheet, [])
+
+    def problem(self, sheet: str, row: int, column: str, value: Any, message: str, allowed: str = "") -> None:
+        self.problems.append(ImportProblem(sheet, row, column, value, message, allowed))
+
+
+def ordered_names(plan: Plan, own: str, column: str, users: Iterable[tuple[str, str]]) -> list[str]:
+    """The names listed on sheet ``own``, then those only used on other sheets (first use first).
+    When ``own`` is in the file, a name it does not list is a problem on the sheet using it."""
+    names = list(dict.fromkeys(row[column] for _, row in plan.rows(own) if column in row))
+    listed = set(names)
+    for sheet, user_column in users:
+        for number, row in plan.rows(sheet):
+            name = row.get(user_column)
+            if name is None or name in listed:
+                continue
+            if own in plan.sheets:
+                plan.problem(sheet, number, user_column, name, f"is not on the '{own}' sheet",
+                             f"a {column.replace('_', ' ')} listed there")  # fmt: skip
+            else:
+                names.append(name)
+            listed.add(name)
+    return names
+
+
+def insert(tx: Tx, table: str, rows: Sequence[dict[str, Any]]) -> list[int]:
+    return [key["id"] for key in tx.insert_many(table, list(rows))]
+
+
+# -- settings and assets ----------------------------------------------------------------
+def check_settings(plan: Plan) -> None:
+    for number, row in plan.rows("settings"):
+        key, value = row.get("key"), row.get("value")
+        if key is None:
+            continue
+        if key in EXTRA_SETTINGS:
+            continue
+        rule = SETTING_RULES.get(key)
+        if rule is None:
+            plan.problem("settings", number, "key", key, "is not a setting", ", ".join([*SETTING_RULES, *EXTRA_SETTINGS]))
+            continue
+        try:
+            rule.clean(value)
+        except Invalid as bad:
+            plan.problem("settings", number, "value", value, f"{bad.message} for {key}", bad.allowed)
+    levels = {row.get("key"): row.get("value") for _, row in plan.rows("settings")}.get("edi.levels")
+    if levels:
+        plan.edi_levels = tuple(str(levels).split("|"))
+
+
+def write_settings(tx: Tx, plan: Plan) -> None:
+    for _, row in plan.rows("settings"):
+        rule = SETTING_RULES.get(row["key"])
+        value = row["value"] if rule is None else rule.clean(row["value"])
+        stored = f"{value:g}" if isinstance(value, float) else ("" if value is None else str(value))
+        tx.insert("settings", {"key": row["key"], "value": stored}, pk="key")
+
+
+def _asset_bytes(plan: Plan) -> dict[str, tuple[str, bytes]]:
+    parts: dict[str, list[tuple[int, str]]] = {}
+    kinds: dict[str, str] = {}
+    first_row: dict[str, int] = {}
+    for number, row in plan.rows("assets"):
+        if {"name", "part", "data", "media_type"} <= set(row):
+            parts.setdefault(row["name"], []).append((row["part"], row["data"]))
+            kinds[row["name"]] = row["media_type"]
+            first_row.setdefault(row["name"], number)
+    found = {}
+    for name, pieces in parts.items():
+        try:
+            data = base64.b64decode("".join(p for _, p in sorted(pieces)), validate=True)
+        except (binascii.Error, ValueError):
+            plan.problem("assets", first_row[name], "data", None, f"of '{name}' is not base64 image data",
+                         "the data column as export-data wrote it")  # fmt: skip
+            continue
+        found[name] = (kinds[name], data)
+    return found
+
+
+def check_assets(plan: Plan) -> None:
+    for name, (_, data) in _asset_bytes(plan).items():
+        try:
+            _check_logo(data)
+        except ValidationError as bad:
+            for p in bad.problems:
+                plan.problem("assets", None, "data", p.value, f"of '{name}' {p.message}", p.allowed)
+
+
+def write_assets(tx: Tx, plan: Plan) -> None:
+    for name, (_, data) in _asset_bytes(plan).items():
+        tx.insert("assets", {"name": name, "media_type": _media_type(data), "data": data}, pk="name")
+
+
+# -- workforce ---------------------------------------------------------------------------
+def check_workforce(plan: Plan) -> None:
+    for number, row in plan.rows("workforce"):
+        if "snapshot_date" in row and "start_date" in row:
+            for p in start_date_problems(row, row["snapshot_date"]):
+                plan.problem("workforce", number, p.field, p.value, p.message, p.allowed)
+    staff = {(row.get("snapshot_date"), row.get("staff_ref")) for _, row in plan.rows("workforce")}
+    for number, row in plan.rows("leave_events"):
+        if (row.get("snapshot_date"), row.get("staff_ref")) not in staff:
+            plan.problem("leave_events", number, "staff_ref", row.get("staff_ref"),
+                         f"is not on the workforce sheet for {row.get('snapshot_date')}",
+                         "a staff reference of that snapshot")  # fmt: skip
+        for p in leave_date_problems(row):
+            plan.problem("leave_events", number, p.field, p.value, p.message, p.allowed)
+    ordered_names(plan, "workforce_snapshots", "snapshot_date",
+                  [("workforce", "snapshot_date"), ("leave_events", "snapshot_date")])  # fmt: skip
+
+
+def write_workforce(tx: Tx, plan: Plan) -> None:
+    dates = ordered_names(plan, "workforce_snapshots", "snapshot_date",
+                          [("workforce", "snapshot_date"), ("leave_events", "snapshot_date")])  # fmt: skip
+    labels = {row["snapshot_date"]: row.get("label", "") for _, row in plan.rows("workforce_snapshots")}
+    ids = dict(zip(dates, insert(tx, "workforce_snapshots",
+                                 [{"snapshot_date": d, "label": labels.get(d, "")} for d in dates])))  # fmt: skip
+    staff = [row for _, row in plan.rows("workforce")]
+    staff_ids = insert(tx, "staff", [{"snapshot_id": ids[row["snapshot_date"]],
+                                      **{k: v for k, v in row.items() if k != "snapshot_date"}} for row in staff])
+    by_ref = {(row["snapshot_date"], row["staff_ref"]): i for row, i in zip(staff, staff_ids)}
+    insert(tx, "leave_events", [
+        {"staff_id": by_ref[(row["snapshot_date"], row["staff_ref"])],
+         **{k: row[k] for k in ("leave_type", "start_date", "end_date", "outcome")}}
+        for _, row in plan.rows("leave_events")])  # fmt: skip
+
+
+# -- services and schemes ---------------------------------------------------------------
+@dataclass(frozen=True)
+class Owned:
+    """The shape shared by services and schemes: a list, categories, counts, figures."""
+
+    owner: str  # sheet and column naming the owner: "service" / "scheme"
+    table: str
+    list_sheet: str
+    figure_sheet: str  # service_activity / scheme_measures
+    defaults: dict[str, Any]  # the list's columns, for names only used on other sheets
+
+    @property
+    def category_sheet(self) -> str:
+        return f"{self.owner}_categories"
+
+    @property
+    def count_sheet(self) -> str:
+        return f"{self.owner}_counts"
+
+    def names(self, plan: Plan) -> list[str]:
+        users = [(s, self.owner) for s in (self.category_sheet, self.count_sheet, self.figure_sheet)]
+        return ordered_names(plan, self.list_sheet, self.owner, users)
+
+    def categories(self, plan: Plan) -> dict[tuple[str, str], list[str]]:
+        """(owner, dimension) -> its categories in display order."""
+        found: dict[tuple[str, str], list[str]] = {}
+        for sheet in (self.category_sheet, self.count_sheet):
+            for _, row in plan.rows(sheet):
+                if {self.owner, "dimension", "category"} <= set(row):
+                    listed = found.setdefault((row[self.owner], row["dimension"]), [])
+                    if row["category"] not in listed:
+                        listed.append(row["category"])
+        return found
+
+
+SERVICES = Owned("service", "services", "services", "service_activity",
+                 {"service_type": "", "first_year": None, "contract_end": None, "never_publish": 0})
+SCHEMES = Owned("scheme", "schemes", "schemes", "scheme_measures", {"age_range": "", "never_publish": 0})
+
+
+def check_owned(plan: Plan, kind: Owned) -> None:
+    kind.names(plan)
+    if kind is SCHEMES:
+        for number, row in plan.rows("scheme_counts"):
+            if row.get("dimension") == "gender" and row.get("gender") != ALL_GENDERS:
+                plan.problem("scheme_counts", number, "gender", row.get("gender"),
+                             "must be All on rows of the gender dimension (the category is the gender)",
+                             ALL_GENDERS)  # fmt: skip
+
+
+def write_owned(tx: Tx, plan: Plan, kind: Owned) -> None:
+    names = kind.names(plan)
+    details = {row[kind.owner]: row for _, row in plan.rows(kind.list_sheet)}
+    owners = [{"name": name, **{c: details.get(name, {}).get(c, d) for c, d in kind.defaults.items()},
+               "position": position} for position, name in enumerate(names, start=1)]  # fmt: skip
+    ids = dict(zip(names, insert(tx, kind.table, owners)))
+    link = f"{kind.owner}_id"
+    insert(tx, kind.category_sheet, [
+        {link: ids[owner], "dimension": dimension, "category": category, "position": position}
+        for (owner, dimension), categories in kind.categories(plan).items()
+        for position, category in enumerate(categories, start=1)])  # fmt: skip
+    for sheet in (kind.count_sheet, kind.figure_sheet):
+        insert(tx, sheet, [{link: ids[row[kind.owner]], **{k: v for k, v in row.items() if k != kind.owner}}
+                           for _, row in plan.rows(sheet)])  # fmt: skip
+
+
+# -- KPIs --------------------------------------------------------------------------------
+@dataclass
+class KpiDefinition:
+    outcome: str
+    group: str
+    unit: str
+    polarity: str
+    never_publish: int = 0
+    kind: str | None = None
+    inputs: list[str] = field(default_factory=list)
+
+
+def kpi_definitions(plan: Plan, report: bool = True) -> dict[str, KpiDefinition]:
+    """Every KPI with its definition, from the kpis, kpi_values and kpi_derived sheets in turn;
+    a KPI defined twice differently is a problem where it differs."""
+    found: dict[str, KpiDefinition] = {}
+    for sheet in ("kpis", "kpi_values"):
+        for number, row in plan.rows(sheet):
+            if not {"kpi", "strategic_outcome", "group", "unit", "polarity"} <= set(row):
+                continue
+            new = KpiDefinition(row["strategic_outcome"], row["group"], row["unit"], row["polarity"],
+                                row.get("never_publish", 0))  # fmt: skip
+            _define(plan, found, sheet, number, row["kpi"], new, report)
+    for number, row in plan.rows("kpi_derived"):
+        if not {"kpi", "group", "unit", "kind", "inputs"} <= set(row):
+            continue
+        outcome = row.get("strategic_outcome") or _outcome_of(plan, found, number, row["group"], report)
+        if outcome is None:
+            continue
+        new = KpiDefinition(outcome, row["group"], row["unit"], row.get("polarity") or "neutral",
+                            kind=row["kind"], inputs=[p.strip() for p in row["inputs"].split("|") if p.strip()])
+        existing = found.get(row["kpi"])
+        if existing is not None and existing.kind is None:
+            new.never_publish = existing.never_publish
+            found[row["kpi"]] = new  # a kpis-sheet row names it; kpi_derived says how it is computed
+            if report and (existing.outcome, existing.group, existing.unit) != (new.outcome, new.group, new.unit):
+                plan.problem("kpi_derived", number, "kpi", row["kpi"],
+                             "has another outcome, group or unit on the kpis sheet", "the same definition")
+            continue
+        _define(plan, found, "kpi_derived", number, row["kpi"], new, report)
+    return found
+
+
+def _define(plan: Plan, found: dict[str, KpiDefinition], sheet: str, number: int, name: str,
+            new: KpiDefinition, report: bool) -> None:
+    existing = found.setdefault(name, new)
+    same = (existing.outcome, existing.group, existing.unit, existing.polarity) == (
+        new.outcome, new.group, new.unit, new.polarity)
+    if report and not same:
+        plan.problem(sheet, number, "kpi", name, "is defined differently on an earlier row "
+                     f"({existing.outcome} / {existing.group} / {existing.unit} / {existing.polarity})",
+                     "the same outcome, group, unit and polarity on every row of a KPI")  # fmt: skip
+
+
+def _outcome_of(plan: Plan, found: dict[str, KpiDefinition], number: int, group: str, report: bool) -> str | None:
+    outcomes = list(dict.fromkeys(d.outcome for d in found.values() if d.group == group))
+    if len(outcomes) == 1:
+        return outcomes[0]
+    if report:
+        plan.problem("kpi_derived", number, "strategic_outcome", None,
+                     f"is needed: group '{group}' is {'in no' if not outcomes else 'in more than one'} outcome",
+                     "the strategic outcome the group belongs to")  # fmt: skip
+    return None
+
+
+def check_kpis(plan: Plan) -> None:
+    kpis = kpi_definitions(plan)
+    derived_rows = {row.get("kpi"): number for number, row in plan.rows("kpi_derived")}
+    for name, kpi in kpis.items():
+        if kpi.kind is not None:
+            _check_inputs(plan, kpis, derived_rows.get(name, 0), name, kpi)
+    for number, row in plan.rows("kpi_values"):
+        kpi = kpis.get(row.get("kpi", ""))
+        if kpi is not None and kpi.kind is not None:
+            plan.problem("kpi_values", number, "value", row.get("value"),
+                         f"cannot be typed: '{row['kpi']}' is computed from other KPIs", "no row for it")
+        elif kpi is not None:
+            for p in cell_problems(kpi.unit, row):
+                plan.problem("kpi_values", number, p.field, p.value, p.message, p.allowed)
+    for number, row in plan.rows("kpi_comparators"):
+        if row.get("kpi") is not None and row["kpi"] not in kpis:
+            plan.problem("kpi_comparators", number, "kpi", row["kpi"], "is not a KPI in this file",
+                         "a KPI named on the kpis, kpi_values or kpi_derived sheet")  # fmt: skip
+    groups = {(k.outcome, k.group) for k in kpis.values()}
+    for number, row in plan.rows("kpi_commentary"):
+        if {"strategic_outcome", "group"} <= set(row) and (row["strategic_outcome"], row["group"]) not in groups:
+            plan.problem("kpi_commentary", number, "group", row["group"],
+                         f"is not a KPI group of '{row['strategic_outcome']}' in this file",
+                         "an outcome and group named on the KPI sheets")  # fmt: skip
+
+
+def _check_inputs(plan: Plan, kpis: dict[str, KpiDefinition], number: int, name: str, kpi: KpiDefinition) -> None:
+    def problem(message: str, allowed: str) -> None:
+        plan.problem("kpi_derived", number, "inputs", " | ".join(kpi.inputs), message, allowed)
+
+    if kpi.kind == "ratio" and len(kpi.inputs) != 2:
+        problem("must be a numerator and a denominator", "exactly two KPI names separated by ' | '")
+    if kpi.kind == "sum" and len(kpi.inputs) < 2:
+        problem("must name the parts", "two or more KPI names separated by ' | '")
+    if len(set(kpi.inputs)) != len(kpi.inputs):
+        problem("name a KPI more than once", "different KPIs")
+    for missing in [i for i in kpi.inputs if i not in kpis]:
+        problem(f"names '{missing}', which is not a KPI in this file", "KPIs defined on the KPI sheets")
+    if _cycle(kpis, name, set()):
+        problem("make the KPI depend on itself", "inputs that are not computed from this KPI")
+
+
+def _cycle(kpis: dict[str, KpiDefinition], name: str, seen: set[str]) -> bool:
+    if name in seen:
+        return True
+    kpi = kpis.get(name)
+    return kpi is not None and any(_cycle(kpis, i, seen | {name}) for i in kpi.inputs)
+
+
+def write_kpis(tx: Tx, plan: Plan) -> None:
+    kpis = kpi_definitions(plan, report=False)
+    outcomes = list(dict.fromkeys(k.outcome for k in kpis.values()))
+    outcome_ids = dict(zip(outcomes, insert(tx, "strategic_outcomes", [
+        {"name": name, "position": p} for p, name in zip(positions(outcomes, lambda o: ""), outcomes)])))
+    groups = list(dict.fromkeys((k.outcome, k.group) for k in kpis.values()))
+    group_ids = dict(zip(groups, insert(tx, "kpi_groups", [
+        {"outcome_id": outcome_ids[o], "name": g, "position": p}
+        for p, (o, g) in zip(positions(groups, lambda group: group[0]), groups)])))  # fmt: skip
+    ranks = positions(list(kpis.values()), lambda k: (k.outcome, k.group))
+    kpi_ids = dict(zip(kpis, insert(tx, "kpis", [
+        {"group_id": group_ids[(k.outcome, k.group)], "name": name, "unit": k.unit, "polarity": k.polarity,
+         "derived_kind": k.kind, "never_publish": k.never_publish, "position": rank}
+        for rank, (name, k) in zip(ranks, kpis.items())])))  # fmt: skip
+    insert(tx, "kpi_inputs", [{"kpi_id": kpi_ids[name], "position": slot, "input_kpi_id": kpi_ids[i]}
+                              for name, k in kpis.items() for slot, i in enumerate(k.inputs, start=1)])
+    value_columns = ("financial_year", "quarter", "value", "status", "provisional", "revised")
+    insert(tx, "kpi_values", [{"kpi_id": kpi_ids[row["kpi"]], **{c: row.get(c, 0) for c in value_columns}}
+                              for _, row in plan.rows("kpi_values")])  # fmt: skip
+    insert(tx, "kpi_comparators", [
+        {"kpi_id": kpi_ids[row["kpi"]], **{c: row[c] for c in ("comparator", "period", "value")}}
+        for _, row in plan.rows("kpi_comparators")])  # fmt: skip
+    insert(tx, "kpi_commentary", [
+        {"group_id": group_ids[(row["strategic_outcome"], row["group"])],
+         **{c: row[c] for c in ("financial_year", "quarter", "text")}} for _, row in plan.rows("kpi_commentary")])
+
+
+def positions(items: Sequence[Any], parent: Any) -> list[int]:
+    """Each item's position (1, 2, ...) among the earlier items with the same ``parent(item)``."""
+    seen: dict[Any, int] = {}
+    out = []
+    for item in items:
+        key = parent(item)
+        seen[key] = seen.get(key, 0) + 1
+        out.append(seen[key])
+    return out
+
+
+# -- goals, EDI, narrative, publications ------------------------------------------------
+def check_goals(plan: Plan) -> None:
+    goals = {(row.get("set_for_year"), row.get("title")) for _, row in plan.rows("goals")}
+    for number, row in plan.rows("goal_updates"):
+        if (row.get("set_for_year"), row.get("title")) not in goals:
+            plan.problem("goal_updates", number, "title", row.get("title"),
+                         f"is not a goal set for {row.get('set_for_year')} on the goals sheet",
+                         "a goal listed there with the same set_for_year and title")  # fmt: skip
+
+
+def write_goals(tx: Tx, plan: Plan) -> None:
+    goals = [row for _, row in plan.rows("goals")]
+    ranks = positions(goals, lambda goal: goal["set_for_year"])
+    ids = insert(tx, "goals", [{**row, "owner": row.get("owner") or "", "position": rank}
+                               for rank, row in zip(ranks, goals)])  # fmt: skip
+    by_key = {(row["set_for_year"], row["title"]): i for row, i in zip(goals, ids)}
+    insert(tx, "goal_updates", [
+        {"goal_id": by_key[(row["set_for_year"], row["title"])],
+         **{c: row.get(c) for c in ("report_year", "update_date", "text")}} for _, row in plan.rows("goal_updates")])
+
+
+def check_edi(plan: Plan) -> None:
+    ordered_names(plan, "edi_areas", "area", [("edi_assessment", "area")])
+    for number, row in plan.rows("edi_assessment"):
+        if row.get("level") is not None and row["level"] not in plan.edi_levels:
+            plan.problem("edi_assessment", number, "level", row["level"], "is not a level of the EDI framework",
+                         ", ".join(plan.edi_levels))  # fmt: skip
+
+
+def write_edi(tx: Tx, plan: Plan) -> None:
+    areas = ordered_names(plan, "edi_areas", "area", [("edi_assessment", "area")])
+    ids = dict(zip(areas, insert(tx, "edi_areas", [{"name": a, "position": p} for p, a in enumerate(areas, start=1)])))
+    insert(tx, "edi_assessments", [
+        {"area_id": ids[row["area"]], **{c: row[c] for c in ("financial_year", "level", "evidence")}}
+        for _, row in plan.rows("edi_assessment")])  # fmt: skip
+
+
+def check_narrative(plan: Plan) -> None:
+    for number, row in plan.rows("narrative"):
+        report = row.get("report")
+        if report is None:
+            continue
+        if row.get("section") is not None and row["section"] not in REPORT_SECTIONS[report]:
+            plan.problem("narrative", number, "section", row["section"], f"is not a section of {report}",
+                         ", ".join(REPORT_SECTIONS[report]))  # fmt: skip
+        _check_quarter(plan, "narrative", number, report, row.get("quarter"))
+    for number, row in plan.rows("publications"):
+        if row.get("report") is not None:
+            _check_quarter(plan, "publications", number, row["report"], row.get("quarter"))
+
+
+def _check_quarter(plan: Plan, sheet: str, number: int, report: str, quarter: int | None) -> None:
+    if quarter is None:
+        return
+    if report in QUARTERLY_REPORTS and quarter == 0:
+        plan.problem(sheet, number, "quarter", quarter, f"is needed for {report}", "1, 2, 3 or 4")
+    if report not in QUARTERLY_REPORTS and quarter != 0:
+        plan.problem(sheet, number, "quarter", quarter, f"is not used by {report} (a yearly report)", "0 or blank")
+
+
+def write_narrative(tx: Tx, plan: Plan) -> None:
+    insert(tx, "narratives", [row for _, row in plan.rows("narrative")])
+
+
+def write_publications(tx: Tx, plan: Plan) -> None:
+    insert(tx, "publications", [row for _, row in plan.rows("publications")])
+

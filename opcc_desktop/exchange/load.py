@@ -1,0 +1,126 @@
+"""``import`` of an exchange workbook: check every sheet, then replace the areas it covers.
+
+All or nothing: every problem in the file is collected first; nothing is written unless there
+are none. The areas the file has sheets for are then emptied and filled again in one audited
+edit, which one undo takes back. A file that matches the workbook already changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ..changes import Tx
+from ..errors import ImportProblem, ImportRefused
+from ..settings import edi_levels
+from ..workbook import Workbook
+from . import areas
+from .areas import SCHEMES, SERVICES, Plan
+from .export import sheet_rows
+from .layout import AREA_TABLES, AREAS, SHEETS
+from .result import ImportResult
+from .rows import clean_rows, duplicate_problems
+from .sources import Source
+
+CHECKS: dict[str, Callable[[Plan], None]] = {
+    "settings": areas.check_settings,
+    "assets": areas.check_assets,
+    "workforce": areas.check_workforce,
+    "services": lambda plan: areas.check_owned(plan, SERVICES),
+    "schemes": lambda plan: areas.check_owned(plan, SCHEMES),
+    "kpis": areas.check_kpis,
+    "goals": areas.check_goals,
+    "edi": areas.check_edi,
+    "narrative": areas.check_narrative,
+    "publications": areas.check_narrative,
+}
+WRITES: dict[str, Callable[[Tx, Plan], None]] = {
+    "settings": areas.write_settings,
+    "assets": areas.write_assets,
+    "workforce": areas.write_workforce,
+    "services": lambda tx, plan: areas.write_owned(tx, plan, SERVICES),
+    "schemes": lambda tx, plan: areas.write_owned(tx, plan, SCHEMES),
+    "kpis": areas.write_kpis,
+    "goals": areas.write_goals,
+    "edi": areas.write_edi,
+    "narrative": areas.write_narrative,
+    "publications": areas.write_publications,
+}
+
+
+class _Unchanged(Exception):
+    """Raised inside the edit to roll it back when the file matched the workbook already."""
+
+
+def is_exchange_workbook(source: Source) -> bool:
+    return any(source.table(sheet.name) is not None for sheet in SHEETS)
+
+
+def plan_import(wb: Workbook, source: Source) -> tuple[Plan, list[str]]:
+    """Every sheet cleaned and checked; the areas the file covers, in writing order."""
+    plan = Plan({}, edi_levels=edi_levels(wb))
+    for sheet in SHEETS:
+        table = source.table(sheet.name)
+        if table is None:
+            continue
+        rows, problems = clean_rows(table, sheet.rules, optional=sheet.optional)
+        if sheet.key:
+            problems += duplicate_problems(sheet.name, rows, sheet.key)
+        plan.sheets[sheet.name] = rows
+        plan.problems += problems
+    covered = [area for area in AREAS if any(s.area == area and s.name in plan.sheets for s in SHEETS)]
+    if not covered:
+        names = ", ".join(sheet.name for sheet in SHEETS[:6])
+        plan.problems.append(ImportProblem("", None, "", None, "has none of the exchange workbook's sheets",
+                                           f"sheets named {names}... (see docs/exchange-format.md)"))  # fmt: skip
+    for area in covered:
+        CHECKS[area](plan)
+    if "settings" in covered and "edi" not in covered:
+        _check_levels_kept(wb, plan)
+    return plan, covered
+
+
+def _check_levels_kept(wb: Workbook, plan: Plan) -> None:
+    """New EDI level names must still name the levels already assessed in the workbook."""
+    used = {row["level"] for row in wb.rows("SELECT DISTINCT level FROM edi_assessments")}
+    for level in sorted(used - set(plan.edi_levels)):
+        plan.problems.append(ImportProblem("settings", None, "value", "|".join(plan.edi_levels),
+                                           f"edi.levels drops '{level}', which assessments use",
+                                           "level names that include those in use"))  # fmt: skip
+
+
+def import_exchange(wb: Workbook, source: Source, *, dry_run: bool = False) -> ImportResult:
+    plan, covered = plan_import(wb, source)
+    if plan.problems:
+        raise ImportRefused(source.path.name, plan.problems)
+    summary = [f"{name}: {len(rows):,} rows" for name, rows in plan.sheets.items()]
+    summary.append(f"Replaces: {', '.join(covered)}")
+    if dry_run:
+        return ImportResult("exchange", summary, dry_run=True)
+    description = f"Import {source.path.name}"
+    before = _snapshot(wb, covered)
+    try:
+        with wb.edit(description) as tx:
+            for area in reversed(covered):
+                for table in AREA_TABLES[area]:
+                    _empty(tx, table)
+            for area in covered:
+                WRITES[area](tx, plan)
+            if _snapshot(wb, covered) == before:
+                raise _Unchanged
+    except _Unchanged:
+        return ImportResult("exchange", [*summary, "The workbook already holds exactly this data."])
+    return ImportResult("exchange", summary, tx.changes(description))
+
+
+def _snapshot(wb: Workbook, covered: list[str]) -> dict[str, object]:
+    return {sheet.name: sheet_rows(wb, sheet) for sheet in SHEETS if sheet.area in covered}
+
+
+def _empty(tx: Tx, table: str) -> None:
+    key = "key" if table == "settings" else ("name" if table == "assets" else "id")
+    ids = [row[0] for row in tx.conn.execute(f'SELECT "{key}" FROM "{table}" ORDER BY 1')]
+    if key == "id":
+        tx.delete_many(table, ids)
+    else:
+        for value in ids:
+            tx.delete(table, {key: value})

@@ -1,0 +1,194 @@
+"""Reading spreadsheets into plain tables: an .xlsx file, a CSV file, or a folder of CSV files.
+
+Every file passes the guards first. Cells come back as Python values (text stripped, empty
+text as None); typing and validation belong to the importers. Row numbers are the ones the
+spreadsheet shows, so a message can send the user to the right row.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import python_calamine
+
+from ..errors import ImportProblem, ImportRefused
+from .guards import MAX_ROWS, Refused, check_size, inspect_xlsx, refuse
+
+ENCODINGS = ("utf-8-sig", "cp1252")
+CSV_SUFFIXES = (".csv", ".txt")
+XLSX_SUFFIXES = (".xlsx", ".xlsm")
+
+
+@dataclass
+class Table:
+    """One sheet: its header (as written) and its non-blank rows with their row numbers."""
+
+    name: str
+    columns: list[str]
+    rows: list[tuple[int, list[Any]]]
+    problems: list[ImportProblem] = field(default_factory=list)  # found while reading
+
+    def index(self) -> dict[str, int]:
+        """Column name (case and spacing folded) -> position."""
+        return {fold(name): i for i, name in enumerate(self.columns) if name}
+
+    def records(self) -> Iterator[tuple[int, dict[str, Any]]]:
+        """Each row as {folded column name: value}."""
+        names = [fold(c) for c in self.columns]
+        for number, values in self.rows:
+            yield number, {name: value for name, value in zip(names, values) if name}
+
+
+@dataclass
+class Source:
+    """A file read for import: its tables by name, and what kind of file it was."""
+
+    path: Path
+    tables: dict[str, Table]
+    kind: str  # "xlsx", "csv" or "csv-folder"
+
+    def table(self, name: str) -> Table | None:
+        wanted = fold(name)
+        return next((t for key, t in self.tables.items() if fold(key) == wanted), None)
+
+
+def fold(name: Any) -> str:
+    """Header names match whatever their case, spacing or underscores."""
+    return "_".join(str(name or "").strip().casefold().replace("_", " ").split())
+
+
+def read(path: Path) -> Source:
+    """Read ``path`` (xlsx, csv, or a folder of csv files), refusing anything unsafe or unreadable
+    with an :class:`ImportRefused` naming the file."""
+    path = Path(path)
+    try:
+        return _read(path)
+    except Refused as refused:
+        raise ImportRefused(path.name, [refused.problem]) from None
+    except OSError as exc:
+        raise ImportRefused(path.name, [ImportProblem("", None, "", None,
+                            f"could not be read ({exc.strerror or exc})", "a file you can open")]) from None  # fmt: skip
+
+
+def _read(path: Path) -> Source:
+    if path.is_dir():
+        files = sorted(p for p in path.iterdir() if p.suffix.lower() in CSV_SUFFIXES)
+        if not files:
+            raise refuse("is a folder with no CSV files in it", "a folder of CSV files named after the sheets")
+        return Source(path, {p.stem: read_csv(p) for p in files}, "csv-folder")
+    if not path.exists():
+        raise refuse("does not exist", "the path of a CSV or Excel (.xlsx) file")
+    suffix = path.suffix.lower()
+    if suffix in XLSX_SUFFIXES:
+        return Source(path, read_xlsx(path), "xlsx")
+    if suffix in CSV_SUFFIXES:
+        return Source(path, {path.stem: read_csv(path)}, "csv")
+    raise refuse(f"has the extension '{suffix or '(none)'}', which cannot be imported",
+                 "an Excel workbook (.xlsx), a CSV file (.csv) or a folder of CSV files")  # fmt: skip
+
+
+def read_xlsx(path: Path) -> dict[str, Table]:
+    inspection = inspect_xlsx(path)
+    try:
+        book = python_calamine.CalamineWorkbook.from_path(str(path))
+        tables = {}
+        for name in book.sheet_names:
+            sheet = book.get_sheet_by_name(name)
+            if sheet.height > MAX_ROWS + 1:
+                raise refuse(f"has {sheet.height} rows in sheet '{name}', too many to import",
+                             f"at most {MAX_ROWS:,} rows a sheet")  # fmt: skip
+            table = _table(name, sheet.to_python())
+            table.problems += _merged_problems(name, sheet.merged_cell_ranges or [])
+            table.problems += [ImportProblem(name, _row_of(ref), _column_of(ref), None,
+                                             f"cell {ref} holds a formula",
+                                             "typed values (copy, then Paste Special > Values)")
+                               for ref in inspection.formulas.get(name, [])]  # fmt: skip
+            tables[name] = table
+        book.close()
+    except Refused:
+        raise
+    except Exception as exc:  # calamine's errors (CalamineError, XmlError, ZipError, ...)
+        raise refuse(f"could not be read as an Excel workbook ({type(exc).__name__}: {exc})",
+                     "an .xlsx file saved by Excel or LibreOffice") from None  # fmt: skip
+    return tables
+
+
+def read_csv(path: Path) -> Table:
+    check_size(path)
+    data = path.read_bytes()
+    if b"\x00" in data[:65536]:
+        raise refuse("is not a text file (it holds binary data)", "a CSV file saved as text")
+    text = _decode(data)
+    try:
+        dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), dialect))
+    except csv.Error as exc:
+        raise refuse(f"is not a well-formed CSV file ({exc})", "comma-separated values with a header row") from None
+    if len(rows) > MAX_ROWS + 1:
+        raise refuse(f"has {len(rows)} rows, too many to import", f"at most {MAX_ROWS:,} rows")
+    return _table(path.stem, rows)
+
+
+def _decode(data: bytes) -> str:
+    for encoding in ENCODINGS:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise refuse("is not in a text encoding we can read", "UTF-8 (with or without BOM) or Windows-1252")
+
+
+def _table(name: str, grid: list[list[Any]]) -> Table:
+    """Header from the first non-blank row; blank rows dropped; text stripped."""
+    cleaned = [(number, [_cell(v) for v in values]) for number, values in enumerate(grid, start=1)]
+    filled = [(number, values) for number, values in cleaned if any(v is not None for v in values)]
+    if not filled:
+        return Table(name, [], [])
+    (_, header), body = filled[0], filled[1:]
+    columns = [str(v) if v is not None else "" for v in header]
+    width = len(columns)
+    return Table(name, columns, [(n, (v + [None] * width)[:width] if len(v) != width else v) for n, v in body])
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, str):
+        stripped = value.strip()
+        return stripped or None
+    if isinstance(value, dt.datetime) and value.time() == dt.time(0):
+        return value.date()
+    return value
+
+
+def _merged_problems(sheet: str, ranges: list[tuple[tuple[int, int], tuple[int, int]]]) -> list[ImportProblem]:
+    problems = []
+    for (row0, col0), (row1, col1) in ranges:
+        span = f"{_ref(row0, col0)}:{_ref(row1, col1)}"
+        problems.append(ImportProblem(sheet, row0 + 1, "", None, f"cells {span} are merged",
+                                      "one value in every cell: unmerge them and fill each row"))  # fmt: skip
+    return problems
+
+
+def _ref(row: int, col: int) -> str:
+    letters = ""
+    col += 1
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return f"{letters}{row + 1}"
+
+
+def _row_of(ref: str) -> int:
+    return int("".join(ch for ch in ref if ch.isdigit()))
+
+
+def _column_of(ref: str) -> str:
+    return "".join(ch for ch in ref if ch.isalpha())

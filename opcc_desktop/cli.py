@@ -12,13 +12,11 @@ import click
 
 from . import __version__, cipher
 from . import passphrase as pp
+from .cli_exchange import EXCHANGE_COMMANDS
+from .cli_options import passphrase_option, workbook_argument
 from .errors import OpccError
 from .preflight import Finding, preflight
 
-PASSPHRASE_HELP = (
-    f"Read the passphrase from this file (first line). Otherwise ${pp.PASSPHRASE_ENV} is used, "
-    "or you are prompted on a terminal."
-)
 DEMO_PASSPHRASE = "opcc-demo"
 REPORT_NAMES = ["annual-equality", "performance-update", "workforce-pack"]
 
@@ -42,15 +40,6 @@ class Cli(click.Group):
         except KeyboardInterrupt:
             click.echo("Cancelled; nothing was changed by the unfinished step.", err=True)
             sys.exit(130)
-
-
-def passphrase_option(func):  # type: ignore[no-untyped-def]
-    return click.option(
-        "--passphrase-file", type=click.Path(dir_okay=False, path_type=Path), help=PASSPHRASE_HELP
-    )(func)
-
-
-workbook_argument = click.argument("file", type=click.Path(path_type=Path))
 
 
 @click.group(cls=Cli, context_settings={"help_option_names": ["-h", "--help"]})
@@ -213,6 +202,9 @@ def show_findings(findings: list[Finding]) -> None:
     for finding in findings:
         click.echo(f"  - {finding}", err=True)
 
+
+for command in EXCHANGE_COMMANDS:
+    main.add_command(command)
 
 if __name__ == "__main__":
     main()

@@ -41,10 +41,11 @@ def _asset_parts(wb: Workbook) -> Iterator[dict[str, Any]]:
                    "data": encoded[start : start + ASSET_PART_CHARS]}  # fmt: skip
 
 
-def export_data(wb: Workbook, out: Path) -> list[str]:
+def export_data(wb: Workbook, out: Path, without: tuple[str, ...] = ()) -> list[str]:
     """Write the exchange workbook to ``out``: an .xlsx file, or a folder of CSV files when
-    ``out`` has no .xlsx suffix. Returns one line per sheet ("kpi_values: 312 rows")."""
-    tables = exchange_tables(wb)
+    ``out`` has no .xlsx suffix; the sheets of the areas ``without`` names are left empty.
+    Returns one line per sheet ("kpi_values: 312 rows")."""
+    tables = {sheet.name: [] if sheet.area in without else sheet_rows(wb, sheet) for sheet in SHEETS}
     if Path(out).suffix.lower() == ".xlsx":
         _write_xlsx(tables, Path(out))
     else:

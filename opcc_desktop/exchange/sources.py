@@ -21,6 +21,7 @@ from ..errors import ImportProblem, ImportRefused
 from .guards import MAX_ROWS, Refused, check_size, inspect_xlsx, refuse
 
 ENCODINGS = ("utf-8-sig", "cp1252")
+DELIMITERS = (",", ";", "\t")
 CSV_SUFFIXES = (".csv", ".txt")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 
@@ -126,16 +127,19 @@ def read_csv(path: Path) -> Table:
         raise refuse("is not a text file (it holds binary data)", "a CSV file saved as text")
     text = _decode(data)
     try:
-        dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), dialect))
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)))
     except csv.Error as exc:
         raise refuse(f"is not a well-formed CSV file ({exc})", "comma-separated values with a header row") from None
     if len(rows) > MAX_ROWS + 1:
         raise refuse(f"has {len(rows)} rows, too many to import", f"at most {MAX_ROWS:,} rows")
     return _table(path.stem, rows)
+
+
+def _delimiter(text: str) -> str:
+    """Comma, semicolon (Excel in some locales) or tab: whichever the header line uses most.
+    (csv.Sniffer also guesses the quote character, and takes an apostrophe for one.)"""
+    header = text.split("\n", 1)[0]
+    return max(DELIMITERS, key=header.count)
 
 
 def _decode(data: bytes) -> str:

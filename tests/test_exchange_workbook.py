@@ -224,3 +224,13 @@ def test_round_trip_property(tmp_path_factory, data, form):
     with Workbook.create(folder / "b.opcc", PASSPHRASE) as target:
         import_exchange(target, read(folder / ("out.xlsx" if form == "xlsx" else "out")))
         assert exchange_tables(target) == expected
+
+
+def test_the_format_document_names_every_sheet_and_column():
+    document = (ROOT / "docs" / "exchange-format.md").read_text()
+    rows = {line.split("|")[2].strip(" `"): line.split("|")[3] for line in document.splitlines()
+            if line.startswith("| ") and line.count("|") >= 5}  # fmt: skip
+    for sheet in SHEETS:
+        assert sheet.name in rows, f"sheet {sheet.name} is not in docs/exchange-format.md"
+        listed = [c.strip().removesuffix(" (optional)") for c in rows[sheet.name].split(",")]
+        assert listed == list(sheet.columns), sheet.name

@@ -53,7 +53,8 @@ def import_command(
 @workbook_argument
 @click.argument("out", type=click.Path(path_type=Path))
 @passphrase_option
-@click.option("--without-workforce", is_flag=True, help="Leave the private workforce sheets empty.")
+@click.option("--without-workforce", is_flag=True,
+              help="Leave out the private workforce sheets (importing the file then keeps the workforce as it is).")  # fmt: skip
 def export_data_command(file: Path, out: Path, passphrase_file: Path | None, without_workforce: bool) -> None:
     """Write everything in FILE to OUT: an exchange workbook (OUT.xlsx) or, for any other
     OUT, a folder of CSV files named after the sheets. Importing it into a new file

@@ -43,9 +43,9 @@ def _asset_parts(wb: Workbook) -> Iterator[dict[str, Any]]:
 
 def export_data(wb: Workbook, out: Path, without: tuple[str, ...] = ()) -> list[str]:
     """Write the exchange workbook to ``out``: an .xlsx file, or a folder of CSV files when
-    ``out`` has no .xlsx suffix; the sheets of the areas ``without`` names are left empty.
-    Returns one line per sheet ("kpi_values: 312 rows")."""
-    tables = {sheet.name: [] if sheet.area in without else sheet_rows(wb, sheet) for sheet in SHEETS}
+    ``out`` has no .xlsx suffix. The sheets of the areas ``without`` names are left out, so
+    importing the file leaves those areas as they are. Returns one line per sheet."""
+    tables = {sheet.name: sheet_rows(wb, sheet) for sheet in SHEETS if sheet.area not in without}
     if Path(out).suffix.lower() == ".xlsx":
         _write_xlsx(tables, Path(out))
     else:
@@ -64,7 +64,7 @@ def _write_xlsx(tables: dict[str, list[dict[str, Any]]], out: Path) -> None:
 
     book = XlsxBook(write_only=True)
     bold = Font(bold=True)
-    for sheet in SHEETS:
+    for sheet in (s for s in SHEETS if s.name in tables):
         page = book.create_sheet(sheet.name)
         page.freeze_panes = "A2"
         header = []
@@ -80,7 +80,7 @@ def _write_xlsx(tables: dict[str, list[dict[str, Any]]], out: Path) -> None:
 
 def _write_csv_folder(tables: dict[str, list[dict[str, Any]]], out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
-    for sheet in SHEETS:
+    for sheet in (s for s in SHEETS if s.name in tables):
         def write(path: str, sheet: Sheet = sheet) -> None:
             with open(path, "w", encoding="utf-8-sig", newline="") as handle:
                 writer = csv.writer(handle)

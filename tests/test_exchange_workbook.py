@@ -234,3 +234,13 @@ def test_the_format_document_names_every_sheet_and_column():
         assert sheet.name in rows, f"sheet {sheet.name} is not in docs/exchange-format.md"
         listed = [c.strip().removesuffix(" (optional)") for c in rows[sheet.name].split(",")]
         assert listed == list(sheet.columns), sheet.name
+
+
+def test_category_order_is_first_use_or_the_order_column(wb, tmp_path):
+    rows = ["service,financial_year,quarter,dimension,category,count,order",
+            "S,2021/22,1,age,Over 65,3,3", "S,2021/22,1,age,18-24,4,1", "S,2021/22,1,age,25-64,5,",
+            "S,2021/22,1,gender,Male,1,", "S,2021/22,1,gender,Female,2,"]  # fmt: skip
+    (tmp_path / "service_counts.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    import_exchange(wb, read(tmp_path / "service_counts.csv"))
+    listed = [(r["dimension"], r["category"]) for r in exchange_tables(wb)["service_categories"]]
+    assert listed == [("age", "18-24"), ("age", "Over 65"), ("age", "25-64"), ("gender", "Male"), ("gender", "Female")]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -186,15 +187,16 @@ class Owned:
         return ordered_names(plan, self.list_sheet, self.owner, users)
 
     def categories(self, plan: Plan) -> dict[tuple[str, str], list[str]]:
-        """(owner, dimension) -> its categories in display order."""
-        found: dict[tuple[str, str], list[str]] = {}
+        """(owner, dimension) -> its categories in display order: by the ``order`` column where
+        given, otherwise in the order first used."""
+        found: dict[tuple[str, str], dict[str, tuple[float, int]]] = {}
         for sheet in (self.category_sheet, self.count_sheet):
             for _, row in plan.rows(sheet):
                 if {self.owner, "dimension", "category"} <= set(row):
-                    listed = found.setdefault((row[self.owner], row["dimension"]), [])
-                    if row["category"] not in listed:
-                        listed.append(row["category"])
-        return found
+                    listed = found.setdefault((row[self.owner], row["dimension"]), {})
+                    order = row.get("order")
+                    listed.setdefault(row["category"], (math.inf if order is None else order, len(listed)))
+        return {key: sorted(listed, key=listed.__getitem__) for key, listed in found.items()}
 
 
 SERVICES = Owned("service", "services", "services", "service_activity",
@@ -224,7 +226,7 @@ def write_owned(tx: Tx, plan: Plan, kind: Owned) -> None:
         for (owner, dimension), categories in kind.categories(plan).items()
         for position, category in enumerate(categories, start=1)])  # fmt: skip
     for sheet in (kind.count_sheet, kind.figure_sheet):
-        insert(tx, sheet, [{link: ids[row[kind.owner]], **{k: v for k, v in row.items() if k != kind.owner}}
+        insert(tx, sheet, [{link: ids[row[kind.owner]], **{k: v for k, v in row.items() if k not in (kind.owner, "order")}}
                            for _, row in plan.rows(sheet)])  # fmt: skip
 
 

@@ -39,6 +39,7 @@ class Sheet:
 
 
 NAME = text(max_len=250)
+ORDER = integer(low=0, required=False)  # a category's display position, when not the order first used
 YES_NO = "CASE {0} WHEN 1 THEN 'yes' ELSE 'no' END"
 
 SHEETS: tuple[Sheet, ...] = (
@@ -67,19 +68,24 @@ SHEETS: tuple[Sheet, ...] = (
           "SELECT name AS service, service_type, first_year, contract_end, "
           + YES_NO.format("never_publish") + " AS never_publish FROM services ORDER BY position, id"),
     Sheet("service_categories", "services",
-          {"service": text(max_len=150), "dimension": choice(SERVICE_DIMENSIONS), "category": text(max_len=100)},
+          {"service": text(max_len=150), "dimension": choice(SERVICE_DIMENSIONS), "category": text(max_len=100),
+           "order": ORDER},
           ("service", "dimension", "category"),
-          "SELECT s.name AS service, c.dimension, c.category FROM service_categories c"
-          " JOIN services s ON s.id = c.service_id ORDER BY s.position, s.id, c.dimension, c.position"),
+          "SELECT s.name AS service, c.dimension, c.category, c.position AS \"order\" FROM service_categories c"
+          " JOIN services s ON s.id = c.service_id ORDER BY s.position, s.id, c.dimension, c.position",
+          optional=("order",)),
     Sheet("service_counts", "services",
           {"service": text(max_len=150), "financial_year": financial_year(), "quarter": quarter(),
-           "dimension": choice(SERVICE_DIMENSIONS), "category": text(max_len=100), "count": integer(low=0)},
+           "dimension": choice(SERVICE_DIMENSIONS), "category": text(max_len=100), "count": integer(low=0),
+           "order": ORDER},
           ("service", "financial_year", "quarter", "dimension", "category"),
-          "SELECT s.name AS service, n.financial_year, n.quarter, n.dimension, n.category, n.count"
+          "SELECT s.name AS service, n.financial_year, n.quarter, n.dimension, n.category, n.count,"
+          " c.position AS \"order\""
           " FROM service_counts n JOIN services s ON s.id = n.service_id"
           " JOIN service_categories c ON c.service_id = n.service_id AND c.dimension = n.dimension"
           " AND c.category = n.category"
-          " ORDER BY s.position, s.id, n.financial_year, n.quarter, n.dimension, c.position"),
+          " ORDER BY s.position, s.id, n.financial_year, n.quarter, n.dimension, c.position",
+          optional=("order",)),
     Sheet("service_activity", "services",
           {"service": text(max_len=150), "financial_year": financial_year(), "quarter": quarter(),
            "measure": text(max_len=60), "value": number(low=0)},
@@ -93,20 +99,24 @@ SHEETS: tuple[Sheet, ...] = (
           "SELECT name AS scheme, age_range, " + YES_NO.format("never_publish") +
           " AS never_publish FROM schemes ORDER BY position, id"),
     Sheet("scheme_categories", "schemes",
-          {"scheme": text(max_len=150), "dimension": choice(SCHEME_DIMENSIONS), "category": text(max_len=100)},
+          {"scheme": text(max_len=150), "dimension": choice(SCHEME_DIMENSIONS), "category": text(max_len=100),
+           "order": ORDER},
           ("scheme", "dimension", "category"),
-          "SELECT s.name AS scheme, c.dimension, c.category FROM scheme_categories c"
-          " JOIN schemes s ON s.id = c.scheme_id ORDER BY s.position, s.id, c.dimension, c.position"),
+          "SELECT s.name AS scheme, c.dimension, c.category, c.position AS \"order\" FROM scheme_categories c"
+          " JOIN schemes s ON s.id = c.scheme_id ORDER BY s.position, s.id, c.dimension, c.position",
+          optional=("order",)),
     Sheet("scheme_counts", "schemes",
           {"scheme": text(max_len=150), "financial_year": financial_year(),
            "dimension": choice(SCHEME_DIMENSIONS), "category": text(max_len=100),
-           "gender": text(max_len=40), "count": integer(low=0)},
+           "gender": text(max_len=40), "count": integer(low=0), "order": ORDER},
           ("scheme", "financial_year", "dimension", "category", "gender"),
-          "SELECT s.name AS scheme, n.financial_year, n.dimension, n.category, n.gender, n.count"
+          "SELECT s.name AS scheme, n.financial_year, n.dimension, n.category, n.gender, n.count,"
+          " c.position AS \"order\""
           " FROM scheme_counts n JOIN schemes s ON s.id = n.scheme_id"
           " JOIN scheme_categories c ON c.scheme_id = n.scheme_id AND c.dimension = n.dimension"
           " AND c.category = n.category"
-          " ORDER BY s.position, s.id, n.financial_year, n.dimension, c.position, n.id"),
+          " ORDER BY s.position, s.id, n.financial_year, n.dimension, c.position, n.id",
+          optional=("order",)),
     Sheet("scheme_measures", "schemes",
           {"scheme": text(max_len=150), "financial_year": financial_year(),
            "measure": choice(tuple(SCHEME_MEASURES)), "value": number(low=0)},

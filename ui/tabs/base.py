@@ -1,0 +1,57 @@
+"""What every tab shares: refresh when an edit touches its tables, forget everything on lock."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import QWidget
+
+from ui.clipboard import GuardedClipboard
+from ui.context import AppContext
+
+
+class Tab(QWidget):
+    """Subclasses set ``title`` and ``tables`` and implement ``refresh`` and ``clear``.
+
+    A hidden tab does not refresh at each edit; it catches up when shown."""
+
+    title = ""
+    tables: frozenset[str] = frozenset()
+
+    def __init__(self, context: AppContext, clipboard: GuardedClipboard) -> None:
+        super().__init__()
+        self.context = context
+        self.clipboard = clipboard
+        self._stale = True
+        self.setAccessibleName(self.title)
+        context.changed.connect(self._on_changed)
+        context.opened.connect(self._on_opened)
+        context.closing.connect(self.clear)
+
+    def refresh(self) -> None:
+        """Reload everything shown from the workbook."""
+        raise NotImplementedError
+
+    def clear(self) -> None:
+        """Drop every row and chart (the workbook is closing or locking)."""
+        raise NotImplementedError
+
+    def _on_opened(self) -> None:
+        self._stale = True
+        if self.isVisible():
+            self._catch_up()
+
+    def _on_changed(self, tables: frozenset[str]) -> None:
+        if not tables & self.tables:
+            return
+        self._stale = True
+        if self.isVisible():
+            self._catch_up()
+
+    def _catch_up(self) -> None:
+        if self._stale and self.context.is_open:
+            self._stale = False
+            self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        self._catch_up()

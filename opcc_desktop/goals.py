@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
 from .changes import Changes
+from .charts import ChartSpec, Series
 from .editing import delete_row, edit_row, next_position, recorded, set_cell
 from .settings import edi_levels
 from .validation import Field, choice, date, financial_year, long_text, text, validate
@@ -97,3 +99,61 @@ def goals(wb: Workbook) -> list[dict[str, Any]]:
 
 def goal_updates(wb: Workbook, goal_id: int) -> list[dict[str, Any]]:
     return wb.rows("SELECT * FROM goal_updates WHERE goal_id = ? ORDER BY report_year", [goal_id])
+
+
+# -- readers for the goals screen ------------------------------------------------------------
+
+
+def goals_with_update(wb: Workbook, report_year: str) -> list[dict[str, Any]]:
+    """Every goal with its update for ``report_year`` (``update`` and ``update_date``, None
+    when there is none)."""
+    return wb.rows(
+        "SELECT g.*, u.text AS \"update\", u.update_date FROM goals g"
+        " LEFT JOIN goal_updates u ON u.goal_id = g.id AND u.report_year = ?"
+        " ORDER BY g.set_for_year, g.position, g.id",
+        [report_year],
+    )
+
+
+def edi_rows(wb: Workbook, financial_year: str) -> list[dict[str, Any]]:
+    """Every EDI framework area with its level and evidence for the year (None when not assessed)."""
+    return wb.rows(
+        "SELECT a.id AS area_id, a.name AS area, e.level, e.evidence FROM edi_areas a"
+        " LEFT JOIN edi_assessments e ON e.area_id = a.id AND e.financial_year = ?"
+        " ORDER BY a.position, a.id",
+        [financial_year],
+    )
+
+
+def goal_years(wb: Workbook, today: dt.date) -> list[str]:
+    """The report years the screen offers, latest first: years goals were set for (a year's
+    report updates its goals), updated in or assessed in, and the financial year ``today``
+    is in."""
+    years = {r["year"] for r in wb.rows(
+        "SELECT set_for_year AS year FROM goals UNION SELECT report_year FROM goal_updates"
+        " UNION SELECT financial_year FROM edi_assessments")}  # fmt: skip
+    start = today.year if today.month >= 4 else today.year - 1
+    years.add(f"{start}/{(start + 1) % 100:02d}")
+    return sorted(years, reverse=True)
+
+
+def latest_report_year(wb: Workbook) -> str | None:
+    """The latest year with a goal update or an EDI assessment, else the latest year goals
+    were set for; None when there are neither."""
+    found = wb.scalar("SELECT max(year) FROM (SELECT report_year AS year FROM goal_updates"
+                      " UNION SELECT financial_year FROM edi_assessments)")  # fmt: skip
+    return found or wb.scalar("SELECT max(set_for_year) FROM goals") or None
+
+
+def status_chart(wb: Workbook, set_for_year: str) -> ChartSpec | None:
+    """The goals set for a year, counted by status (every status shown, in the order of
+    the goal's life); None when no goal was set for that year."""
+    rows = wb.rows("SELECT status, count(*) AS n FROM goals WHERE set_for_year = ? GROUP BY status",
+                   [set_for_year])  # fmt: skip
+    counts = {r["status"]: r["n"] for r in rows}
+    if not counts:
+        return None
+    labels = tuple(s[:1].upper() + s[1:] for s in GOAL_STATUSES)
+    return ChartSpec("bar", f"{set_for_year} goals by status", labels,
+                     (Series("Goals", tuple(counts.get(s, 0) for s in GOAL_STATUSES)),),
+                     value_label="Goals", category_label="Status", orientation="vertical")  # fmt: skip

@@ -14,15 +14,20 @@ Derived KPIs: a "sum" is the sum of its parts, and missing when any part is miss
 1,000), rounded half-up to one place. Change: for counts, seconds and rates the percentage
 change on the same quarter last year ("an increase of 11.4%"); for a percentage KPI the
 difference in percentage points (a change of a percentage is ambiguous otherwise).
+
+The readers at the end (:func:`workbook_grids` and the rest) serve the editing screen: the
+same grids and trend chart, read from the workbook with never-publish KPIs included.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from .charts import ChartSpec, Series
 from .figures import (
     Cell,
     CellState,
@@ -33,15 +38,23 @@ from .figures import (
     to_decimal,
 )
 
+if TYPE_CHECKING:
+    from .workbook import Workbook
+
 __all__ = [
     "KpiGrid",
     "KpiGroup",
     "baseline_year",
     "build_grids",
     "build_groups",
+    "commentary_text",
     "derive",
+    "kpi_years",
+    "latest_kpi_year",
     "period_label",
+    "trend_chart",
     "value_cell",
+    "workbook_grids",
 ]
 
 _MONTHS = {
@@ -262,3 +275,77 @@ def build_groups(
                    for gid, items in groups.items()])
         for outcome, groups in outcomes.items()
     ]  # fmt: skip
+
+
+# -- readers for the editing screen ----------------------------------------------------------
+
+QUARTER_NAMES = ("Q1", "Q2", "Q3", "Q4")
+UNIT_LABELS = {"count": "Number", "percent": "Percentage", "seconds": "Seconds",
+               "rate_per_1000": "Rate per 1,000"}  # fmt: skip
+
+
+def workbook_grids(wb: Workbook, financial_year: str) -> list[KpiGrid]:
+    """Every KPI's eight quarters (the baseline year's and all four of ``financial_year``),
+    computed as the performance update computes them, derived KPIs included. Unlike the
+    update it keeps never-publish KPIs: the officer keeps their figures too."""
+    years = [baseline_year(financial_year), financial_year]
+    kpis = wb.rows(
+        "SELECT k.id, k.name, k.unit, k.polarity, k.derived_kind, g.id AS group_id,"
+        " g.name AS group_name, o.name AS outcome FROM kpis k"
+        " JOIN kpi_groups g ON g.id = k.group_id JOIN strategic_outcomes o ON o.id = g.outcome_id"
+        " ORDER BY o.position, o.id, g.position, g.id, k.position, k.id"
+    )
+    values = wb.rows(
+        "SELECT kpi_id, financial_year, quarter, value, status, provisional, revised FROM kpi_values"
+        " WHERE financial_year IN (?, ?)", years,
+    )  # fmt: skip
+    inputs: dict[int, list[int]] = {}
+    for row in wb.rows("SELECT kpi_id, input_kpi_id FROM kpi_inputs ORDER BY kpi_id, position"):
+        inputs.setdefault(row["kpi_id"], []).append(row["input_kpi_id"])
+    comparators = wb.rows("SELECT kpi_id, comparator, period, value FROM kpi_comparators"
+                          " ORDER BY kpi_id, comparator, period")  # fmt: skip
+    return build_grids(kpis, values, financial_year, 4, inputs=inputs, comparators=comparators)
+
+
+def trend_chart(grid: KpiGrid, financial_year: str) -> ChartSpec:
+    """One KPI's quarters, the baseline year's line beside the report year's: the chart the
+    performance update draws for a group's lead KPI."""
+    padded = [*grid.current, *[Cell.not_yet_due(grid.unit)] * (4 - len(grid.current))]  # type: ignore[arg-type]
+    return ChartSpec(
+        "line", grid.name, QUARTER_NAMES,
+        (Series.from_cells(baseline_year(financial_year), grid.baseline),
+         Series.from_cells(financial_year, padded)),
+        unit=grid.unit, value_label=UNIT_LABELS.get(grid.unit, ""), category_label="Quarter",  # type: ignore[arg-type]
+    )  # fmt: skip
+
+
+def commentary_text(wb: Workbook, group_id: int, financial_year: str, quarter: int) -> str:
+    """A group's commentary for one quarter ("" when none is written)."""
+    found = wb.scalar("SELECT text FROM kpi_commentary WHERE group_id = ? AND financial_year = ?"
+                      " AND quarter = ?", [group_id, financial_year, quarter])  # fmt: skip
+    return found or ""
+
+
+def latest_kpi_year(wb: Workbook) -> str | None:
+    """The latest financial year with a KPI figure or commentary, if any."""
+    found = wb.scalar("SELECT max(financial_year) FROM (SELECT financial_year FROM kpi_values"
+                      " UNION SELECT financial_year FROM kpi_commentary)")  # fmt: skip
+    return found or None
+
+
+def kpi_years(wb: Workbook, today: date) -> list[str]:
+    """The years the screen offers, latest first: those with KPI figures or commentary, the
+    year after the latest of them (to start it), and the financial year ``today`` is in."""
+    years = {r["financial_year"] for r in wb.rows(
+        "SELECT financial_year FROM kpi_values UNION SELECT financial_year FROM kpi_commentary")}  # fmt: skip
+    latest = latest_kpi_year(wb)
+    if latest is not None:
+        years.add(_following(latest))
+    start = today.year if today.month >= 4 else today.year - 1
+    years.add(f"{start}/{(start + 1) % 100:02d}")
+    return sorted(years, reverse=True)
+
+
+def _following(financial_year: str) -> str:
+    start = int(financial_year[:4]) + 1
+    return f"{start}/{(start + 1) % 100:02d}"

@@ -153,3 +153,23 @@ def test_detaching_closes_the_workbook_and_clears_undo(qtbot, wb, tmp_path):
     assert not context.is_open and context.undo_stack.count() == 0
     assert context.read(services.services) is None
     assert Qt.ItemDataRole.UserRole  # the model's raw-value role is Qt's own
+
+
+def test_python_overrides_of_qt_virtuals_keep_none_alive(qtbot):
+    """PySide6 6.12.0 on Python 3.11 dropped a reference to None at each call of a Python
+    override (paintEvent...), which crashes a long session; the pinned version must not."""
+    import sys
+
+    from PySide6.QtWidgets import QWidget
+
+    class Painted(QWidget):
+        def paintEvent(self, event):  # noqa: N802
+            return None
+
+    widget = Painted()
+    qtbot.addWidget(widget)
+    widget.show()
+    before = sys.getrefcount(None)
+    for _ in range(100):
+        widget.repaint()
+    assert sys.getrefcount(None) >= before - 5

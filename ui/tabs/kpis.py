@@ -1,0 +1,649 @@
+"""KPIs: definitions by strategic outcome and group, a group's eight-quarter grid (the baseline
+year beside the chosen year, computed as the performance update prints it), the selected KPI's
+trend chart and the group's commentary per quarter.
+
+A typed cell is a number, "n/a" (not available) or "ud" (measurement under development);
+"(p)" after a number marks it provisional, and an empty cell is a quarter not yet due.
+Derived KPIs are computed from their inputs and are read-only here.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QRect, QSize, Qt
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFocusEvent,
+    QFont,
+    QFontMetrics,
+    QKeyEvent,
+    QKeySequence,
+    QStandardItem,
+    QStandardItemModel,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from opcc_desktop import kpis, periods
+from opcc_desktop.figures import Cell, CellState
+from opcc_desktop.kpi_analysis import (
+    KpiGrid,
+    baseline_year,
+    commentary_text,
+    kpi_years,
+    latest_kpi_year,
+    trend_chart,
+    workbook_grids,
+)
+from opcc_desktop.vocab import QUARTER_MONTHS
+from ui.plots import ChartView
+from ui.table_model import Call, Column, Index, Row, RowsModel
+from ui.table_view import DataTable
+from ui.tabs.base import Tab
+
+SPACING = 8
+QUARTER_KEYS = tuple(f"{year}{q}" for year in "bc" for q in (1, 2, 3, 4))  # b = baseline, c = chosen
+STATUS_WORDS = {
+    "n/a": "not available", "na": "not available", "-": "not available", "not available": "not available",
+    "ud": "under development", "under development": "under development",
+    "measurement under development": "under development",
+}  # fmt: skip
+MARKERS = {"(p)": "provisional", "(r)": "revised"}
+SHOWN = {CellState.NOT_AVAILABLE: "not available", CellState.UNDER_DEVELOPMENT: "under development"}
+EXPLAINED = {
+    CellState.NOT_YET_DUE: "Blank: not yet due.",
+    CellState.NOT_AVAILABLE: 'Not available (printed as "-").',
+    CellState.UNDER_DEVELOPMENT: "Measurement under development.",
+    CellState.NOT_APPLICABLE: "Not applicable: the figure it is divided by is 0.",
+    CellState.PROVISIONAL: "Provisional: the figure may still change (printed with (p)).",
+    CellState.REVISED: "Revised after it was published (printed with (r)).",
+}
+STATUS_SCALE = 0.9
+STATUS_TINT = QColor("#EEF3F8")  # a quiet tint for a stated status, beside the text saying it
+COMPUTED_TINT = QColor("#F0F0F0")
+COMPUTED_TEXT = QColor("#4A4A4A")  # greyed yet above 7:1 contrast on its tint
+UNIT_NAMES = {"count": "count", "percent": "percent", "seconds": "seconds", "rate_per_1000": "rate per 1,000"}
+POLARITY_NAMES = {"higher": "higher is better", "lower": "lower is better", "neutral": "neutral"}
+HINT = ("Type a number, n/a (not available) or ud (measurement under development); add (p) for a "
+        "provisional figure. Delete blanks a cell (not yet due). Greyed rows are computed.")  # fmt: skip
+EMPTY = ("No KPIs are defined in this workbook yet.\n\nStrategic outcomes, KPI groups and KPIs come in "
+         'with an exchange workbook: fill in its "kpis" and "kpi_values" sheets and import it '
+         "(opcc-desktop import WORKBOOK DATA.xlsx). Their quarterly figures and commentary are then "
+         "kept up to date here.")  # fmt: skip
+
+
+def parse_cell(text: Any) -> dict[str, Any]:
+    """What a typed or pasted cell means, as ``kpis.set_kpi_value`` arguments. Anything that
+    is not a status word goes to the core as the value, so the core says why it is refused."""
+    word = str(text).strip()
+    flags = {"provisional": False, "revised": False}
+    for marker, flag in MARKERS.items():
+        if word.casefold().endswith(marker):
+            flags[flag] = True
+            word = word[: -len(marker)].strip()
+    if not word:
+        return {"value": None, "status": "", **flags}
+    status = STATUS_WORDS.get(word.casefold())
+    if status is not None:
+        return {"value": None, "status": status, "provisional": False, "revised": False}
+    return {"value": word.removesuffix("%").strip(), "status": "", **flags}
+
+
+def status_font(base: QFont) -> QFont:
+    """Italic and a little smaller: a stated status reads as a note, not a figure."""
+    font = QFont(base)
+    font.setItalic(True)
+    if font.pointSizeF() > 0:
+        font.setPointSizeF(font.pointSizeF() * STATUS_SCALE)
+    return font
+
+
+def cell_text(cell: Cell) -> str:
+    return SHOWN.get(cell.state, cell.text)
+
+
+def edit_text(cell: Cell) -> str:
+    """The cell as the officer would type it: the stored number, unformatted, and its marker."""
+    if not cell.has_number or cell.value is None:
+        return SHOWN.get(cell.state, "")
+    number = format(cell.value.normalize() if cell.value != 0 else Decimal(0), "f")
+    marker = {CellState.PROVISIONAL: " (p)", CellState.REVISED: " (r)"}.get(cell.state, "")
+    return number + marker
+
+
+class KpiGridModel(RowsModel):
+    """One group's KPIs by eight quarters; rows hold the core's :class:`KpiGrid`. Computed
+    KPIs' cells are read-only and greyed; a stated status is tinted as well as named."""
+
+    def __init__(self, context, computed_from: dict[int, str]) -> None:  # type: ignore[no-untyped-def]
+        super().__init__([Column("name", "KPI")], context, self._edit)
+        self.computed_from = computed_from  # derived KPI id -> "A and B"
+        self.years = ("", "")
+
+    def show(self, grids: list[KpiGrid], financial_year: str) -> None:
+        """Load a group's grids; the same KPIs again only repaint, keeping the current cell."""
+        years = (baseline_year(financial_year), financial_year)
+        rows = [{"grid": g, "name": g.name, **dict(zip(QUARTER_KEYS, g.cells))} for g in grids]
+        if years == self.years and [r["grid"].id for r in rows] == [r["grid"].id for r in self.rows]:
+            self.rows = rows
+            if rows:
+                self.dataChanged.emit(self.index(0, 0), self.index(len(rows) - 1, len(self.columns) - 1))
+            return
+        self.beginResetModel()
+        self.years = years
+        quarters = [Column(key, f"{years[key[0] == 'c']}\nQ{key[1]}", editable=True, numeric=True)
+                    for key in QUARTER_KEYS]  # fmt: skip
+        self.columns = [Column("name", "KPI"), *quarters]
+        self.rows = rows
+        self.endResetModel()
+
+    def clear(self) -> None:
+        self.beginResetModel()
+        self.rows, self.years, self.columns = [], ("", ""), [Column("name", "KPI")]
+        self.endResetModel()
+
+    def grid(self, row: int) -> KpiGrid | None:
+        return self.rows[row]["grid"] if 0 <= row < len(self.rows) else None
+
+    def _edit(self, row: Row, key: str, value: Any) -> Call | None:
+        grid: KpiGrid = row["grid"]
+        if grid.derived_kind:
+            return None
+        year = self.years[key[0] == "c"]
+        cell = parse_cell(value)
+        return kpis.set_kpi_value, (grid.id, year, int(key[1]), cell["value"], cell["status"],
+                                    cell["provisional"], cell["revised"])  # fmt: skip
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        grid = self.grid(index.row()) if index.isValid() else None
+        if grid is not None and grid.derived_kind:
+            flags &= ~Qt.ItemFlag.ItemIsEditable
+        return flags
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not (0 <= index.row() < len(self.rows)):
+            return None
+        row, key = self.rows[index.row()], self.key_of(index)
+        grid: KpiGrid = row["grid"]
+        if key == "name":
+            return self._name_data(grid, role)
+        cell: Cell = row[key]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return cell_text(cell)
+        if role == Qt.ItemDataRole.EditRole:
+            return edit_text(cell)
+        if role == Qt.ItemDataRole.UserRole:
+            return None if cell.value is None else float(cell.value)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return " ".join(filter(None, (EXPLAINED.get(cell.state, ""), self._computed(grid))))
+        if role == Qt.ItemDataRole.FontRole and cell.state in SHOWN:
+            return status_font(QFont())
+        if role == Qt.ItemDataRole.FontRole and grid.derived_kind:
+            font = QFont()
+            font.setItalic(True)
+            return font
+        return self._colours(grid, cell, role)
+
+    def _name_data(self, grid: KpiGrid, role: int) -> Any:
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole, Qt.ItemDataRole.UserRole):
+            return grid.name
+        if role == Qt.ItemDataRole.ToolTipRole:
+            better = POLARITY_NAMES.get(grid.polarity, "")
+            unit = f"{grid.name} ({UNIT_NAMES.get(grid.unit, grid.unit)}, {better})."
+            compared = "; ".join(f"{c['comparator']} {c['value']:g} ({c['period']})"
+                                 for c in grid.comparators)  # fmt: skip
+            compared = f"Comparators: {compared}." if compared else ""
+            return " ".join(filter(None, (unit, self._computed(grid), compared)))
+        if role == Qt.ItemDataRole.FontRole and grid.derived_kind:
+            font = QFont()
+            font.setItalic(True)
+            return font
+        return self._colours(grid, None, role)
+
+    def _computed(self, grid: KpiGrid) -> str:
+        if not grid.derived_kind:
+            return ""
+        return f"Computed from {self.computed_from.get(grid.id, 'other KPIs')}: edit those instead."
+
+    @staticmethod
+    def _colours(grid: KpiGrid, cell: Cell | None, role: int) -> Any:
+        if role == Qt.ItemDataRole.ForegroundRole and grid.derived_kind:
+            return QBrush(COMPUTED_TEXT)
+        if role == Qt.ItemDataRole.BackgroundRole:
+            if grid.derived_kind:
+                return QBrush(COMPUTED_TINT)
+            if cell is not None and cell.state in SHOWN:
+                return QBrush(STATUS_TINT)
+        return None
+
+
+class KpiGridView(DataTable):
+    """The grid, with Delete blanking the selected cells as one edit."""
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.matches(QKeySequence.StandardKey.Delete) or event.key() == Qt.Key.Key_Backspace:
+            self.blank_selection()
+        else:
+            super().keyPressEvent(event)
+
+    def blank_selection(self) -> bool:
+        indexes = self.selectionModel().selectedIndexes() if self.selectionModel() else []
+        calls = [c for c in (self.rows_model.call_for(self.source_index(i), "") for i in indexes) if c]
+        if not calls or self.rows_model.context is None:
+            return False
+        cells = f"{len(calls)} cell{'s' if len(calls) != 1 else ''}"
+        return self.rows_model.context.do_many(f"Clear {cells}", calls) is not None
+
+
+class WrapDelegate(QStyledItemDelegate):
+    """Rows as tall as their text wrapped at the column's width (a tree sizes rows without it)."""
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
+        hint = super().sizeHint(option, index)
+        tree = self.parent()
+        assert isinstance(tree, QTreeView)
+        width, parent = tree.columnWidth(index.column()), index.parent()
+        if index.column() == 0:
+            depth = 1 if tree.rootIsDecorated() else 0
+            while parent.isValid():
+                depth, parent = depth + 1, parent.parent()
+            width -= tree.indentation() * depth
+        margin = 2 * (tree.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1)
+        text = str(index.data() or "")
+        box = option.fontMetrics.boundingRect(QRect(0, 0, max(width - margin, 20), 10_000),
+                                              Qt.TextFlag.TextWordWrap, text)  # fmt: skip
+        return QSize(hint.width(), max(hint.height(), box.height() + margin))
+
+
+class SavingTextEdit(QPlainTextEdit):
+    """Plain text that is saved when focus leaves it (as the narrative editor is); the goals
+    tab uses it too."""
+
+    def __init__(self, on_leave: Any) -> None:
+        super().__init__()
+        self.on_leave = on_leave
+        self.setTabChangesFocus(True)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        super().focusOutEvent(event)
+        self.on_leave()
+
+
+class KpisTab(Tab):
+    title = "KPIs"
+    tables = frozenset({"strategic_outcomes", "kpi_groups", "kpis", "kpi_values", "kpi_inputs",
+                        "kpi_comparators", "kpi_commentary"})  # fmt: skip
+
+    def __init__(self, context, clipboard) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(context, clipboard)
+        self.year = ""
+        self.group_id: int | None = None
+        self.kpi_id: int | None = None
+        self.grids: list[KpiGrid] = []
+        self._outline: tuple[list[dict[str, Any]], dict[int, str]] = ([], {})
+        self._note: tuple[int, str, int, str] | None = None  # group, year, quarter, text in the editor
+        self.tree_model = QStandardItemModel(0, 3, self)
+        self.tree = QTreeView()
+        self.year_box = QComboBox()
+        self.heading = QLabel()
+        self.grid_model = KpiGridModel(context, {})
+        self.grid = KpiGridView(self.grid_model, "Quarterly figures of the KPI group", clipboard)
+        self.chart = ChartView("Trend of the selected KPI, this year beside the baseline year")
+        self.no_chart = QLabel()
+        self.chart_stack = QStackedWidget()
+        self.quarter_box = QComboBox()
+        self.note_heading = QLabel()
+        self.editor = SavingTextEdit(self.save_commentary)
+        self.save_button = QPushButton("&Save commentary")
+        self.stack = QStackedWidget()
+        self._build()
+        self._connect()
+
+    # -- layout -------------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.tree.setModel(self.tree_model)
+        self.tree.setAccessibleName("KPIs by strategic outcome and group")
+        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.tree.setWordWrap(True)  # long KPI names wrap rather than vanish behind "..."
+        self.tree.setItemDelegate(WrapDelegate(self.tree))
+        self.tree.header().sectionResized.connect(lambda *_: self.tree.scheduleDelayedItemsLayout())
+        self.tree.header().setStretchLastSection(False)
+        self.year_box.setAccessibleName("Financial year")
+        self.heading.setObjectName("groupHeading")
+        self.heading.setWordWrap(True)
+        font = self.heading.font()
+        font.setBold(True)
+        self.heading.setFont(font)
+        self.grid.setWordWrap(True)
+        self.grid.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.grid.verticalHeader().hide()
+        self.grid.horizontalHeader().setStretchLastSection(False)
+        self.grid.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        self.quarter_box.addItems([f"Q{q} ({months})" for q, months in QUARTER_MONTHS.items()])
+        self.quarter_box.setAccessibleName("Commentary quarter")
+        self.editor.setAccessibleName("Commentary")
+        self.editor.setPlaceholderText("No commentary written for this quarter yet.")
+        self.save_button.setToolTip("Leaving the text saves it too")
+        empty = QLabel(EMPTY)
+        empty.setWordWrap(True)
+        empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        empty.setAccessibleName("No KPIs yet")
+        self.stack.addWidget(empty)
+        self.stack.addWidget(self._main())
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.stack)
+        for first, second in ((self.tree, self.year_box), (self.year_box, self.grid),
+                              (self.grid, self.quarter_box), (self.quarter_box, self.editor),
+                              (self.editor, self.save_button)):  # fmt: skip
+            self.setTabOrder(first, second)
+
+    def _main(self) -> QWidget:
+        left = QWidget()
+        side = QVBoxLayout(left)
+        side.setContentsMargins(0, 0, 0, 0)
+        side.addWidget(self._buddy("Strategic outcomes, groups and &KPIs:", self.tree))
+        side.addWidget(self.tree, 1)
+        top = QHBoxLayout()
+        top.setSpacing(SPACING)
+        top.addWidget(self._buddy("Financial &year:", self.year_box))
+        top.addWidget(self.year_box)
+        top.addSpacing(2 * SPACING)
+        top.addWidget(self.heading, 1)
+        hint = QLabel(HINT)
+        hint.setWordWrap(True)
+        upper = QWidget()
+        grid_side = QVBoxLayout(upper)
+        grid_side.setContentsMargins(0, 0, 0, 0)
+        grid_side.setSpacing(SPACING)
+        grid_side.addLayout(top)
+        grid_side.addWidget(hint)
+        grid_side.addWidget(self.grid, 1)
+        lower = QSplitter(Qt.Orientation.Horizontal)
+        self.no_chart.setWordWrap(True)
+        self.no_chart.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.chart_stack.addWidget(self.chart)
+        self.chart_stack.addWidget(self.no_chart)
+        lower.addWidget(self.chart_stack)
+        lower.addWidget(self._commentary())
+        lower.setSizes([500, 400])
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.addWidget(upper)
+        right.addWidget(lower)
+        right.setSizes([330, 390])
+        main = QSplitter(Qt.Orientation.Horizontal)
+        main.addWidget(left)
+        main.addWidget(right)
+        main.setStretchFactor(1, 3)
+        main.setSizes([330, 870])
+        return main
+
+    def _commentary(self) -> QWidget:
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(SPACING)
+        self.note_heading.setWordWrap(True)
+        layout.addWidget(self.note_heading)
+        row = QHBoxLayout()
+        row.addWidget(self._buddy("Commentary &quarter:", self.quarter_box))
+        row.addWidget(self.quarter_box)
+        row.addStretch(1)
+        row.addWidget(self.save_button)
+        layout.addLayout(row)
+        layout.addWidget(self.editor, 1)
+        return box
+
+    @staticmethod
+    def _buddy(text: str, widget: QWidget) -> QLabel:
+        label = QLabel(text)
+        label.setBuddy(widget)
+        return label
+
+    def _connect(self) -> None:
+        self.tree.selectionModel().currentChanged.connect(self._tree_moved)
+        self.grid.selectionModel().currentRowChanged.connect(self._grid_moved)
+        self.year_box.currentTextChanged.connect(self._year_chosen)
+        self.quarter_box.currentIndexChanged.connect(lambda _: self._load_commentary())
+        self.save_button.clicked.connect(self.save_commentary)
+
+    # -- reading the workbook -----------------------------------------------------------------
+    def refresh(self) -> None:
+        outline = self.context.read(kpis.kpi_tree) or []
+        self.stack.setCurrentIndex(1 if outline else 0)
+        self._fill_years()
+        self.grids = self.context.read(workbook_grids, self.year) or []
+        if self.group_id not in {g.group_id for g in self.grids}:
+            self.group_id = self.grids[0].group_id if self.grids else None
+            self.kpi_id = None
+        computed = self._computed_from(outline)
+        rebuilt = (outline, computed) != self._outline
+        if rebuilt:
+            self._outline = (outline, computed)
+            self.grid_model.computed_from = computed
+            self._fill_tree()
+        self._show_group()
+        if rebuilt:
+            self._select_in_tree()
+
+    def _computed_from(self, outline: list[dict[str, Any]]) -> dict[int, str]:
+        """Each derived KPI's inputs by name: "A and B"."""
+        names = {k["id"]: k["name"] for k in outline}
+        return {k["id"]: " and ".join(names.get(i, "?") for i in self.context.read(kpis.kpi_inputs, k["id"]))
+                for k in outline if k["derived_kind"]}  # fmt: skip
+
+    def clear(self) -> None:
+        self._note = None
+        self.year, self.group_id, self.kpi_id, self.grids, self._outline = "", None, None, [], ([], {})
+        self.tree_model.clear()
+        self.grid_model.clear()
+        self.chart.show_spec(None)
+        self.editor.clear()
+        self.heading.clear()
+        self.note_heading.clear()
+        self.year_box.blockSignals(True)
+        self.year_box.clear()
+        self.year_box.blockSignals(False)
+
+    def _fill_years(self) -> None:
+        years = self.context.read(kpi_years, date.today()) or []
+        if self.year not in years:
+            self.year = self.context.read(latest_kpi_year) or (years[0] if years else "")
+            self._latest_quarter()
+        self.year_box.blockSignals(True)
+        self.year_box.clear()
+        self.year_box.addItems(years)
+        self.year_box.setCurrentText(self.year)
+        self.year_box.blockSignals(False)
+
+    def _latest_quarter(self) -> None:
+        """Commentary opens on the year's latest quarter with a figure."""
+        self.quarter_box.blockSignals(True)
+        self.quarter_box.setCurrentIndex((self.context.read(periods.latest_quarter, self.year) or 1) - 1)
+        self.quarter_box.blockSignals(False)
+
+    def _fill_tree(self) -> None:
+        outline, computed = self._outline
+        self.tree_model.clear()
+        self.tree_model.setHorizontalHeaderLabels(["KPI", "Unit", "Better"])
+        parents: dict[str, QStandardItem] = {}
+        for kpi in outline:
+            outcome = parents.get(f"outcome:{kpi['outcome_id']}")
+            if outcome is None:
+                outcome = self._item(kpi["outcome"], f"outcome:{kpi['outcome_id']}", parents)
+                self.tree_model.appendRow([outcome, QStandardItem(), QStandardItem()])
+            group = parents.get(f"group:{kpi['group_id']}")
+            if group is None:
+                group = self._item(kpi["group_name"], f"group:{kpi['group_id']}", parents)
+                outcome.appendRow([group, QStandardItem(), QStandardItem()])
+            group.appendRow(self._kpi_row(kpi, computed.get(kpi["id"])))
+        header = self.tree.header()  # the model's clear() dropped the sections' modes
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in (1, 2):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.tree.expandAll()
+
+    @staticmethod
+    def _item(text: str, key: str, parents: dict[str, QStandardItem] | None = None) -> QStandardItem:
+        """A tree item keyed "outcome:1", "group:2" or "kpi:3" (a string, so the model can match it)."""
+        item = QStandardItem(text)
+        item.setData(key, Qt.ItemDataRole.UserRole)
+        item.setToolTip(text)
+        if parents is not None:
+            parents[key] = item
+        return item
+
+    def _kpi_row(self, kpi: dict[str, Any], inputs: str | None) -> list[QStandardItem]:
+        name = self._item(kpi["name"], f"kpi:{kpi['id']}")
+        unit = QStandardItem(UNIT_NAMES.get(kpi["unit"], kpi["unit"]) + ("\ncomputed" if inputs else ""))
+        notes = [f"Computed from {inputs}." if inputs else "",
+                 "Never published." if kpi["never_publish"] else ""]  # fmt: skip
+        name.setToolTip(" ".join(filter(None, [kpi["name"], *notes])))
+        unit.setToolTip(notes[0] or "Typed each quarter.")
+        polarity = QStandardItem(kpi["polarity"])
+        if inputs:
+            name.setForeground(QBrush(COMPUTED_TEXT))
+            unit.setForeground(QBrush(COMPUTED_TEXT))
+        return [name, unit, polarity]
+
+    def _show_group(self) -> None:
+        """The grid, chart and commentary of the current group, for the chosen year."""
+        rows = [g for g in self.grids if g.group_id == self.group_id]
+        current = self.grid.currentIndex()
+        self.grid_model.show(rows, self.year)
+        self._size_columns()
+        if rows:
+            self.heading.setText(f"{rows[0].group_name} ({rows[0].outcome})")
+        else:
+            self.heading.clear()
+        ids = [g.id for g in rows]
+        if self.kpi_id not in ids:
+            self.kpi_id = ids[0] if ids else None
+        row = ids.index(self.kpi_id) if self.kpi_id in ids else -1
+        if row >= 0 and current.row() != row:
+            column = max(current.column(), 1)
+            flags = QItemSelectionModel.SelectionFlag.ClearAndSelect
+            self.grid.selectionModel().setCurrentIndex(self.grid_model.index(row, column), flags)
+        self._show_chart()
+        self._load_commentary()
+
+    def _size_columns(self) -> None:
+        """Eight equal quarter columns as wide as a long figure or the word "development" (a
+        status wraps onto two lines rather than pushing the grid off screen); names take the rest."""
+        header = self.grid.horizontalHeader()
+        if self.grid_model.columnCount() < 2:
+            return
+        status = QFontMetrics(status_font(self.grid.font())).horizontalAdvance("development")
+        width = max(status, self.grid.fontMetrics().horizontalAdvance("100,000 (p)"))
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in range(1, self.grid_model.columnCount()):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(column, width + 2 * SPACING)
+
+    def _show_chart(self) -> None:
+        grid = next((g for g in self.grids if g.id == self.kpi_id), None)
+        drawn = grid is not None and any(c.has_number for c in grid.cells)
+        self.chart.show_spec(trend_chart(grid, self.year) if drawn and grid else None)
+        self.chart_stack.setCurrentIndex(0 if drawn else 1)
+        self.no_chart.clear()
+        if grid is not None and not drawn:
+            years = f"{baseline_year(self.year)} or {self.year}"
+            self.no_chart.setText(f"{grid.name}: no figures to chart for {years}.")
+
+    def _select_in_tree(self) -> None:
+        """Follow the grid in the tree (the tree's own moves are not echoed back to it)."""
+        wanted = f"kpi:{self.kpi_id}" if self.kpi_id is not None else f"group:{self.group_id}"
+        found = self.tree_model.match(self.tree_model.index(0, 0), Qt.ItemDataRole.UserRole, wanted, 1,
+                                      Qt.MatchFlag.MatchRecursive | Qt.MatchFlag.MatchExactly)  # fmt: skip
+        if found and self.tree.currentIndex() != found[0]:
+            self.tree.selectionModel().blockSignals(True)
+            self.tree.setCurrentIndex(found[0])
+            self.tree.selectionModel().blockSignals(False)
+            self.tree.viewport().update()
+
+    # -- moving around ------------------------------------------------------------------------
+    def _tree_moved(self, index: QModelIndex) -> None:
+        item = self.tree_model.itemFromIndex(index.siblingAtColumn(0))
+        key = str(item.data(Qt.ItemDataRole.UserRole)) if item is not None else ""
+        if key.startswith("outcome:") and item.child(0) is not None:
+            key = str(item.child(0).data(Qt.ItemDataRole.UserRole))  # an outcome shows its first group
+        kind, _, number = key.partition(":")
+        chosen = int(number) if number else None
+        if kind == "kpi":
+            grid = next((g for g in self.grids if g.id == chosen), None)
+            self.group_id, self.kpi_id = (grid.group_id, chosen) if grid else (self.group_id, self.kpi_id)
+        elif kind == "group" and chosen != self.group_id:
+            self.group_id, self.kpi_id = chosen, None
+        self._show_group()
+
+    def _grid_moved(self, index: QModelIndex) -> None:
+        grid = self.grid_model.grid(index.row())
+        if grid is not None and grid.id != self.kpi_id:
+            self.kpi_id = grid.id
+            self._select_in_tree()
+            self._show_chart()
+
+    def _year_chosen(self, year: str) -> None:
+        if year and year != self.year:
+            self.save_commentary()
+            self.year = year
+            self.grids = self.context.read(workbook_grids, year) or []
+            self._latest_quarter()
+            self._show_group()
+
+    # -- commentary ---------------------------------------------------------------------------
+    def _load_commentary(self) -> None:
+        """Show the commentary of the current group and quarter, saving what was being edited."""
+        quarter = self.quarter_box.currentIndex() + 1
+        target = (self.group_id, self.year, quarter)
+        if self._note is not None and self._note[:3] != target:
+            self.save_commentary()
+        if self.group_id is None or not self.context.is_open:
+            self._note = None
+            self.editor.clear()
+            self.note_heading.clear()
+            return
+        text = self.context.read(commentary_text, self.group_id, self.year, quarter)
+        if self._note is not None and self._note[:3] == target and self.editor.document().isModified():
+            return  # an unsaved edit of this very commentary stays in the editor
+        self._note = (self.group_id, self.year, quarter, text)
+        if self.editor.toPlainText() != text:  # the text just saved stays put, cursor and all
+            self.editor.setPlainText(text)
+        self.editor.document().setModified(False)
+        group = next((g.group_name for g in self.grids if g.group_id == self.group_id), "")
+        self.note_heading.setText(f"Commentary on {group}, {self.year}")
+
+    def save_commentary(self) -> None:
+        """Save the editor's text as one edit, if it changed."""
+        if self._note is None or not self.context.is_open:
+            return
+        group_id, year, quarter, saved = self._note
+        text = self.editor.toPlainText().strip()
+        self.editor.document().setModified(False)
+        if text == saved.strip():
+            return
+        self._note = (group_id, year, quarter, text)  # before the edit: the refresh it causes sees it saved
+        if self.context.do(kpis.set_commentary, group_id, year, quarter, text) is None:
+            self._note = (group_id, year, quarter, saved)
+            self.editor.document().setModified(True)

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import goals, kpis, schemes, services, settings, workforce
-from .errors import Problem, ValidationError
+from .errors import ImportRefused, Problem, ValidationError
+from .exchange import hr_extract
 from .schema import SCHEMA_VERSION
 from .validation import Field, choice, validate
 from .workbook import Workbook
@@ -96,9 +97,20 @@ def _cross_field_problems(wb: Workbook) -> list[str]:
     return [f"{table} row {row_id}: {problem}" for table, row_id, problems in found for problem in problems]
 
 
+def _mapping_problems(text: str) -> list[str]:
+    try:
+        hr_extract.HrMapping.from_json(text)
+    except ImportRefused as bad:
+        return [f"settings row {hr_extract.MAPPING_KEY}: {problem}" for problem in bad.problems]
+    return []
+
+
 def _setting_problems(wb: Workbook) -> list[str]:
     problems = []
     for row in wb.rows("SELECT key, value FROM settings ORDER BY key"):
+        if row["key"] == hr_extract.MAPPING_KEY:
+            problems += _mapping_problems(row["value"])
+            continue
         rule = settings.SETTING_RULES.get(row["key"])
         if rule is None:
             problems.append(f"settings row {row['key']}: is not a setting")

@@ -105,12 +105,17 @@ class ImportProblem:
             f"row {self.row}" if self.row else "",
             f"column '{self.column}'" if self.column else "",
         ) if part)  # fmt: skip
-        value = "" if self.value is None or self.value == "" else f"{self.value!r} "
+        value = "" if self.value is None or self.value == "" else f"{_short(self.value)!r} "
         text = f"{where}: {value}{self.message}" if where else f"{value}{self.message}"
         return f"{text} (allowed: {self.allowed})" if self.allowed else text
 
 
 SHOWN_PROBLEMS = 25
+SHOWN_VALUE = 60  # characters of a bad value quoted in a message
+
+
+def _short(value: Any) -> Any:
+    return value[:SHOWN_VALUE] + "…" if isinstance(value, str) and len(value) > SHOWN_VALUE else value
 
 
 @dataclass

@@ -12,6 +12,7 @@ from typing import Any
 from .errors import Problem, ValidationError
 
 FY_PATTERN = re.compile(r"^(\d{4})/(\d{2})$")
+MAX_INTEGER = 2**63 - 1  # SQLite's largest integer
 
 
 class Invalid(Exception):
@@ -39,14 +40,21 @@ class Field:
 
 def text(max_len: int = 200, required: bool = True) -> Field:
     def check(value: Any) -> str:
-        if not isinstance(value, str):
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
             raise Invalid("is not text")
-        cleaned = value.strip()
+        cleaned = as_text(value).strip()
         if len(cleaned) > max_len:
             raise Invalid(f"is too long ({len(cleaned)} characters)", f"at most {max_len}")
         return cleaned
 
     return Field(check, required, empty="")
+
+
+def as_text(value: Any) -> str:
+    """Text as typed: a spreadsheet stores 12345 typed in a text column as the number 12345.0."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def long_text(required: bool = False) -> Field:
@@ -71,6 +79,8 @@ def integer(low: int | None = 0, high: int | None = None, required: bool = True)
         number = _number(value)
         if not float(number).is_integer():
             raise Invalid("is not a whole number", _range_text(low, high, "a whole number"))
+        if abs(number) > MAX_INTEGER:
+            raise Invalid("is too large", _range_text(low, high or MAX_INTEGER, "a whole number"))
         _in_range(number, low, high, "a whole number")
         return int(number)
 

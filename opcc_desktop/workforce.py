@@ -9,7 +9,7 @@ from typing import Any
 from .changes import Changes
 from .editing import add_row, delete_row, recorded
 from .errors import NotFound, Problem
-from .validation import Field, Invalid, choice, collect, date, number, refuse, text
+from .validation import Field, Invalid, as_text, choice, collect, date, number, refuse, text
 from .vocab import LEAVE_OUTCOMES, LEAVE_TYPES, WORKFORCE_CHARACTERISTICS
 from .workbook import Workbook
 
@@ -17,7 +17,7 @@ STAFF_REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-/.]{0,29}$")
 
 
 def _staff_ref_check(value: Any) -> str:
-    ref = str(value).strip()
+    ref = as_text(value).strip()
     if not STAFF_REF.match(ref) or not any(ch.isdigit() for ch in ref):
         raise Invalid(
             "is not a staff reference (never use a name)",

@@ -76,7 +76,7 @@ def snapshot_action(s: Step) -> Outcome:
     if kind == "edit":
         if s.valid():
             return workforce.edit_snapshot(s.wb, snap, {"label": s.unique("Snapshot")})
-        return lambda: workforce.edit_snapshot(s.wb, snap, {"snapshot_date": "2000-01-01", "label": 3})
+        return lambda: workforce.edit_snapshot(s.wb, snap, {"snapshot_date": "2000-01-01", "label": ["not text"]})
     return workforce.delete_snapshot(s.wb, snap)
 
 

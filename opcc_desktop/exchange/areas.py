@@ -77,6 +77,8 @@ def check_settings(plan: Plan) -> None:
         if rule is None:
             plan.problem("settings", number, "key", key, "is not a setting", ", ".join([*SETTING_RULES, *EXTRA_SETTINGS]))
             continue
+        if "value" not in row:
+            continue  # already reported
         try:
             rule.clean(value)
         except Invalid as bad:
@@ -137,7 +139,7 @@ def check_workforce(plan: Plan) -> None:
                 plan.problem("workforce", number, p.field, p.value, p.message, p.allowed)
     staff = {(row.get("snapshot_date"), row.get("staff_ref")) for _, row in plan.rows("workforce")}
     for number, row in plan.rows("leave_events"):
-        if (row.get("snapshot_date"), row.get("staff_ref")) not in staff:
+        if {"snapshot_date", "staff_ref"} <= set(row) and (row["snapshot_date"], row["staff_ref"]) not in staff:
             plan.problem("leave_events", number, "staff_ref", row.get("staff_ref"),
                          f"is not on the workforce sheet for {row.get('snapshot_date')}",
                          "a staff reference of that snapshot")  # fmt: skip

@@ -2,8 +2,8 @@
 
 A spreadsheet is a zip of XML parts. A zip bomb lies about, or hides, a huge uncompressed
 size; an XML bomb defines entities that expand without end. Neither needs parsing to be
-caught: every part is inflated here in chunks, counting bytes, and its prolog is checked for a
-document type declaration, which spreadsheets never carry. The small parts that name the
+caught: every part is inflated here in chunks, counting bytes, and searched for a document type
+or entity declaration, which spreadsheets never carry. The small parts that name the
 sheets are parsed with defusedxml.
 """
 
@@ -25,12 +25,14 @@ MAX_ZIP_ENTRIES = 2_000
 MAX_UNCOMPRESSED_BYTES = 400 * 1024 * 1024
 MAX_RATIO = 500  # uncompressed / compressed; real sheets stay well under 100
 MAX_ROWS = 250_000  # per sheet or CSV file
-PROLOG_BYTES = 2048
+DECLARATION = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.I)
+OVERLAP = 16  # a declaration split across two chunks is still seen
 CHUNK = 1 << 20
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+ERROR_CELL = re.compile(rb'<(?:\w+:)?c\b(?=[^>]*\bt="e")[^>]*?\br="([A-Z]+[0-9]+)"')
 FORMULA_CELL = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]+[0-9]+)"[^>]*>\s*<(?:\w+:)?f[\s>/]')
 
 
@@ -52,6 +54,7 @@ class Inspection:
 
     sheets: tuple[str, ...]
     formulas: dict[str, list[str]]  # sheet name -> cell references holding formulas
+    errors: dict[str, list[str]]  # sheet name -> cells holding error values (#N/A, #DIV/0!...)
 
 
 def check_size(path: Path) -> None:
@@ -71,13 +74,25 @@ def inspect_xlsx(path: Path) -> Inspection:
             entries = archive.infolist()
             _check_entries(entries)
             parts = {info.filename: _inflate(archive, info) for info in entries if _is_xml(info.filename)}
-    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, OSError) as exc:
         raise refuse(f"is not a readable Excel workbook ({exc})",
                      "an .xlsx file saved by Excel or LibreOffice") from None  # fmt: skip
     sheets = _sheet_parts(parts)
-    formulas = {name: [m.decode() for m in FORMULA_CELL.findall(parts[part])]
-                for name, part in sheets.items() if part in parts}  # fmt: skip
-    return Inspection(tuple(sheets), {name: cells for name, cells in formulas.items() if cells})
+    return Inspection(tuple(sheets), _cells(FORMULA_CELL, sheets, parts), _cells(ERROR_CELL, sheets, parts))
+
+
+def _cells(pattern: re.Pattern[bytes], sheets: dict[str, str], parts: dict[str, bytes]) -> dict[str, list[str]]:
+    """Sheet name -> the references of the cells ``pattern`` finds in its part (a plain search
+    for the element first: the pattern over a large sheet costs far more)."""
+    found = {name: _find(pattern, parts[part]) for name, part in sheets.items() if part in parts}
+    return {name: cells for name, cells in found.items() if cells}
+
+
+def _find(pattern: re.Pattern[bytes], xml: bytes) -> list[str]:
+    hint = b"<f" if pattern is FORMULA_CELL else b't="e"'
+    if hint not in xml and (pattern is not FORMULA_CELL or b":f" not in xml):
+        return []
+    return [m.decode() for m in pattern.findall(xml)]
 
 
 def _check_entries(entries: list[zipfile.ZipInfo]) -> None:
@@ -105,16 +120,11 @@ def _inflate(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
             if len(out) > MAX_UNCOMPRESSED_BYTES:
                 raise refuse(f"has a part ({info.filename}) that expands beyond"
                              f" {MAX_UNCOMPRESSED_BYTES // 1048576} MB (a zip bomb?)")  # fmt: skip
-            if len(out) - len(chunk) < PROLOG_BYTES:
-                _check_prolog(info.filename, bytes(out[:PROLOG_BYTES]))
+            start = max(0, len(out) - len(chunk) - OVERLAP)
+            if DECLARATION.search(out, start):
+                raise refuse(f"has a part ({info.filename}) with an XML document type declaration (an XML bomb?)",
+                             "spreadsheets saved by Excel or LibreOffice, which never contain one")  # fmt: skip
     return bytes(out)
-
-
-def _check_prolog(name: str, head: bytes) -> None:
-    upper = head.upper()
-    if b"<!DOCTYPE" in upper or b"<!ENTITY" in upper:
-        raise refuse(f"has a part ({name}) with an XML document type declaration (an XML bomb?)",
-                     "spreadsheets saved by Excel or LibreOffice, which never contain one")  # fmt: skip
 
 
 def _is_xml(name: str) -> bool:

@@ -23,7 +23,8 @@ def import_file(
     snapshot: str | None = None, label: str = "", mapping_file: Path | None = None,
 ) -> ImportResult:
     """Import ``path`` into ``wb`` as ``kind`` (recognised when None). HR extracts need the
-    snapshot date; their mapping comes from ``mapping_file`` or the one saved in ``wb``."""
+    snapshot date; their mapping comes from ``mapping_file`` (then saved in ``wb`` by the same
+    edit) or the one saved before."""
     source = read(Path(path))
     kind = kind or detect(source, snapshot is not None or mapping_file is not None)
     if kind == "monitoring-return":
@@ -43,10 +44,7 @@ def _import_hr_extract(
         raise ImportRefused(source.path.name, [ImportProblem(
             "", None, "", None, "is an HR extract, but no snapshot date was given",
             "--snapshot YYYY-MM-DD: the date the extract describes")])  # fmt: skip
-    result = hr_extract.import_hr_extract(wb, source, snapshot, mapping, label=label, dry_run=dry_run)
-    if mapping is not None and not dry_run and result.changed:
-        hr_extract.save_mapping(wb, mapping)
-    return result
+    return hr_extract.import_hr_extract(wb, source, snapshot, mapping, label=label, dry_run=dry_run)
 
 
 def detect(source: Source, hr_hinted: bool) -> str:

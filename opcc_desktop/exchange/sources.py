@@ -110,6 +110,10 @@ def read_xlsx(path: Path) -> dict[str, Table]:
                                              f"cell {ref} holds a formula",
                                              "typed values (copy, then Paste Special > Values)")
                                for ref in inspection.formulas.get(name, [])]  # fmt: skip
+            table.problems += [ImportProblem(name, _row_of(ref), _column_of(ref), None,
+                                             f"cell {ref} holds an error value (such as #N/A or #DIV/0!)",
+                                             "a number or text, or leave it blank")
+                               for ref in inspection.errors.get(name, [])]  # fmt: skip
             tables[name] = table
         book.close()
     except Refused:
@@ -153,8 +157,11 @@ def _decode(data: bytes) -> str:
 
 def _table(name: str, grid: list[list[Any]]) -> Table:
     """Header from the first non-blank row; blank rows dropped; text stripped."""
-    cleaned = [(number, [_cell(v) for v in values]) for number, values in enumerate(grid, start=1)]
-    filled = [(number, values) for number, values in cleaned if any(v is not None for v in values)]
+    filled = []
+    for number, values in enumerate(grid, start=1):
+        cells = [(v.strip() or None) if type(v) is str else _cell(v) for v in values]
+        if cells.count(None) != len(cells):
+            filled.append((number, cells))
     if not filled:
         return Table(name, [], [])
     (_, header), body = filled[0], filled[1:]

@@ -1,51 +1,119 @@
-"""The only place a QApplication is created. The window itself is deliberately thin for now:
-it opens a workbook and summarises each area; the editing tabs are built on top of it."""
+"""The only place a QApplication is created, and the session around the window: which
+workbook is open, locking it and unlocking it again."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from opcc_desktop.errors import WorkbookError, WrongPassphrase
+from opcc_desktop.errors import OpccError, WorkbookError
 from opcc_desktop.workbook import Workbook
+from ui.autolock import DEFAULT_MINUTES, IdleLock, WindowsSessionFilter, register_session_notifications
+from ui.context import AppContext
 from ui.main_window import MainWindow
+from ui.start_screen import remember
+from ui.unlock import UnlockDialog
 
 
-def ask_passphrase(path: Path) -> str | None:
-    text, ok = QInputDialog.getText(
-        None, "Unlock workbook", f"Passphrase for {path.name}:", QLineEdit.EchoMode.Password
-    )
-    return text if ok else None
+class Session:
+    """Owns the context and the window; locks (closes the database, clears every model and
+    chart, forgets the clipboard) and asks for the passphrase again to unlock."""
+
+    def __init__(self, settings: QSettings | None = None) -> None:
+        self.context = AppContext(settings or QSettings())
+        self.window = MainWindow(self.context)
+        self.window.lock_requested.connect(self.lock)
+        self.window.unlock_requested.connect(self.unlock)
+        self.window.lock_minutes_changed.connect(self.set_lock_minutes)
+        minutes = float(self.context.settings.value("security/lock_minutes", DEFAULT_MINUTES) or DEFAULT_MINUTES)
+        self.idle = IdleLock(self.lock, int(minutes * 60_000))
+        self.locked_path: Path | None = None
+        self.native = WindowsSessionFilter(self.lock)
+        QApplication.instance().installNativeEventFilter(self.native)
+
+    def open(self, wb: Workbook, passphrase: str) -> None:
+        self.context.attach(wb, passphrase)
+        remember(self.context.settings, wb.path)
+        self.window.show_unlocked()
+        self.idle.start()
+
+    def lock(self) -> None:
+        if not self.context.is_open:
+            return
+        self.window.tabs.currentWidget().setFocus()  # let an open editor save first
+        QApplication.processEvents()
+        self.locked_path = self.context.path
+        self.idle.stop()
+        self.window.clipboard.forget()
+        self.context.detach()
+        self.window.show_locked()
+
+    def set_lock_minutes(self, minutes: float) -> None:
+        self.context.settings.setValue("security/lock_minutes", minutes)
+        self.idle.set_interval(int(minutes * 60_000))
+        if self.context.is_open:
+            self.idle.start()
+
+    def unlock(self, parent: QWidget | None = None) -> bool:
+        if self.locked_path is None:
+            return False
+        dialog = UnlockDialog(self.locked_path, parent or self.window, "The workbook was locked. "
+                              "Enter its passphrase to carry on.")  # fmt: skip
+        if not dialog.exec() or dialog.workbook is None:
+            return False
+        self.open(dialog.workbook, dialog.passphrase)
+        return True
 
 
-def open_workbook(path: Path, passphrase: str | None) -> Workbook | None:
-    """Ask until the passphrase is right or the user cancels; other errors are shown once."""
-    while True:
-        secret = passphrase if passphrase is not None else ask_passphrase(path)
-        if secret is None:
-            return None
+def open_workbook(path: Path, passphrase: str | None) -> tuple[Workbook, str] | None:
+    """Open with the passphrase given, else ask (the dialog explains a wrong one)."""
+    if passphrase is not None:
         try:
-            return Workbook.open(path, secret)
-        except WrongPassphrase as exc:
-            QMessageBox.warning(None, "Wrong passphrase", str(exc))
-            passphrase = None
+            return Workbook.open(path, passphrase), passphrase
         except WorkbookError as exc:
             QMessageBox.critical(None, "Cannot open workbook", str(exc))
             return None
+    dialog = UnlockDialog(path)
+    if dialog.exec() and dialog.workbook is not None:
+        return dialog.workbook, dialog.passphrase
+    return None
 
 
-def run(path: Path, passphrase: str | None = None) -> int:
+def choose_workbook(settings: QSettings) -> tuple[Workbook, str] | None:
+    """The start screen: a recent file, a new workbook or the demo."""
+    from opcc_desktop.cli import DEMO_PASSPHRASE
+    from opcc_desktop.demo import demo_path, ensure_demo
+    from ui.start_screen import StartScreen
+
+    screen = StartScreen(settings)
+    if not screen.exec() or not screen.choice:
+        return None
+    kind = screen.choice[0]
+    try:
+        if kind == "demo":
+            return Workbook.open(ensure_demo(demo_path(), DEMO_PASSPHRASE), DEMO_PASSPHRASE), DEMO_PASSPHRASE
+        if kind == "new":
+            _, path, passphrase = screen.choice
+            return Workbook.create(path, passphrase), passphrase
+    except OpccError as exc:
+        QMessageBox.critical(None, "OPCC Desktop", str(exc))
+        return None
+    return open_workbook(screen.choice[1], None)
+
+
+def run(path: Path | None, passphrase: str | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("OPCC Desktop")
     app.setOrganizationName("OPCC")
-    wb = open_workbook(path, passphrase)
-    if wb is None:
+    settings = QSettings()
+    opened = open_workbook(path, passphrase) if path is not None else choose_workbook(settings)
+    if opened is None:
         return 1
-    window = MainWindow(wb)
-    window.show()
-    try:
-        return app.exec()
-    finally:
-        wb.close()
+    session = Session(settings)
+    session.open(*opened)
+    session.window.show()
+    register_session_notifications(int(session.window.winId()))
+    return app.exec()

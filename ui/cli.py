@@ -18,10 +18,15 @@ from opcc_desktop.cli import DEMO_PASSPHRASE, main
 @click.argument("file", required=False, type=click.Path(path_type=Path))
 @click.option("--demo", "use_demo", is_flag=True, help="Open the demo workbook (built first if missing).")
 def gui(file: Path | None, use_demo: bool) -> None:
-    """Open the desktop window on FILE, or on the demo workbook (built on first use)."""
+    """Open the desktop window on FILE, on the demo workbook (--demo, built on first use), or
+    on the start screen (recent workbooks, new, demo) when neither is given."""
     from opcc_desktop.demo import demo_path, ensure_demo
 
     passphrase = None
+    if file is None and has_display() and not use_demo:
+        from ui.app import run
+
+        sys.exit(run(None))
     if use_demo or file is None:
         file = ensure_demo(demo_path(), DEMO_PASSPHRASE)
         passphrase = DEMO_PASSPHRASE

@@ -1,46 +1,173 @@
-"""The main window shell: one tab per area. Each tab reads through core functions only."""
+"""The main window: a shell of tabs, menus, the undo stack and the status line. The tabs do
+the work; everything they share comes through the AppContext."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QInputDialog, QLabel, QMainWindow, QMessageBox, QPushButton, QStackedWidget, QTabWidget, QToolBar,
+    QVBoxLayout, QWidget,
+)
 
-from opcc_desktop import goals, kpis, schemes, services, workforce
-from opcc_desktop.workbook import Workbook
+from ui.clipboard import GuardedClipboard
+from ui.context import AppContext
+from ui.tabs.base import Tab
 
-
-def _summary_tab(lines: list[str]) -> QWidget:
-    page = QWidget()
-    layout = QVBoxLayout(page)
-    for line in lines:
-        label = QLabel(line)
-        label.setWordWrap(True)
-        layout.addWidget(label)
-    layout.addStretch(1)
-    return page
+STATUS_MS = 12_000
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, wb: Workbook) -> None:
+    lock_requested = Signal()
+    unlock_requested = Signal()
+    lock_minutes_changed = Signal(float)
+
+    def __init__(self, context: AppContext) -> None:
         super().__init__()
-        self.wb = wb
-        self.setWindowTitle(f"{wb.path.name} — OPCC Desktop (all changes saved)")
+        self.context = context
+        self.clipboard = GuardedClipboard(self)
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Areas")
-        for title, lines in self._summaries():
-            self.tabs.addTab(_summary_tab(lines), title)
-        self.setCentralWidget(self.tabs)
-        self.resize(1100, 720)
+        self.tabs.setDocumentMode(True)
+        for tab in self._make_tabs():
+            self.tabs.addTab(tab, tab.title)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.tabs)
+        self.pages.addWidget(self._locked_page())
+        self.setCentralWidget(self.pages)
+        self.saved_label = QLabel()
+        self.statusBar().addPermanentWidget(self.saved_label)
+        self._actions()
+        context.changed.connect(self._show_saved)
+        context.opened.connect(self._show_saved)
+        context.failed.connect(self._show_failure)
+        context.closing.connect(self.clipboard.forget)
+        self._restore()
+        self._show_saved()
 
-    def _summaries(self) -> list[tuple[str, list[str]]]:
-        wb = self.wb
-        snaps = workforce.snapshots(wb)
-        return [
-            ("Workforce (private)", ["OFFICIAL-SENSITIVE"] + [
-                f"Snapshot {s['snapshot_date']}: {s['headcount']} staff" for s in snaps]),
-            ("Services", [f"{s['name']} ({s['service_type']})" for s in services.services(wb)]),
-            ("Divert / Triage", [
-                f"{s['name']} ({s['age_range']})" + (" — never published" if s["never_publish"] else "")
-                for s in schemes.schemes(wb)]),
-            ("KPIs", [f"{k['outcome']} › {k['group_name']} › {k['name']}" for k in kpis.kpi_tree(wb)]),
-            ("Goals", [f"{g['set_for_year']}: {g['title']} ({g['status']})" for g in goals.goals(wb)]),
-        ]  # fmt: skip
+    def _make_tabs(self) -> list[Tab]:
+        from ui.tabs.goals import GoalsTab
+        from ui.tabs.kpis import KpisTab
+        from ui.tabs.reports import ReportsTab
+        from ui.tabs.schemes import SchemesTab
+        from ui.tabs.services import ServicesTab
+        from ui.tabs.workforce import WorkforceTab
+
+        classes = (WorkforceTab, ServicesTab, SchemesTab, KpisTab, GoalsTab, ReportsTab)
+        return [cls(self.context, self.clipboard) for cls in classes]
+
+    def _locked_page(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addStretch(1)
+        message = QLabel("<h2>Locked</h2>The workbook was closed and everything shown was cleared.")
+        message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        button = QPushButton("&Unlock…")
+        button.setAccessibleName("Unlock")
+        button.clicked.connect(self.unlock_requested)
+        layout.addWidget(message)
+        layout.addWidget(button, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(1)
+        self.unlock_button = button
+        return page
+
+    def show_locked(self) -> None:
+        self.pages.setCurrentIndex(1)
+        for action in (self.export_action, self.lock_action, self.undo_action, self.redo_action):
+            action.setEnabled(False)
+        self._show_saved()
+        self.unlock_button.setFocus()
+
+    def show_unlocked(self) -> None:
+        self.pages.setCurrentIndex(0)
+        self.export_action.setEnabled(True)
+        self.lock_action.setEnabled(True)
+        self._show_saved()
+
+    def tab(self, cls: type[Tab]) -> Tab:
+        return next(t for t in (self.tabs.widget(i) for i in range(self.tabs.count())) if isinstance(t, cls))
+
+    # -- menus and toolbar --------------------------------------------------------------------
+    def _actions(self) -> None:
+        stack = self.context.undo_stack
+        self.undo_action = stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcuts([QKeySequence.StandardKey.Undo])
+        self.redo_action = stack.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.export_action = self._action("&Export document…", "Ctrl+E", self._export)
+        self.lock_action = self._action("&Lock", "Ctrl+L", self.lock_requested.emit)
+        minutes_action = self._action("Lock &after…", "", self._ask_lock_minutes)
+        close_action = self._action("&Close workbook", QKeySequence.StandardKey.Close, self.close)
+        files = self.menuBar().addMenu("&File")
+        files.addActions([self.export_action, self.lock_action, minutes_action])
+        files.addSeparator()
+        files.addAction(close_action)
+        edit = self.menuBar().addMenu("&Edit")
+        edit.addActions([self.undo_action, self.redo_action])
+        bar = QToolBar("Main")
+        bar.setObjectName("mainToolBar")
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        bar.addActions([self.undo_action, self.redo_action, self.export_action, self.lock_action])
+        self.addToolBar(bar)
+
+    def _action(self, text: str, shortcut: object, slot: object) -> QAction:
+        action = QAction(text, self)
+        action.setShortcut(QKeySequence(shortcut))  # type: ignore[arg-type]
+        action.triggered.connect(slot)  # type: ignore[arg-type]
+        return action
+
+    def _export(self) -> None:
+        from ui.tabs.reports import ReportsTab
+
+        reports = self.tab(ReportsTab)
+        self.tabs.setCurrentWidget(reports)
+        reports.export()  # type: ignore[attr-defined]
+
+    def _ask_lock_minutes(self) -> None:
+        current = float(self.context.settings.value("security/lock_minutes", 5) or 5)
+        minutes, ok = QInputDialog.getInt(self, "Lock after", "Lock the workbook after this many idle minutes:",
+                                          int(current), 1, 240)  # fmt: skip
+        if ok:
+            self.lock_minutes_changed.emit(float(minutes))
+
+    # -- status ---------------------------------------------------------------------------------
+    def _show_saved(self, *_: object) -> None:
+        """Each edit is committed at once: say so, and name the file."""
+        path = self.context.path
+        if path is None:
+            self.setWindowTitle("OPCC Desktop — locked")
+            self.saved_label.setText("Locked")
+            return
+        self.setWindowTitle(f"{path.name} — OPCC Desktop (all changes saved)")
+        self.saved_label.setText("All changes saved")
+        self.setWindowFilePath(str(path))
+
+    def _show_failure(self, message: str) -> None:
+        self.statusBar().showMessage(message, STATUS_MS)
+        if "Cannot save" not in message:  # validation shows in the status line; the rest needs a box
+            QTimer.singleShot(0, lambda: QMessageBox.warning(self, "OPCC Desktop", message))
+
+    # -- saved window state --------------------------------------------------------------------
+    def _restore(self) -> None:
+        settings = self.context.settings
+        geometry = settings.value("window/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1200, 780)
+        state = settings.value("window/state")
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+        self.tabs.setCurrentIndex(int(settings.value("window/tab", 0) or 0))
+
+    def save_state(self) -> None:
+        settings = self.context.settings
+        settings.setValue("window/geometry", self.saveGeometry())
+        settings.setValue("window/state", self.saveState())
+        settings.setValue("window/tab", self.tabs.currentIndex())
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        self.save_state()
+        self.clipboard.forget()
+        self.context.detach()
+        super().closeEvent(event)

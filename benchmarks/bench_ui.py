@@ -1,0 +1,175 @@
+"""The window's speed, measured offscreen (QT_QPA_PLATFORM=offscreen).
+
+1. Cold start: a new process opening the demo workbook until the main window has painted,
+   against a bare PySide6 window painting in the same run (goal <= 0.6 s; bare ~0.24 s).
+2. Scrolling the workforce table with 50,000 staff rows: time to repaint a page (frame time).
+3. Edit -> chart: typing a KPI value until the trend chart holds it (goal <= 50 ms).
+4. Peak memory of a process with the demo open and every tab shown (goal <= 200 MB).
+
+Prints medians. Run: .venv/bin/python benchmarks/bench_ui.py [RUNS]
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parent.parent
+SECRET = "bench"
+
+BARE = """
+import sys
+from PySide6.QtWidgets import QApplication, QMainWindow
+from PySide6.QtCore import QEvent, QObject
+app = QApplication(sys.argv)
+class Painted(QObject):
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Paint:
+            app.exit(0)
+        return False
+window = QMainWindow(); window.resize(1200, 780)
+watch = Painted(); window.installEventFilter(watch)
+window.show(); app.exec()
+"""
+
+OURS = """
+import sys
+from pathlib import Path
+from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QEvent, QObject, QSettings
+app = QApplication(sys.argv)
+from ui.app import Session
+from opcc_desktop.workbook import Workbook
+session = Session(QSettings(sys.argv[2], QSettings.Format.IniFormat))
+class Painted(QObject):
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Paint:
+            app.exit(0)
+        return False
+watch = Painted(); session.window.installEventFilter(watch)
+session.open(Workbook.open(Path(sys.argv[1]), "%s"), "%s")
+session.window.show(); app.exec()
+if len(sys.argv) > 3:
+    for i in range(session.window.tabs.count()):
+        session.window.tabs.setCurrentIndex(i); app.processEvents()
+    import resource
+    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+""" % (SECRET, SECRET)
+
+
+def process_seconds(code: str, args: list[str], runs: int) -> tuple[float, str]:
+    times, output = [], ""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    for _ in range(runs):
+        start = time.perf_counter()
+        done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
+                              check=True, env=env)  # fmt: skip
+        times.append(time.perf_counter() - start)
+        output = done.stdout.strip()
+    return statistics.median(times), output
+
+
+def cold_start(demo: Path, folder: Path, runs: int) -> None:
+    bare, _ = process_seconds(BARE, [], runs)
+    ours, _ = process_seconds(OURS, [str(demo), str(folder / "ui.ini")], runs)
+    print(f"cold start to first paint: ours {ours:.3f} s, bare PySide6 window {bare:.3f} s "
+          f"(ratio {ours / bare:.2f}; goal <= 0.6 s)")  # fmt: skip
+    _, peak = process_seconds(OURS, [str(demo), str(folder / "ui2.ini"), "memory"], 1)
+    print(f"peak memory, demo open and every tab shown: {float(peak):.0f} MB (goal <= 200 MB)")
+
+
+def scrolling(folder: Path, runs: int) -> None:
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from opcc_desktop import workforce
+    from opcc_desktop.workbook import Workbook
+    from ui.clipboard import GuardedClipboard
+    from ui.context import AppContext
+    from ui.tabs.workforce import WorkforceTab
+
+    app = QApplication.instance() or QApplication([])
+    book = Workbook.create(folder / "big.opcc", SECRET)
+    snapshot = workforce.add_snapshot(book, "2024-03-31").rows[0].key["id"]
+    row = {"age_band": "25-34", "sex": "Female", "gender_identity_same": "Yes", "ethnicity": "White British",
+           "disability": "No", "religion": "No religion", "sexual_orientation": "Bisexual",
+           "pregnancy_maternity": "No", "role_grade": "Officer", "fte": 1.0}  # fmt: skip
+    workforce.add_staff_rows(book, snapshot, [{**row, "staff_ref": f"E{i:06d}"} for i in range(50_000)])
+    context = AppContext(QSettings(str(folder / "s.ini"), QSettings.Format.IniFormat))
+    context.attach(book, SECRET)
+    start = time.perf_counter()
+    tab = WorkforceTab(context, GuardedClipboard())
+    tab.resize(1200, 780)
+    tab.show()
+    app.processEvents()
+    print(f"workforce tab with 50,000 staff shown in {time.perf_counter() - start:.3f} s")
+    from ui.table_view import DataTable
+
+    view = tab.findChild(DataTable)
+    bar = view.verticalScrollBar()
+    frames = []
+    for step in range(runs * 20):
+        began = time.perf_counter()
+        bar.setValue((step * bar.pageStep()) % max(1, bar.maximum()))
+        view.viewport().repaint()
+        frames.append(time.perf_counter() - began)
+    print(f"scrolling 50,000 rows: median frame {statistics.median(frames) * 1000:.1f} ms, "
+          f"worst {max(frames) * 1000:.1f} ms")  # fmt: skip
+    context.detach()
+
+
+def edit_to_chart(demo: Path, folder: Path, runs: int) -> None:
+    import shutil
+
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from opcc_desktop.workbook import Workbook
+    from ui.clipboard import GuardedClipboard
+    from ui.context import AppContext
+    from ui.tabs.kpis import KpisTab
+
+    app = QApplication.instance() or QApplication([])
+    copy = folder / "edit.opcc"
+    shutil.copy(demo, copy)
+    context = AppContext(QSettings(str(folder / "e.ini"), QSettings.Format.IniFormat))
+    context.attach(Workbook.open(copy, SECRET), SECRET)
+    tab = KpisTab(context, GuardedClipboard())
+    tab.resize(1200, 780)
+    tab.show()
+    app.processEvents()
+    index, chart = tab.first_editable_cell(), tab.chart
+    times = []
+    for value in range(runs * 4):
+        began = time.perf_counter()
+        assert tab.grid_model.setData(index, str(100 + value))
+        app.processEvents()
+        times.append(time.perf_counter() - began)
+        assert chart.spec is not None
+    print(f"edit -> chart refresh: median {statistics.median(times) * 1000:.1f} ms (goal <= 50 ms)")
+    context.detach()
+
+
+def main() -> None:
+    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+    sys.path.insert(0, str(ROOT))
+    from opcc_desktop.demo import build_demo
+
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        os.environ["OPCC_DATA_DIR"] = str(folder / "data")
+        demo = folder / "demo.opcc"
+        build_demo(demo, SECRET)
+        cold_start(demo, folder, runs)
+        edit_to_chart(demo, folder, runs)
+        scrolling(folder, runs)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,52 @@
+"""Screenshots of every tab on the demo workbook, made offscreen, for docs/screenshots/.
+
+Run: QT_QPA_PLATFORM=offscreen .venv/bin/python docs/make_screenshots.py
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "docs" / "screenshots"
+SECRET = "screenshots"
+
+
+def main() -> None:
+    sys.path.insert(0, str(ROOT))
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(sys.argv)
+    from opcc_desktop.demo import build_demo
+    from opcc_desktop.workbook import Workbook
+    from ui.app import Session
+
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        os.environ["OPCC_DATA_DIR"] = str(folder / "data")
+        build_demo(folder / "demo.opcc", SECRET)
+        session = Session(QSettings(str(folder / "ui.ini"), QSettings.Format.IniFormat))
+        session.open(Workbook.open(folder / "demo.opcc", SECRET), SECRET)
+        window = session.window
+        window.resize(1280, 820)
+        window.show()
+        OUT.mkdir(parents=True, exist_ok=True)
+        for index in range(window.tabs.count()):
+            window.tabs.setCurrentIndex(index)
+            for _ in range(3):
+                app.processEvents()
+            slug = window.tabs.tabText(index).split(" (")[0].lower().replace(" / ", "-").replace(" ", "-")
+            window.grab().save(str(OUT / f"{index + 1}-{slug}.png"))
+        session.lock()
+        app.processEvents()
+        window.grab().save(str(OUT / "7-locked.png"))
+        print(f"Wrote {window.tabs.count() + 1} screenshots to {OUT}")
+
+
+if __name__ == "__main__":
+    main()

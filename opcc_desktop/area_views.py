@@ -1,0 +1,437 @@
+"""What the desktop tabs show of the workforce, services and schemes: plain rows and charts.
+
+The tabs display these and never run SQL. Every figure is computed as the documents compute
+it: percentages through :func:`figures.percent` (one place, half-up), workforce breakdowns
+through :mod:`workforce_analysis` (as the internal pack), and a scheme's published
+percentages through the annual report's own :func:`equality_tables.scheme_distributions`
+under the office's disclosure policy, so the screen shows exactly what Tables 1 and 2 print,
+suppression symbols included.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from . import publishable, schemes, services
+from . import workforce_analysis as wa
+from .charts import ChartSpec, Series
+from .disclosure import Policy, SuppressedDistribution, suppress_distribution
+from .figures import percent
+from .reports import equality_tables as et
+from .vocab import (
+    ALL_GENDERS,
+    CHARACTERISTIC_LABELS,
+    DIMENSION_LABELS,
+    NOT_DECLARED,
+    NOT_DISCLOSED,
+    QUARTER_MONTHS,
+    SCHEME_DIMENSIONS,
+    SCHEME_MEASURES,
+    SERVICE_DIMENSIONS,
+    WORKFORCE_CHARACTERISTICS,
+)
+from .workbook import Workbook
+
+__all__ = [
+    "GENDERS", "PARTICIPANTS", "SCHEME_MEASURE_LABELS", "SERVICE_MEASURES", "TABLE_DIMENSIONS",
+    "declaration_rows", "dimension_label", "financial_year_of", "latest_service_quarter", "long_date",
+    "new_staff_values", "next_staff_ref", "non_disclosure_chart", "previous_snapshot",
+    "quarter_label", "scheme_categories", "scheme_chart", "scheme_grid", "scheme_measure_rows",
+    "scheme_policy", "scheme_years", "service_activity_rows", "service_categories", "service_grid",
+    "service_share_chart", "service_years", "snapshot_leave_events", "workforce_chart",
+    "workforce_comparison",
+]  # fmt: skip
+
+Row = dict[str, Any]
+Rows = Sequence[Mapping[str, Any]]
+LONG_LABEL = 14  # characters; charts with longer category names get horizontal bars
+SERVICE_MEASURES = {"referrals_received": "Referrals received", "clients_supported": "Clients supported"}
+SCHEME_MEASURE_LABELS = {
+    "referrals_received": "Referrals received",
+    "referrals_accepted": "Referrals accepted",
+    "declined_criteria": "Declined: did not meet the criteria",
+    "declined_judgement": "Declined: professional judgement",
+    "engagement_rate": "Engagement rate",
+    "reoffending_rate": "Re-offending rate",
+    "area_reoffending_rate": "Area average re-offending rate",
+    "funding": "Funding",
+}
+UNIT_WORDS = {"count": "number", "percent": "%", "money": "£"}
+TABLE_DIMENSIONS = tuple(d for d, _ in et.SCHEME_DIMENSIONS)  # the annual report's Tables 1 and 2
+GENDERS = et.SCHEME_GENDERS  # the published tables' gender columns: Male, Female
+PARTICIPANTS = "Participants"
+
+
+def financial_year_of(day: dt.date) -> str:
+    """The financial year (1 April to 31 March) a day falls in: 2022-03-31 -> "2021/22"."""
+    start = day.year if day.month >= 4 else day.year - 1
+    return f"{start}/{(start + 1) % 100:02d}"
+
+
+def long_date(iso: str) -> str:
+    """"2022-03-31" -> "31 March 2022", as the documents write a date."""
+    day = dt.date.fromisoformat(str(iso))
+    return f"{day.day} {day:%B %Y}"
+
+
+def quarter_label(quarter: int) -> str:
+    """3 -> "Q3 (Oct-Dec)"."""
+    return f"Q{quarter} ({QUARTER_MONTHS[quarter]})"
+
+
+def dimension_label(dimension: str) -> str:
+    """"sexual_orientation" -> "Sexual orientation"."""
+    return DIMENSION_LABELS.get(dimension, dimension.replace("_", " ")).capitalize()
+
+
+def _years(wb: Workbook, tables: Sequence[str]) -> list[str]:
+    union = " UNION ".join(f"SELECT financial_year FROM {table}" for table in tables)
+    found = wb.rows(f"SELECT DISTINCT financial_year FROM ({union}) ORDER BY 1 DESC")
+    return [r["financial_year"] for r in found]
+
+
+def _category_lists(wb: Workbook, table: str, owners: str, owner: str) -> dict[str, dict[int, list[str]]]:
+    """Per dimension, per owner (service or scheme), its categories in display order."""
+    rows = wb.rows(
+        f"SELECT k.{owner} AS owner, k.dimension, k.category FROM {table} k"
+        f" JOIN {owners} o ON o.id = k.{owner} ORDER BY o.position, o.id, k.position, k.id"
+    )
+    lists: dict[str, dict[int, list[str]]] = {}
+    for row in rows:
+        lists.setdefault(row["dimension"], {}).setdefault(row["owner"], []).append(row["category"])
+    return lists
+
+
+def _own_or_usual(owners: Mapping[int, list[str]], owner_id: int) -> list[str]:
+    """The owner's own list; failing that the list most owners use (the first owner's on a
+    tie), so a new service or scheme's first figures can be typed in; else "Not disclosed"."""
+    if owners.get(owner_id):
+        return list(owners[owner_id])
+    usual = Counter(tuple(categories) for categories in owners.values()).most_common(1)
+    return list(usual[0][0]) if usual else [NOT_DISCLOSED]
+
+
+def _disclosed_last(categories: Sequence[str]) -> list[str]:
+    return [c for c in categories if c != NOT_DISCLOSED] + [c for c in categories if c == NOT_DISCLOSED]
+
+
+def _orientation(categories: Sequence[str]) -> str:
+    return "horizontal" if any(len(c) > LONG_LABEL for c in categories) else "vertical"
+
+
+# -- Workforce --------------------------------------------------------------------------------
+
+
+def previous_snapshot(snapshots: Rows, snapshot_id: int) -> Mapping[str, Any] | None:
+    """The snapshot dated just before ``snapshot_id``'s (None for the first or an unknown id)."""
+    ordered = sorted(snapshots, key=lambda s: (str(s["snapshot_date"]), s["id"]))
+    at = next((i for i, s in enumerate(ordered) if s["id"] == snapshot_id), None)
+    return ordered[at - 1] if at else None
+
+
+def next_staff_ref(wb: Workbook, snapshot_id: int) -> str:
+    """A placeholder reference not used in the snapshot ("NEW0001", "NEW0002"...) for a row
+    added by hand; the officer then types the HR staff number over it."""
+    found = wb.rows("SELECT staff_ref FROM staff WHERE snapshot_id = ? AND staff_ref LIKE 'NEW%'",
+                    [snapshot_id])  # fmt: skip
+    taken = {r["staff_ref"] for r in found}
+    number = 1
+    while f"NEW{number:04d}" in taken:
+        number += 1
+    return f"NEW{number:04d}"
+
+
+def new_staff_values(wb: Workbook, snapshot_id: int) -> Row:
+    """A row to add by hand: a placeholder reference, every characteristic not declared."""
+    return {"staff_ref": next_staff_ref(wb, snapshot_id),
+            **dict.fromkeys(WORKFORCE_CHARACTERISTICS, NOT_DECLARED)}  # fmt: skip
+
+
+def snapshot_leave_events(wb: Workbook, snapshot_id: int) -> list[Row]:
+    """Leave events of the snapshot's staff: type and outcome, what the summary counts."""
+    return wb.rows(
+        "SELECT l.leave_type, l.outcome FROM leave_events l JOIN staff s ON s.id = l.staff_id"
+        " WHERE s.snapshot_id = ? ORDER BY l.id",
+        [snapshot_id],
+    )
+
+
+def workforce_comparison(current: Rows, previous: Rows | None, characteristic: str) -> list[Row]:
+    """Per category: the count now, its % of headcount, the count at the previous snapshot
+    and the change (both None without a previous snapshot)."""
+    now = wa.breakdown(current, characteristic)
+    if previous is None:
+        return [{"category": c.category, "count": c.count, "percent": c.percent, "previous": None,
+                 "change": None} for c in now]  # fmt: skip
+    shares = {c.category: c.percent for c in now}
+    zero = Decimal(0) if current else None  # a category only the previous snapshot had
+    return [{"category": c.category, "count": c.current, "percent": shares.get(c.category, zero),
+             "previous": c.previous, "change": c.difference}
+            for c in wa.change_between(previous, current, characteristic)]  # fmt: skip
+
+
+def declaration_rows(current: Rows, previous: Rows | None) -> list[Row]:
+    """Per characteristic: declared of headcount, the rate, the previous rate and the change
+    in percentage points (None where unknown)."""
+    before = wa.declaration_rates(previous) if previous is not None else {}
+    rows = []
+    for name, rate in wa.declaration_rates(current).items():
+        old = before[name].rate if name in before else None
+        rows.append({
+            "characteristic": name, "label": CHARACTERISTIC_LABELS[name], "declared": rate.declared,
+            "headcount": rate.headcount, "rate": rate.rate, "previous_rate": old,
+            "change": None if old is None or rate.rate is None else rate.rate - old,
+        })  # fmt: skip
+    return rows
+
+
+def workforce_chart(comparison: Rows, characteristic: str, now_label: str,
+                    before_label: str = "") -> ChartSpec:  # fmt: skip
+    """Staff per category of one characteristic, from :func:`workforce_comparison`'s rows: a
+    bar per category now, beside the previous snapshot's when there is one (``before_label``)."""
+    label = CHARACTERISTIC_LABELS[characteristic]
+    categories = [r["category"] for r in comparison]
+    options: dict[str, Any] = {"unit": "count", "value_label": "Staff", "category_label": label,
+                               "orientation": _orientation(categories)}  # fmt: skip
+    now = Series(now_label, tuple(r["count"] for r in comparison))
+    if not before_label:
+        return ChartSpec("bar", f"Staff by {label.lower()}, {now_label}", categories, (now,), **options)
+    before = Series(before_label, tuple(r["previous"] for r in comparison))
+    title = f"Staff by {label.lower()}, {before_label} and {now_label}"
+    return ChartSpec("grouped_bar", title, categories, (before, now), **options)
+
+
+# -- Services ---------------------------------------------------------------------------------
+
+
+def service_years(wb: Workbook) -> list[str]:
+    """Financial years with a monitoring count or activity figure, latest first."""
+    return _years(wb, ("service_counts", "service_activity"))
+
+
+def latest_service_quarter(wb: Workbook, financial_year: str) -> int:
+    """The last quarter of the year any service has counts for (1 when none)."""
+    found = wb.scalar("SELECT max(quarter) FROM service_counts WHERE financial_year = ?", [financial_year])
+    return int(found or 1)
+
+
+def service_categories(wb: Workbook, service_id: int) -> dict[str, list[str]]:
+    """Per dimension, the categories shown for a service, "Not disclosed" last: its own, else
+    those other services most often use, else just "Not disclosed"."""
+    lists = _category_lists(wb, "service_categories", "services", "service_id")
+    return {d: _disclosed_last(_own_or_usual(lists.get(d, {}), service_id)) for d in SERVICE_DIMENSIONS}
+
+
+def _quarter_counts(wb: Workbook, financial_year: str, quarter: int) -> list[Row]:
+    return wb.rows(
+        "SELECT service_id, dimension, category, count FROM service_counts"
+        " WHERE financial_year = ? AND quarter = ?",
+        [financial_year, quarter],
+    )
+
+
+def service_grid(wb: Workbook, service_id: int, financial_year: str, quarter: int) -> list[Row]:
+    """One row per (dimension, category) of a service's quarterly return: the count (None =
+    not collected) and its % of the dimension's total."""
+    returned = _quarter_counts(wb, financial_year, quarter)
+    counts = {(r["dimension"], r["category"]): r["count"] for r in returned if r["service_id"] == service_id}
+    rows = []
+    for dimension, categories in service_categories(wb, service_id).items():
+        total = sum(counts.get((dimension, c)) or 0 for c in categories)
+        for category in categories:
+            count = counts.get((dimension, category))
+            rows.append({"dimension": dimension, "characteristic": dimension_label(dimension),
+                         "category": category, "count": count, "percent": percent(count, total)})  # fmt: skip
+    return rows
+
+
+def service_activity_rows(wb: Workbook, service_id: int, financial_year: str, quarter: int) -> list[Row]:
+    """Referrals received and clients supported (then any other measure recorded) in a quarter."""
+    found = {r["measure"]: r["value"] for r in wb.rows(
+        "SELECT measure, value FROM service_activity"
+        " WHERE service_id = ? AND financial_year = ? AND quarter = ?",
+        [service_id, financial_year, quarter])}  # fmt: skip
+    measures = [*SERVICE_MEASURES, *sorted(m for m in found if m not in SERVICE_MEASURES)]
+    return [{"measure": m, "label": SERVICE_MEASURES.get(m) or dimension_label(m), "value": found.get(m)}
+            for m in measures]  # fmt: skip
+
+
+def service_share_chart(wb: Workbook, service_id: int, financial_year: str, quarter: int,
+                        dimension: str) -> ChartSpec | None:  # fmt: skip
+    """One characteristic in one quarter: the service's users per category as a % of its
+    total for it, beside all services combined. None when nobody is counted."""
+    rows = [r for r in _quarter_counts(wb, financial_year, quarter) if r["dimension"] == dimension]
+    own = {r["category"]: r["count"] for r in rows if r["service_id"] == service_id}
+    everyone: dict[str, int] = {}
+    for r in rows:
+        everyone[r["category"]] = everyone.get(r["category"], 0) + r["count"]
+    if not sum(everyone.values()):
+        return None
+    listed = service_categories(wb, service_id)[dimension]
+    categories = _disclosed_last([*listed, *(c for c in everyone if c not in listed)])
+    name = next((s["name"] for s in services.services(wb) if s["id"] == service_id), "This service")
+    series = (_shares(name, own, categories), _shares("All services", everyone, categories))
+    title = f"Service users by {DIMENSION_LABELS[dimension]}, Q{quarter} {financial_year}"
+    return ChartSpec("grouped_bar", title, categories, series, unit="percent",
+                     value_label="% of service users", category_label=dimension_label(dimension),
+                     orientation="horizontal")  # fmt: skip
+
+
+def _shares(name: str, counts: Mapping[str, int], categories: Sequence[str]) -> Series:
+    total = sum(counts.values())
+    return Series(name, tuple(percent(counts.get(c), total) for c in categories))
+
+
+def non_disclosure_chart(wb: Workbook, service_id: int, financial_year: str) -> ChartSpec | None:
+    """Per quarter of ``financial_year`` and the year before, the share of the service's users
+    whose characteristic was "Not disclosed" (of all counted for it), one line per
+    characteristic. None when the service has no returns in those years."""
+    years = (_year_before(financial_year), financial_year)
+    rows = wb.rows(
+        "SELECT financial_year, quarter, dimension, category, count FROM service_counts"
+        " WHERE service_id = ? AND financial_year IN (?, ?) ORDER BY financial_year, quarter",
+        [service_id, *years],
+    )
+    if not rows:
+        return None
+    periods = [(y, q) for y in years for q in (1, 2, 3, 4)]
+    hidden: dict[tuple[str, int, str], int] = {}
+    totals: dict[tuple[str, int, str], int] = {}
+    for r in rows:
+        key = (r["financial_year"], r["quarter"], r["dimension"])
+        totals[key] = totals.get(key, 0) + r["count"]
+        hidden[key] = hidden.get(key, 0) + (r["count"] if r["category"] == NOT_DISCLOSED else 0)
+    dimensions = [d for d in SERVICE_DIMENSIONS if any(key[2] == d for key in totals)]
+    series = tuple(Series(dimension_label(d), tuple(percent(hidden.get((y, q, d)), totals.get((y, q, d)))
+                                                    for y, q in periods)) for d in dimensions)  # fmt: skip
+    categories = [f"Q{q} {y[2:]}" for y, q in periods]  # "Q1 21/22": short enough for eight labels
+    return ChartSpec("line", f"Service users who did not disclose, by quarter, {years[0]} and {years[1]}",
+                     categories, series, unit="percent", value_label="% not disclosed",
+                     category_label="Quarter")  # fmt: skip
+
+
+def _year_before(financial_year: str) -> str:
+    start = int(financial_year[:4]) - 1
+    return f"{start}/{(start + 1) % 100:02d}"
+
+
+# -- Schemes ----------------------------------------------------------------------------------
+
+
+def scheme_years(wb: Workbook) -> list[str]:
+    """Financial years with a scheme count or measure, latest first."""
+    return _years(wb, ("scheme_counts", "scheme_measures"))
+
+
+def scheme_categories(wb: Workbook, scheme_id: int) -> dict[str, list[str]]:
+    """Per dimension split by gender, the categories shown for a scheme: its own in display
+    order, else those other schemes most often use, else "Not disclosed"."""
+    lists = _category_lists(wb, "scheme_categories", "schemes", "scheme_id")
+    return {d: _own_or_usual(lists.get(d, {}), scheme_id) for d in SCHEME_DIMENSIONS if d != "gender"}
+
+
+def scheme_policy(wb: Workbook, scheme_id: int) -> Policy:
+    """The office's disclosure policy; no suppression for a never-published scheme, whose
+    figures stay internal and are shown in full."""
+    hidden = wb.scalar("SELECT never_publish FROM schemes WHERE id = ?", [scheme_id])
+    return Policy(0) if hidden else publishable.policy(wb)
+
+
+def _gender_distributions(counts: Rows, policy: Policy) -> dict[tuple[str, str], SuppressedDistribution]:
+    """Per (dimension, gender) the printed distribution: the Table 1/2 dimensions from the
+    annual report's own function; offence type and outcome over each gender's own total."""
+    _, dists = et.scheme_distributions(counts, policy)
+    for dimension in SCHEME_DIMENSIONS:
+        found = [r for r in counts if r["dimension"] == dimension]
+        if dimension in (*TABLE_DIMENSIONS, "gender") or not found:
+            continue
+        categories = list(dict.fromkeys(r["category"] for r in found))
+        for gender in GENDERS:
+            own = {r["category"]: r["count"] for r in found if r["gender"] == gender}
+            dists[(dimension, gender)] = suppress_distribution({c: own.get(c, 0) for c in categories}, policy)
+    return dists
+
+
+def scheme_grid(wb: Workbook, scheme_id: int, financial_year: str) -> list[Row]:
+    """A scheme's counts for a year by gender, beside the texts the reports print.
+
+    First the participants (the ``gender`` dimension's ``All`` column), then per dimension a
+    base row (records holding it, per gender; not editable) and one row per category.
+    ``male``/``female`` are counts (None = not collected); ``male_shown``/``female_shown`` are
+    the printed percentages (counts on the participants and base rows), with the policy's
+    symbol where suppressed."""
+    counts = schemes.scheme_counts(wb, scheme_id, financial_year)
+    policy = scheme_policy(wb, scheme_id)
+    participants, _ = et.scheme_distributions(counts, policy)
+    dists = _gender_distributions(counts, policy)
+    lookup = {(r["dimension"], r["category"], r["gender"]): r["count"] for r in counts}
+    rows = [_grid_row("participants", "gender", PARTICIPANTS, "Number",
+                      {g: lookup.get(("gender", g, ALL_GENDERS)) for g in GENDERS},
+                      {g: participants.count(g).text for g in GENDERS})]  # fmt: skip
+    for dimension, categories in scheme_categories(wb, scheme_id).items():
+        label = dimension_label(dimension)
+        per_gender = {g: [lookup.get((dimension, c, g)) for c in categories] for g in GENDERS}
+        totals = {g: dists[(dimension, g)].total.text if (dimension, g) in dists else "-" for g in GENDERS}
+        rows.append(_grid_row("base", dimension, label, "Records (number)",
+                              {g: _sum(per_gender[g]) for g in GENDERS}, totals))  # fmt: skip
+        for index, category in enumerate(categories):
+            shown = {g: _percent_text(dists.get((dimension, g)), category) for g in GENDERS}
+            rows.append(_grid_row("category", dimension, label, category,
+                                  {g: per_gender[g][index] for g in GENDERS}, shown))  # fmt: skip
+    return rows
+
+
+def _grid_row(kind: str, dimension: str, label: str, category: str, counts: Mapping[str, int | None],
+              shown: Mapping[str, str]) -> Row:  # fmt: skip
+    row: Row = {"kind": kind, "dimension": dimension, "characteristic": label, "category": category}
+    for gender in GENDERS:
+        row[gender.lower()] = counts[gender]
+        row[f"{gender.lower()}_shown"] = shown[gender]
+    return row
+
+
+def _sum(values: Sequence[int | None]) -> int | None:
+    held = [v for v in values if v is not None]
+    return sum(held) if held else None
+
+
+def _percent_text(dist: SuppressedDistribution | None, category: str) -> str:
+    return dist.percent(category).text if dist is not None and category in dist.categories else "-"
+
+
+def scheme_measure_rows(wb: Workbook, scheme_id: int, financial_year: str) -> list[Row]:
+    """Every yearly measure of a scheme in a fixed order: label, unit, value (None = not recorded)."""
+    found = {r["measure"]: r["value"] for r in wb.rows(
+        "SELECT measure, value FROM scheme_measures WHERE scheme_id = ? AND financial_year = ?",
+        [scheme_id, financial_year])}  # fmt: skip
+    return [{"measure": m, "label": label, "unit": UNIT_WORDS[SCHEME_MEASURES[m]], "value": found.get(m)}
+            for m, label in SCHEME_MEASURE_LABELS.items()]  # fmt: skip
+
+
+def scheme_chart(wb: Workbook, scheme_id: int, financial_year: str, dimension: str) -> ChartSpec | None:
+    """One dimension's printed percentages, male beside female (for ``gender``: the split of
+    participants). A suppressed figure draws no bar and is labelled with the policy's symbol.
+    None when the year has no figures for it."""
+    counts = schemes.scheme_counts(wb, scheme_id, financial_year)
+    policy = scheme_policy(wb, scheme_id)
+    options: dict[str, Any] = {"unit": "percent", "value_label": "% of participants",
+                               "missing_label": policy.symbol, "category_label": dimension_label(dimension)}
+    if dimension == "gender":
+        participants, _ = et.scheme_distributions(counts, policy)
+        if not any(r["dimension"] == "gender" for r in counts):
+            return None
+        return ChartSpec("bar", f"Participants by gender, {financial_year}", participants.categories,
+                         (Series.from_cells("Participants", participants.percents),), orientation="vertical",
+                         **options)  # fmt: skip
+    dists = _gender_distributions(counts, policy)
+    if (dimension, GENDERS[0]) not in dists:
+        return None
+    categories = dists[(dimension, GENDERS[0])].categories
+    series = tuple(Series.from_cells(g, dists[(dimension, g)].percents) for g in GENDERS)
+    title = f"Participants by {DIMENSION_LABELS[dimension]} and gender, {financial_year}"
+    orientation = _orientation(categories)
+    return ChartSpec("grouped_bar", title, categories, series, orientation=orientation, **options)

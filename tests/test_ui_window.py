@@ -1,0 +1,125 @@
+"""The whole window on the demo: title, undo across tabs, lock and unlock, export by the
+button, narrative editing, remembered layout. Real widgets, offscreen."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import DEMO_PASSPHRASE
+from pdfplumber import open as open_pdf
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtWidgets import QApplication, QLineEdit
+
+from opcc_desktop import narrative
+from opcc_desktop.workbook import Workbook
+from ui.app import Session
+from ui.autolock import PBT_APMSUSPEND, WM_POWERBROADCAST, WM_WTSSESSION_CHANGE, WTS_SESSION_LOCK, locks_session
+from ui.start_screen import recent_files
+from ui.tabs.reports import ReportsTab
+from ui.unlock import UnlockDialog
+
+
+@pytest.fixture
+def session(qtbot, demo_path: Path, tmp_path: Path):
+    copy = tmp_path / "demo.opcc"
+    shutil.copy(demo_path, copy)
+    made = Session(QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(made.window)
+    made.open(Workbook.open(copy, DEMO_PASSPHRASE), DEMO_PASSPHRASE)
+    made.window.show()
+    yield made
+    made.context.detach()
+
+
+def reports(session: Session) -> ReportsTab:
+    tab = session.window.tab(ReportsTab)
+    session.window.tabs.setCurrentWidget(tab)
+    return tab  # type: ignore[return-value]
+
+
+def test_title_names_the_file_and_says_everything_is_saved(session):
+    assert session.window.windowTitle() == "demo.opcc — OPCC Desktop (all changes saved)"
+    titles = [session.window.tabs.tabText(i) for i in range(session.window.tabs.count())]
+    assert titles == ["Workforce (private)", "Services", "Divert / Triage", "KPIs", "Goals", "Reports"]
+    assert recent_files(session.context.settings)[0].name == "demo.opcc"
+
+
+def test_narrative_edit_is_one_undoable_edit_driven_by_the_menu_actions(session, qtbot):
+    tab = reports(session)
+    tab.year.setCurrentText("2021/22")
+    tab.sections.setCurrentRow(0)
+    tab.editor.setFocus()
+    tab.editor.selectAll()
+    qtbot.keyClicks(tab.editor, "New introduction")
+    tab.save_text()
+    text = lambda: narrative.narrative(session.context.wb, "annual-equality", "2021/22")["introduction"]  # noqa: E731
+    assert text() == "New introduction"
+    session.window.undo_action.trigger()
+    assert text() != "New introduction"
+    assert tab.editor.markdown().split() == text().split()  # the editor shows the undone text
+    session.window.redo_action.trigger()
+    assert text() == "New introduction"
+
+
+def test_idle_lock_clears_everything_and_unlock_asks_again(session, qtbot):
+    session.set_lock_minutes(0.001)  # 60 ms
+    qtbot.waitUntil(lambda: not session.context.is_open, timeout=3000)
+    assert session.window.pages.currentIndex() == 1
+    assert "locked" in session.window.windowTitle().lower()
+    assert session.context.undo_stack.count() == 0
+    tab = session.window.tab(ReportsTab)
+    assert tab.sections.count() == 0 and tab.editor.markdown() == ""
+
+    def answer(passphrase: str) -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, UnlockDialog)
+        dialog.findChild(QLineEdit).setText(passphrase)
+        dialog.try_open()
+        if dialog.isVisible():  # the wrong passphrase: the dialog says so and stays open
+            assert "not right" in dialog.error.text()
+            dialog.findChild(QLineEdit).setText(DEMO_PASSPHRASE)
+            dialog.try_open()
+
+    session.set_lock_minutes(60)
+    QTimer.singleShot(50, lambda: answer("wrong passphrase"))
+    assert session.unlock()
+    assert session.context.is_open and session.window.pages.currentIndex() == 0
+
+
+def test_session_lock_and_suspend_messages_lock():
+    assert locks_session(WM_WTSSESSION_CHANGE, WTS_SESSION_LOCK)
+    assert locks_session(WM_POWERBROADCAST, PBT_APMSUSPEND)
+    assert not locks_session(WM_WTSSESSION_CHANGE, 8)  # WTS_SESSION_UNLOCK
+
+
+def test_private_clipboard_is_cleared_on_lock(session):
+    session.window.clipboard.copy("E000123\tFemale", private=True)
+    session.lock()
+    assert QApplication.clipboard().text() == ""
+
+
+def test_export_button_writes_the_pdf_without_blocking(session, qtbot, tmp_path):
+    tab = reports(session)
+    tab.year.setCurrentText("2021/22")
+    out = tmp_path / "annual.pdf"
+    shown: list[Path] = []
+    tab.confirm = lambda findings: True  # the pre-flight dialog: "Export anyway?"
+    tab.choose_output = lambda suggested, fmt: out  # the save dialog
+    tab.open_document = shown.append  # "Open it now?"
+    session.window.export_action.trigger()
+    assert tab.job is not None and not tab.export_button.isEnabled()  # running on its own thread
+    qtbot.waitUntil(lambda: bool(shown), timeout=60_000)
+    assert shown == [out] and tab.export_button.isEnabled()
+    with open_pdf(out) as pdf:
+        assert "Annual Equality Monitoring Report" in pdf.pages[0].extract_text()
+    assert session.context.settings.value("export/year") == "2021/22"
+
+
+def test_window_layout_is_remembered(session, tmp_path):
+    session.window.tabs.setCurrentIndex(3)
+    session.window.save_state()
+    assert not session.context.settings.value("window/geometry").isEmpty()
+    again = Session(QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))
+    assert again.window.tabs.currentIndex() == 3

@@ -1,7 +1,8 @@
 """The window's speed, measured offscreen (QT_QPA_PLATFORM=offscreen).
 
-1. Cold start: a new process opening the demo workbook until the main window has painted,
-   against a bare PySide6 window painting in the same run (goal <= 0.6 s; bare ~0.24 s).
+1. Cold start: from starting a process that opens the demo workbook to the main window's
+   first paint (tables filled; charts follow), against a bare PySide6 window in the same run
+   (goal <= 0.6 s; bare ~0.24 s).
 2. Scrolling the workforce table with 50,000 staff rows: time to repaint a page (frame time).
 3. Edit -> chart: typing a KPI value until the trend chart holds it (goal <= 50 ms).
 4. Peak memory of a process with the demo open and every tab shown (goal <= 200 MB).
@@ -24,13 +25,14 @@ ROOT = Path(__file__).resolve().parent.parent
 SECRET = "bench"
 
 BARE = """
-import sys
+import sys, time
 from PySide6.QtWidgets import QApplication, QMainWindow
 from PySide6.QtCore import QEvent, QObject
 app = QApplication(sys.argv)
 class Painted(QObject):
     def eventFilter(self, obj, event):
         if event.type() == QEvent.Type.Paint:
+            print(time.time(), flush=True)
             app.exit(0)
         return False
 window = QMainWindow(); window.resize(1200, 780)
@@ -39,7 +41,7 @@ window.show(); app.exec()
 """
 
 OURS = """
-import sys
+import sys, time
 from pathlib import Path
 from PySide6.QtWidgets import QApplication
 from PySide6.QtCore import QEvent, QObject, QSettings
@@ -50,10 +52,11 @@ session = Session(QSettings(sys.argv[2], QSettings.Format.IniFormat))
 class Painted(QObject):
     def eventFilter(self, obj, event):
         if event.type() == QEvent.Type.Paint:
+            print(time.time(), flush=True)
             app.exit(0)
         return False
 watch = Painted(); session.window.installEventFilter(watch)
-session.open(Workbook.open(Path(sys.argv[1]), "%s"), "%s")
+session.open(Workbook.open(Path(sys.argv[1]), "%s", auto_backup=False), "%s")
 session.window.show(); app.exec()
 if len(sys.argv) > 3:
     for i in range(session.window.tabs.count()):
@@ -63,24 +66,27 @@ if len(sys.argv) > 3:
 """ % (SECRET, SECRET)
 
 
-def process_seconds(code: str, args: list[str], runs: int) -> tuple[float, str]:
+def to_first_paint(code: str, args: list[str], runs: int) -> tuple[float, str]:
+    """Median seconds from starting the process to its window's first paint (the child prints
+    the wall-clock time of that paint), and the child's last output line."""
     times, output = [], ""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     for _ in range(runs):
-        start = time.perf_counter()
+        start = time.time()
         done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
                               check=True, env=env)  # fmt: skip
-        times.append(time.perf_counter() - start)
-        output = done.stdout.strip()
+        lines = done.stdout.split()
+        times.append(float(lines[0]) - start)
+        output = lines[-1]
     return statistics.median(times), output
 
 
 def cold_start(demo: Path, folder: Path, runs: int) -> None:
-    bare, _ = process_seconds(BARE, [], runs)
-    ours, _ = process_seconds(OURS, [str(demo), str(folder / "ui.ini")], runs)
+    bare, _ = to_first_paint(BARE, [], runs)
+    ours, _ = to_first_paint(OURS, [str(demo), str(folder / "ui.ini")], runs)
     print(f"cold start to first paint: ours {ours:.3f} s, bare PySide6 window {bare:.3f} s "
           f"(ratio {ours / bare:.2f}; goal <= 0.6 s)")  # fmt: skip
-    _, peak = process_seconds(OURS, [str(demo), str(folder / "ui2.ini"), "memory"], 1)
+    _, peak = to_first_paint(OURS, [str(demo), str(folder / "ui2.ini"), "memory"], 1)
     print(f"peak memory, demo open and every tab shown: {float(peak):.0f} MB (goal <= 200 MB)")
 
 
@@ -144,11 +150,13 @@ def edit_to_chart(demo: Path, folder: Path, runs: int) -> None:
     tab.resize(1200, 780)
     tab.show()
     app.processEvents()
-    index, chart = tab.first_editable_cell(), tab.chart
+    model, chart = tab.grid_model, tab.chart
+    row = next(i for i, r in enumerate(model.rows) if not r["grid"].derived_kind)
+    index = model.index(row, 5)  # the current year's first quarter
     times = []
     for value in range(runs * 4):
         began = time.perf_counter()
-        assert tab.grid_model.setData(index, str(100 + value))
+        assert model.setData(index, str(100 + value))
         app.processEvents()
         times.append(time.perf_counter() - began)
         assert chart.spec is not None

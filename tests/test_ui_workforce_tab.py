@@ -28,7 +28,7 @@ def open_tab(qtbot, book: Workbook, tmp_path: Path) -> WorkforceTab:
     context = AppContext(QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))
     context.attach(book, "passphrase")
     tab = WorkforceTab(context, GuardedClipboard())
-    qtbot.addWidget(tab)
+    qtbot.addWidget(tab, before_close_func=lambda _closing, kept=tab: None)  # Python keeps the tab until closed
     tab.resize(1200, 760)
     tab.show()
     return tab

@@ -11,7 +11,13 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from opcc_desktop.errors import OpccError, WorkbookError
 from opcc_desktop.workbook import Workbook
-from ui.autolock import DEFAULT_MINUTES, IdleLock, WindowsSessionFilter, register_session_notifications
+from ui.after_paint import AfterPaint
+from ui.autolock import (
+    DEFAULT_MINUTES,
+    IdleLock,
+    WindowsSessionFilter,
+    register_session_notifications,
+)
 from ui.context import AppContext
 from ui.main_window import MainWindow
 from ui.start_screen import remember
@@ -35,10 +41,20 @@ class Session:
         QApplication.instance().installNativeEventFilter(self.native)
 
     def open(self, wb: Workbook, passphrase: str) -> None:
+        """Show an open workbook (opened without the automatic backup, which is made once the
+        window has painted: a second sooner on screen, and before any edit can be typed)."""
         self.context.attach(wb, passphrase)
         remember(self.context.settings, wb.path)
         self.window.show_unlocked()
         self.idle.start()
+        AfterPaint(self.window, self._backup)
+
+    def _backup(self) -> None:
+        if self.context.is_open:
+            try:
+                self.context.wb.backup_rotating("auto")
+            except OpccError as exc:
+                self.context.failed.emit(f"The automatic backup could not be made: {exc}")
 
     def lock(self) -> None:
         if not self.context.is_open:
@@ -72,7 +88,7 @@ def open_workbook(path: Path, passphrase: str | None) -> tuple[Workbook, str] | 
     """Open with the passphrase given, else ask (the dialog explains a wrong one)."""
     if passphrase is not None:
         try:
-            return Workbook.open(path, passphrase), passphrase
+            return Workbook.open(path, passphrase, auto_backup=False), passphrase
         except WorkbookError as exc:
             QMessageBox.critical(None, "Cannot open workbook", str(exc))
             return None
@@ -94,7 +110,8 @@ def choose_workbook(settings: QSettings) -> tuple[Workbook, str] | None:
     kind = screen.choice[0]
     try:
         if kind == "demo":
-            return Workbook.open(ensure_demo(demo_path(), DEMO_PASSPHRASE), DEMO_PASSPHRASE), DEMO_PASSPHRASE
+            demo = ensure_demo(demo_path(), DEMO_PASSPHRASE)
+            return Workbook.open(demo, DEMO_PASSPHRASE, auto_backup=False), DEMO_PASSPHRASE
         if kind == "new":
             _, path, passphrase = screen.choice
             return Workbook.create(path, passphrase), passphrase

@@ -6,7 +6,14 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 
-from PySide6.QtCore import QAbstractNativeEventFilter, QByteArray, QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import (
+    QAbstractNativeEventFilter,
+    QByteArray,
+    QEvent,
+    QObject,
+    Qt,
+    QTimer,
+)
 from PySide6.QtGui import QGuiApplication
 
 DEFAULT_MINUTES = 5

@@ -6,8 +6,16 @@ from __future__ import annotations
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QInputDialog, QLabel, QMainWindow, QMessageBox, QPushButton, QStackedWidget, QTabWidget, QToolBar,
-    QVBoxLayout, QWidget,
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QStackedWidget,
+    QTabWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
 )
 
 from ui.clipboard import GuardedClipboard

@@ -1,7 +1,7 @@
 """Charts on screen: a :class:`ChartSpec` (the same data the PDF draws) drawn with pyqtgraph.
 
-pyqtgraph is imported here only, when the first chart is made, so the window can paint
-before it loads.
+pyqtgraph (and numpy with it) is imported only when the first chart is drawn, after the
+window has painted.
 """
 
 from __future__ import annotations
@@ -13,12 +13,15 @@ from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from opcc_desktop.charts import ChartSpec
+from ui.after_paint import AfterPaint
 
 BAR_WIDTH = 0.8
 SYMBOLS = ("o", "s", "t", "d", "+", "x")  # line markers: series differ by shape, never colour alone
 MARKS = ("●", "■", "▲", "◆", "+", "×")  # the same shapes in the legend
 MAX_LABEL_WIDTH = 260
 AXIS_TEXT, AXIS_LINE = "#3D3D3D", "#8A8A8A"
+MAX_COUNT_TICKS = 12
+MIN_HEIGHT = 200
 
 
 class ChartView(QWidget):
@@ -26,44 +29,58 @@ class ChartView(QWidget):
 
     def __init__(self, accessible_name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        import pyqtgraph as pg
-
-        self._pg = pg
         self.spec: ChartSpec | None = None
+        self.plot: Any = None  # the pyqtgraph PlotWidget, made after the window first paints
+        self._pending = False
         self.title = QLabel()
         self.title.setWordWrap(True)
         self.title.setObjectName("chartTitle")
+        self.setAccessibleName(accessible_name)
+        self.setMinimumHeight(MIN_HEIGHT)
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.addWidget(self.title)
+        self._layout.addStretch(1)
+
+    def show_spec(self, spec: ChartSpec | None) -> None:
+        """Draw ``spec`` (None clears the chart). Title and text alternative change at once;
+        the first drawing waits until the window has painted, so that loading pyqtgraph
+        never delays the window's first paint."""
+        self.spec = spec
+        self.title.setText(self._heading(spec) if spec is not None else "")
+        self.setAccessibleDescription(spec.alt_text() if spec is not None else "")
+        self.setToolTip(spec.alt_text() if spec is not None else "")
+        if self.plot is not None:
+            self._draw()
+        elif not self._pending:
+            self._pending = True
+            AfterPaint(self.window(), self._make_plot)
+
+    def _make_plot(self) -> None:
+        import pyqtgraph as pg
+
+        self._pg = pg
         self.plot = pg.PlotWidget(background="w")
         self.plot.setMenuEnabled(False)
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.hideButtons()
-        self.plot.setMinimumHeight(180)
         for side in ("left", "bottom"):
             axis = self.plot.getAxis(side)
             axis.setStyle(hideOverlappingLabels=False)  # else the first and last category vanish
             axis.setTextPen(AXIS_TEXT)
             axis.setPen(AXIS_LINE)
-        self.setAccessibleName(accessible_name)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.title)
-        layout.addWidget(self.plot, 1)
+        self._layout.takeAt(1)  # the stretch that held its place
+        self._layout.addWidget(self.plot, 1)
+        self._draw()
 
-    def show_spec(self, spec: ChartSpec | None) -> None:
-        """Draw ``spec`` (None clears the chart)."""
-        self.spec = spec
+    def _draw(self) -> None:
         self.plot.clear()
-        if spec is None:
-            self.title.setText("")
-            self.setAccessibleDescription("")
+        if self.spec is None:
             return
-        self.title.setText(self._heading(spec))
-        self.setAccessibleDescription(spec.alt_text())
-        self.setToolTip(spec.alt_text())
-        if spec.kind == "line":
-            self._lines(spec)
+        if self.spec.kind == "line":
+            self._lines(self.spec)
         else:
-            self._bars(spec)
+            self._bars(self.spec)
 
     def _bars(self, spec: ChartSpec) -> None:
         pg = self._pg
@@ -107,7 +124,7 @@ class ChartView(QWidget):
         axis = self.plot.getAxis(side)
         axis.setTicks([list(enumerate(spec.categories))])
         self.plot.getViewBox().invertY(reverse)
-        self.plot.getAxis("bottom" if side == "left" else "left").setTicks(None)  # values: automatic
+        self.plot.getAxis("bottom" if side == "left" else "left").setTicks(_count_ticks(spec))
         left = self.plot.getAxis("left")
         if side == "left":  # category names: wide enough to read, within reason
             widest = max(QFontMetrics(self.font()).horizontalAdvance(c) for c in spec.categories)
@@ -121,3 +138,12 @@ class ChartView(QWidget):
         if self.spec is None:
             return []
         return [[None if v is None else float(v) for v in s.values] for s in self.spec.series]
+
+
+def _count_ticks(spec: ChartSpec) -> list[list[tuple[int, str]]] | None:
+    """Whole-number ticks for small counts (no "0.5 people"); otherwise pyqtgraph's own."""
+    values = [float(v) for series in spec.series for v in series.values if v is not None]
+    top = max(values, default=0)
+    if spec.unit != "count" or top > MAX_COUNT_TICKS:
+        return None
+    return [[(i, str(i)) for i in range(0, int(top) + 1)]]

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 from opcc_desktop.errors import WorkbookError, WrongPassphrase
 from opcc_desktop.workbook import Workbook
@@ -40,7 +47,7 @@ class UnlockDialog(QDialog):
 
     def try_open(self) -> None:
         try:
-            self.workbook = Workbook.open(self.path, self.secret.text())
+            self.workbook = Workbook.open(self.path, self.secret.text(), auto_backup=False)  # the session backs up
         except WrongPassphrase:
             self.error.setText("That passphrase is not right for this workbook. Check Caps Lock and try "
                                "again; the file has not been changed.")  # fmt: skip

@@ -9,10 +9,29 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QFocusEvent, QKeySequence, QTextCharFormat, QTextListFormat
+from PySide6.QtGui import (
+    QDesktopServices,
+    QFocusEvent,
+    QKeySequence,
+    QTextCharFormat,
+    QTextListFormat,
+)
 from PySide6.QtWidgets import (
-    QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
-    QMessageBox, QProgressDialog, QPushButton, QSplitter, QTextEdit, QToolButton, QVBoxLayout, QWidget,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QProgressDialog,
+    QPushButton,
+    QSplitter,
+    QTextEdit,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
 )
 
 from opcc_desktop import narrative, periods

@@ -16,6 +16,14 @@ OUT = ROOT / "docs" / "screenshots"
 SECRET = "screenshots"
 
 
+def settle(app: object) -> None:
+    """Let deferred work finish (charts are drawn after a paint; axes size after theirs)."""
+    from PySide6.QtTest import QTest
+
+    for _ in range(4):
+        QTest.qWait(60)
+
+
 def main() -> None:
     sys.path.insert(0, str(ROOT))
     from PySide6.QtCore import QSettings
@@ -38,12 +46,11 @@ def main() -> None:
         OUT.mkdir(parents=True, exist_ok=True)
         for index in range(window.tabs.count()):
             window.tabs.setCurrentIndex(index)
-            for _ in range(3):
-                app.processEvents()
+            settle(app)
             slug = window.tabs.tabText(index).split(" (")[0].lower().replace(" / ", "-").replace(" ", "-")
             window.grab().save(str(OUT / f"{index + 1}-{slug}.png"))
         session.lock()
-        app.processEvents()
+        settle(app)
         window.grab().save(str(OUT / "7-locked.png"))
         print(f"Wrote {window.tabs.count() + 1} screenshots to {OUT}")
 

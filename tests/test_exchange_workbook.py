@@ -244,3 +244,27 @@ def test_category_order_is_first_use_or_the_order_column(wb, tmp_path):
     import_exchange(wb, read(tmp_path / "service_counts.csv"))
     listed = [(r["dimension"], r["category"]) for r in exchange_tables(wb)["service_categories"]]
     assert listed == [("age", "18-24"), ("age", "Over 65"), ("age", "25-64"), ("gender", "Male"), ("gender", "Female")]
+
+
+def test_a_file_without_the_list_sheets_keeps_never_publish_flags(demo_path, tmp_path):
+    """An edited extract of only the counts or only the KPI values must never make a
+    never-publish service, scheme or KPI publishable."""
+    copy = tmp_path / "copy.opcc"
+    shutil.copy(demo_path, copy)
+    with Workbook.open(copy, DEMO_PASSPHRASE) as book:
+        services.edit_service(book, services.services(book)[0]["id"], {"never_publish": True})
+        flagged_kpi = kpis.kpi_tree(book)[0]
+        kpis.edit_kpi(book, flagged_kpi["id"], {"never_publish": True})
+        before = exchange_tables(book)
+        export_data(book, tmp_path / "all")
+        for name in ("services", "service_categories", "kpis"):
+            (tmp_path / "all" / f"{name}.csv").unlink()
+        import_exchange(book, read(tmp_path / "all"))
+        after = exchange_tables(book)
+    assert after["services"] == before["services"]  # type, years and flags kept for every service
+
+    def flags(rows: list[dict]) -> dict[str, str]:
+        return {row["kpi"]: row["never_publish"] for row in rows}
+
+    assert flags(after["kpis"]) == flags(before["kpis"])
+    assert "yes" in flags(after["kpis"]).values() and any(r["never_publish"] == "yes" for r in after["services"])

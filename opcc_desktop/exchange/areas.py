@@ -21,6 +21,7 @@ from ..kpis import cell_problems
 from ..settings import SETTING_RULES, _check_logo, _media_type
 from ..validation import Invalid
 from ..vocab import ALL_GENDERS, QUARTERLY_REPORTS, REPORT_SECTIONS
+from ..workbook import Workbook
 from ..workforce import leave_date_problems, start_date_problems
 from .rows import CleanRow
 
@@ -34,12 +35,30 @@ class Plan:
     sheets: dict[str, list[CleanRow]]
     problems: list[ImportProblem] = field(default_factory=list)
     edi_levels: tuple[str, ...] = ()
+    kept: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)  # see kept_details
+
+    def kept_row(self, table: str, name: str) -> dict[str, Any]:
+        return self.kept.get(table, {}).get(name, {})
 
     def rows(self, sheet: str) -> list[CleanRow]:
         return self.sheets.get(sheet, [])
 
     def problem(self, sheet: str, row: int, column: str, value: Any, message: str, allowed: str = "") -> None:
         self.problems.append(ImportProblem(sheet, row, column, value, message, allowed))
+
+
+def kept_details(wb: Workbook) -> dict[str, dict[str, dict[str, Any]]]:
+    """What the workbook holds about its lists, by name. A file that leaves a list's own sheet
+    out (only service_counts, say) keeps these details, above all the never-publish flags: an
+    edited extract must never make a never-publish item publishable."""
+    return {
+        "services": {r["name"]: r for r in wb.rows(
+            "SELECT name, service_type, first_year, contract_end, never_publish FROM services")},
+        "schemes": {r["name"]: r for r in wb.rows("SELECT name, age_range, never_publish FROM schemes")},
+        "kpis": {r["name"]: r for r in wb.rows("SELECT name, never_publish FROM kpis")},
+        "workforce_snapshots": {r["snapshot_date"]: r for r in wb.rows(
+            "SELECT snapshot_date, label FROM workforce_snapshots")},
+    }  # fmt: skip
 
 
 def ordered_names(plan: Plan, own: str, column: str, users: Iterable[tuple[str, str]]) -> list[str]:
@@ -153,8 +172,9 @@ def write_workforce(tx: Tx, plan: Plan) -> None:
     dates = ordered_names(plan, "workforce_snapshots", "snapshot_date",
                           [("workforce", "snapshot_date"), ("leave_events", "snapshot_date")])  # fmt: skip
     labels = {row["snapshot_date"]: row.get("label", "") for _, row in plan.rows("workforce_snapshots")}
-    ids = dict(zip(dates, insert(tx, "workforce_snapshots",
-                                 [{"snapshot_date": d, "label": labels.get(d, "")} for d in dates])))  # fmt: skip
+    ids = dict(zip(dates, insert(tx, "workforce_snapshots", [
+        {"snapshot_date": d, "label": labels.get(d, plan.kept_row("workforce_snapshots", d).get("label", ""))}
+        for d in dates])))  # fmt: skip
     staff = [row for _, row in plan.rows("workforce")]
     staff_ids = insert(tx, "staff", [{"snapshot_id": ids[row["snapshot_date"]],
                                       **{k: v for k, v in row.items() if k != "snapshot_date"}} for row in staff])
@@ -219,7 +239,8 @@ def check_owned(plan: Plan, kind: Owned) -> None:
 def write_owned(tx: Tx, plan: Plan, kind: Owned) -> None:
     names = kind.names(plan)
     details = {row[kind.owner]: row for _, row in plan.rows(kind.list_sheet)}
-    owners = [{"name": name, **{c: details.get(name, {}).get(c, d) for c, d in kind.defaults.items()},
+    owners = [{"name": name, **{c: (details.get(name) or plan.kept_row(kind.table, name)).get(c, d)
+                                for c, d in kind.defaults.items()},
                "position": position} for position, name in enumerate(names, start=1)]  # fmt: skip
     ids = dict(zip(names, insert(tx, kind.table, owners)))
     link = f"{kind.owner}_id"
@@ -253,7 +274,7 @@ def kpi_definitions(plan: Plan, report: bool = True) -> dict[str, KpiDefinition]
             if not {"kpi", "strategic_outcome", "group", "unit", "polarity"} <= set(row):
                 continue
             new = KpiDefinition(row["strategic_outcome"], row["group"], row["unit"], row["polarity"],
-                                row.get("never_publish", 0))  # fmt: skip
+                                row.get("never_publish", _kept_flag(plan, row["kpi"])))  # fmt: skip
             _define(plan, found, sheet, number, row["kpi"], new, report)
     for number, row in plan.rows("kpi_derived"):
         if not {"kpi", "group", "unit", "kind", "inputs"} <= set(row):
@@ -262,7 +283,8 @@ def kpi_definitions(plan: Plan, report: bool = True) -> dict[str, KpiDefinition]
         if outcome is None:
             continue
         new = KpiDefinition(outcome, row["group"], row["unit"], row.get("polarity") or "neutral",
-                            kind=row["kind"], inputs=[p.strip() for p in row["inputs"].split("|") if p.strip()])
+                            _kept_flag(plan, row["kpi"]), row["kind"],
+                            [p.strip() for p in row["inputs"].split("|") if p.strip()])  # fmt: skip
         existing = found.get(row["kpi"])
         if existing is not None and existing.kind is None:
             new.never_publish = existing.never_publish
@@ -273,6 +295,10 @@ def kpi_definitions(plan: Plan, report: bool = True) -> dict[str, KpiDefinition]
             continue
         _define(plan, found, "kpi_derived", number, row["kpi"], new, report)
     return found
+
+
+def _kept_flag(plan: Plan, name: str) -> int:
+    return int(plan.kept_row("kpis", name).get("never_publish", 0))
 
 
 def _define(plan: Plan, found: dict[str, KpiDefinition], sheet: str, number: int, name: str,

@@ -57,7 +57,7 @@ def is_exchange_workbook(source: Source) -> bool:
 
 def plan_import(wb: Workbook, source: Source) -> tuple[Plan, list[str]]:
     """Every sheet cleaned and checked; the areas the file covers, in writing order."""
-    plan = Plan({}, edi_levels=edi_levels(wb))
+    plan = Plan({}, edi_levels=edi_levels(wb), kept=areas.kept_details(wb))
     for sheet in SHEETS:
         table = source.table(sheet.name)
         if table is None:

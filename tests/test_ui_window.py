@@ -123,3 +123,62 @@ def test_window_layout_is_remembered(session, tmp_path):
     assert not session.context.settings.value("window/geometry").isEmpty()
     again = Session(QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))
     assert again.window.tabs.currentIndex() == 3
+
+
+def _row(model, **match) -> int:  # type: ignore[no-untyped-def]
+    return next(i for i, r in enumerate(model.rows) if all(r.get(k) == v for k, v in match.items()))
+
+
+def _col(model, key: str) -> int:  # type: ignore[no-untyped-def]
+    return [c.key for c in model.columns].index(key)
+
+
+def _edits(window):  # type: ignore[no-untyped-def]
+    """(tab class, model, index, typed value, chart) for one cell edit in each editing tab."""
+    from ui.tabs.goals import GoalsTab
+    from ui.tabs.kpis import KpisTab
+    from ui.tabs.schemes import SchemesTab
+    from ui.tabs.services import ServicesTab
+    from ui.tabs.workforce import WorkforceTab
+
+    def workforce(tab):  # type: ignore[no-untyped-def]
+        tab.characteristic.setCurrentIndex(tab.characteristic.findData("ethnicity"))
+        m = tab.staff_model
+        return m, m.index(_row(m, staff_ref="OPCC0001"), _col(m, "ethnicity")), "Asian or Asian British", tab.chart
+
+    def services(tab):  # type: ignore[no-untyped-def]
+        m = tab.count_model
+        return m, m.index(_row(m, dimension="age", category="Under 18"), _col(m, "count")), "40", tab.share_chart
+
+    def schemes(tab):  # type: ignore[no-untyped-def]
+        m = tab.grid_model
+        return m, m.index(_row(m, dimension="age", category="18-21"), _col(m, "female")), "60", tab.chart
+
+    def kpis(tab):  # type: ignore[no-untyped-def]
+        m = tab.grid_model
+        return m, m.index(next(i for i, r in enumerate(m.rows) if not r["grid"].derived_kind), 5), "123", tab.chart
+
+    def goals(tab):  # type: ignore[no-untyped-def]
+        m = tab.goal_model
+        return m, m.index(_row(m, title="Strengthened Performance Monitoring"), _col(m, "status")), "achieved", tab.chart
+
+    for cls, pick in ((WorkforceTab, workforce), (ServicesTab, services), (SchemesTab, schemes),
+                      (KpisTab, kpis), (GoalsTab, goals)):  # fmt: skip
+        tab = window.tab(cls)
+        window.tabs.setCurrentWidget(tab)
+        yield (cls.title, *pick(tab))
+
+
+def test_an_edit_in_each_tab_changes_its_chart_and_the_window_undoes_and_redoes_it(session):
+    window = session.window
+    for title, model, index, value, chart in _edits(window):
+        before = chart.drawn_values()
+        assert model.setData(index, value), title
+        after = chart.drawn_values()
+        assert after != before, title
+        assert "all changes saved" in window.windowTitle()
+        window.undo_action.trigger()
+        assert chart.drawn_values() == before, title
+        window.redo_action.trigger()
+        assert chart.drawn_values() == after, title
+    assert session.context.undo_stack.count() == 5

@@ -182,3 +182,21 @@ def test_an_edit_in_each_tab_changes_its_chart_and_the_window_undoes_and_redoes_
         window.redo_action.trigger()
         assert chart.drawn_values() == after, title
     assert session.context.undo_stack.count() == 5
+
+
+def test_start_screen_lists_recent_workbooks_and_offers_new_and_demo(qtbot, tmp_path):
+    from PySide6.QtWidgets import QPushButton
+
+    from ui.start_screen import StartScreen, remember
+
+    settings = QSettings(str(tmp_path / "start.ini"), QSettings.Format.IniFormat)
+    for name in ("a.opcc", "b.opcc", "a.opcc"):
+        remember(settings, tmp_path / name)
+    screen = StartScreen(settings)
+    qtbot.addWidget(screen)
+    assert [screen.recent.item(i).text().split()[0] for i in range(screen.recent.count())] == ["a.opcc", "b.opcc"]
+    screen.recent.itemActivated.emit(screen.recent.item(1))
+    assert screen.choice == ("open", (tmp_path / "b.opcc").resolve())
+    demo = next(b for b in screen.findChildren(QPushButton) if "demo" in b.text())
+    demo.click()
+    assert screen.choice == ("demo",)

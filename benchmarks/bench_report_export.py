@@ -5,7 +5,8 @@
 (b) ``opcc-desktop report DEMO --report annual-equality --year 2021/22 -o OUT.pdf`` as its own
     process: Python start, imports, key derivation, reading the workbook, pre-flight, build.
 
-Prints medians of RUNS (default 5) and the ratio (goal <= 1.7 x).
+Prints medians of RUNS (default 5) and the ratio (goal <= 1.7 x). The runs of (a) and (b)
+alternate, so a change in the machine's load during the benchmark weighs on both alike.
 Run: .venv/bin/python benchmarks/bench_report_export.py [RUNS]
 """
 
@@ -27,14 +28,19 @@ ROOT = Path(__file__).resolve().parent.parent
 SECRET = "bench"
 
 
-def timed(command: list[str], env: dict[str, str], repeat: int) -> tuple[float, str]:
-    times, output = [], ""
+def run(command: list[str], env: dict[str, str]) -> tuple[float, str]:
+    start = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, check=True, env=env, cwd=ROOT)
+    return time.perf_counter() - start, done.stdout.strip()
+
+
+def timed(commands: list[list[str]], env: dict[str, str], repeat: int) -> list[tuple[float, str]]:
+    """Median time and last output of each command, the commands run in turn ``repeat`` times."""
+    results: list[list[tuple[float, str]]] = [[] for _ in commands]
     for _ in range(repeat):
-        start = time.perf_counter()
-        done = subprocess.run(command, capture_output=True, text=True, check=True, env=env, cwd=ROOT)
-        times.append(time.perf_counter() - start)
-        output = done.stdout.strip()
-    return statistics.median(times), output
+        for command, result in zip(commands, results, strict=True):
+            result.append(run(command, env))
+    return [(statistics.median(t for t, _ in result), result[-1][1]) for result in results]
 
 
 def pdf_pages(path: Path) -> int:
@@ -66,10 +72,11 @@ def main() -> None:
         out = folder / "annual.pdf"
         export = [sys.executable, "-m", "ui.cli", "report", str(demo), "--report", "annual-equality",
                   "--year", "2021/22", "-o", str(out)]  # fmt: skip
-        ours, _ = timed(export, env, repeat)
+        run(export, env)
         pages = pdf_pages(out)
         script = bare_script(folder, pages)
-        bare, bare_pages = timed([sys.executable, str(script), str(folder / "bare.pdf")], env, repeat)
+        bare_run = [sys.executable, str(script), str(folder / "bare.pdf")]
+        (ours, _), (bare, bare_pages) = timed([export, bare_run], env, repeat)
     print(f"(a) bare reportlab, {bare_pages} pages, 8 charts:      {bare:5.2f} s (median of {repeat})")
     print(f"(b) opcc-desktop report annual-equality, {pages} pages: {ours:5.2f} s")
     print(f"ratio (b)/(a): {ours / bare:.2f} x   (goal <= 1.7 x)")

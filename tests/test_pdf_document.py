@@ -9,6 +9,7 @@ to split across pages) and notes.
 from __future__ import annotations
 
 import io
+import os
 import re
 import shutil
 import subprocess
@@ -20,6 +21,7 @@ import pdfplumber
 import pytest
 from pypdf import PdfReader
 from pypdf.generic import IndirectObject
+from reportlab.platypus import Paragraph
 
 from opcc_desktop.charts import PALETTE, ChartSpec, Series
 from opcc_desktop.pdf import ReportDocument
@@ -184,6 +186,11 @@ def page_texts(path: Path) -> list[str]:
         return [page.extract_text() or "" for page in pdf.pages]
 
 
+def page_texts_of(data: bytes) -> list[str]:
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        return [page.extract_text() or "" for page in pdf.pages]
+
+
 def outline_titles(outline: list, reader: PdfReader) -> Iterator[tuple[str, int]]:
     for item in outline:
         if isinstance(item, list):
@@ -224,6 +231,36 @@ def test_contents_lists_every_section_with_its_page(sample_pdf: Path) -> None:
         body = texts[page - 1].split("\n")
         assert title in body, f"{title!r} is not on page {page}"
         assert all(title not in t.split("\n") for t in texts[2 : page - 1]), f"{title!r} appears earlier"
+
+
+def test_contents_lines_link_to_their_headings(sample_pdf: Path) -> None:
+    """Each entry's title, and its leader and page number, are links to the heading's page."""
+    reader = PdfReader(sample_pdf)
+    with pdfplumber.open(sample_pdf) as pdf:
+        words = pdf.pages[1].extract_words()
+    height = float(reader.pages[1].mediabox.height)
+    numbers = [w for w in words  # right-aligned, between the running header and footer
+               if w["text"].isdigit() and w["x1"] > 500 and 80 < w["top"] < height - 80]  # fmt: skip
+    links = [a.get_object() for a in reader.pages[1]["/Annots"]]
+    pages = [page.indirect_reference.idnum for page in reader.pages]  # type: ignore[union-attr]
+    for word in numbers:
+        x, y = (word["x0"] + word["x1"]) / 2, height - (word["top"] + word["bottom"]) / 2
+        over = [a for a in links if a["/Rect"][0] <= x <= a["/Rect"][2] and a["/Rect"][1] <= y <= a["/Rect"][3]]
+        assert len(over) == 1, f"page number {word['text']} is not one link"
+        assert pages.index(over[0]["/Dest"][0].idnum) + 1 == int(word["text"])
+    assert len(links) == 2 * len(numbers) == 20
+
+
+def test_long_contents_runs_over_pages_with_the_right_numbers() -> None:
+    doc = ReportDocument("Long contents", office=OFFICE)
+    for i in range(45):
+        doc.section(f"Topic {i + 1}")
+        doc.paragraphs(FILLER * (1 + i % 4))
+    texts = page_texts_of(doc.to_bytes())
+    entries = re.findall(r"^(\d+ Topic \d+)[ .]*?(\d+)$", "\n".join(texts[1:4]), flags=re.M)
+    assert len(entries) == 45 and "45 Topic 45" not in texts[1], "the contents should need two pages"
+    for title, page in entries:
+        assert title in texts[int(page) - 1].split("\n"), f"{title!r} is not on page {page}"
 
 
 def test_bookmarks_for_every_section_and_subsection(sample_pdf: Path) -> None:
@@ -338,6 +375,18 @@ def test_every_font_is_embedded(sample_pdf: Path, marked_pdf: Path) -> None:
             assert "LiberationSans" in name
 
 
+def test_text_from_outside_may_use_italics(tmp_path: Path) -> None:
+    """House text is never italic, so the italic faces load only for a flowable from outside."""
+    doc = ReportDocument("Italics", office=OFFICE)
+    doc.section("Text from outside")
+    doc.flowable(Paragraph("an <i>italic</i> and a <b><i>bold italic</i></b> word", doc.styles.body))
+    path = tmp_path / "italics.pdf"
+    doc.build(path)
+    faces = {str(font["/BaseFont"]).split("+")[-1] for font in _fonts(PdfReader(path))}
+    assert faces == {"LiberationSans", "LiberationSans-Bold", "LiberationSans-Italic", "LiberationSans-BoldItalic"}
+    assert "an italic and a bold italic word" in " ".join(page_texts(path))
+
+
 @pytest.mark.skipif(shutil.which("pdffonts") is None, reason="poppler-utils not installed")
 def test_pdffonts_reports_only_embedded_fonts(marked_pdf: Path) -> None:
     out = subprocess.run(["pdffonts", str(marked_pdf)], capture_output=True, text=True, check=True).stdout
@@ -361,6 +410,18 @@ def test_identical_bytes_across_processes(tmp_path: Path) -> None:
     outputs = [subprocess.run([sys.executable, "-c", code], capture_output=True, check=True, cwd=root).stdout
                for _ in range(2)]
     assert outputs[0] == outputs[1] == build_sample().to_bytes()
+
+
+def test_charts_pass_reportlabs_attribute_checks() -> None:
+    """The package turns reportlab's shape checking off for speed; with it on, every chart
+    attribute is validated, and the document must build to the same bytes."""
+    code = ("import sys; sys.path.insert(0, 'tests'); from test_pdf_document import build_sample; "
+            "from reportlab import rl_config; assert rl_config.shapeChecking; "
+            "sys.stdout.buffer.write(build_sample().to_bytes())")
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "RL_shapeChecking": "1"}
+    checked = subprocess.run([sys.executable, "-c", code], capture_output=True, check=True, cwd=root, env=env)
+    assert checked.stdout == build_sample().to_bytes()
 
 
 # -- protective marking -----------------------------------------------------------------------------

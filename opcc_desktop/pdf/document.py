@@ -17,8 +17,9 @@ marking (when set) at the top and bottom of every page, on the cover and in the 
 title, author, subject, keywords and language in the metadata; headings kept with what
 follows; and byte-identical output for identical input (reportlab's ``invariant`` mode).
 
-Two passes are needed, as for any contents page: the first finds the page of each heading and
-the page count, the second prints them (``multiBuild``; a third only if the count changed).
+One layout pass is enough: what is known only at the end, the page of each contents entry
+and the page count in "Page X of Y", is drawn as PDF forms that the pages use where those
+numbers go and that are defined once the pass is over (see :mod:`opcc_desktop.pdf.contents`).
 """
 
 from __future__ import annotations
@@ -44,17 +45,17 @@ from reportlab.platypus import (
     NextPageTemplate,
     PageBreak,
     PageTemplate,
-    Paragraph,
     Spacer,
     Table,
     TableStyle,
 )
-from reportlab.platypus.tableofcontents import TableOfContents
 
 from opcc_desktop.charts import ChartSpec
 from opcc_desktop.numbering import Numbering
 from opcc_desktop.pdf import fonts, markup
 from opcc_desktop.pdf.chart_drawing import draw_chart
+from opcc_desktop.pdf.contents import Contents, Entry
+from opcc_desktop.pdf.paragraph import Paragraph
 from opcc_desktop.pdf.styles import (
     ACCENT,
     BODY_SIZE,
@@ -118,7 +119,7 @@ class _Template(BaseDocTemplate):
 
     def __init__(self, target: Target, report: ReportDocument) -> None:
         self.report = report
-        self.total_pages: int | None = None  # from the previous pass
+        self.heading_pages: dict[str, int] = {}  # key: the page the heading is on
         super().__init__(
             target,
             pagesize=(PAGE_WIDTH, PAGE_HEIGHT),
@@ -145,15 +146,18 @@ class _Template(BaseDocTemplate):
         if isinstance(flowable, _Heading):
             self.canv.addOutlineEntry(flowable.plain_text, flowable.key, level=flowable.outline_level,
                                       closed=flowable.outline_level > 0)
-            if flowable.in_contents:
-                entry = (flowable.outline_level, markup.escape(flowable.plain_text), self.page, flowable.key)
-                self.notify("TOCEntry", entry)
+            self.heading_pages[flowable.key] = self.page
 
-    def _allSatisfied(self) -> bool:  # noqa: N802 - reportlab's name
-        """Another pass until the contents settle and "of Y" is the count just laid out."""
-        stable = self.total_pages == self.page
-        self.total_pages = self.page
-        return bool(super()._allSatisfied()) and stable
+    def render(self, story: list[Flowable], contents: Contents) -> int:
+        """Lay out and draw ``story`` in one pass, then define the forms its pages use for
+        the numbers known only now, and save. Returns the number of pages."""
+        self._doSave = 0  # reportlab's switch: build() leaves the saving to us
+        self.build(story)
+        contents.define_forms(self.canv, self.heading_pages)
+        for page in range(1, self.page + 1):
+            _define_page_number(self.canv, page, self.page)
+        self.canv.save()
+        return int(self.page)
 
     # -- page furniture ---------------------------------------------------------------------
 
@@ -184,14 +188,26 @@ class _Template(BaseDocTemplate):
             canv.line(MARGIN_LEFT, PAGE_HEIGHT - 2.05 * cm, right, PAGE_HEIGHT - 2.05 * cm)
         canv.line(MARGIN_LEFT, 1.95 * cm, right, 1.95 * cm)
         canv.drawString(MARGIN_LEFT, 1.45 * cm, _fit(report.office, CONTENT_WIDTH * 0.7))
-        total = self.total_pages if self.total_pages is not None else doc.page
-        canv.drawRightString(right, 1.45 * cm, f"Page {doc.page} of {total}")
+        canv.doForm(_page_form(doc.page))  # "Page X of Y": Y is known at the end (see render)
         if report.marking:
             canv.setFillColor(TEXT)
             canv.setFont(fonts.BOLD, 10)
             canv.drawCentredString(PAGE_WIDTH / 2, PAGE_HEIGHT - 1.15 * cm, report.marking)
             canv.drawCentredString(PAGE_WIDTH / 2, 0.8 * cm, report.marking)
         canv.restoreState()
+
+
+def _page_form(page: int) -> str:
+    return f"page-{page}"
+
+
+def _define_page_number(canv: Canvas, page: int, total: int) -> None:
+    """The form with "Page X of Y" that page X draws in its footer."""
+    canv.beginForm(_page_form(page))
+    canv.setFillColor(MUTED)
+    canv.setFont(fonts.REGULAR, FURNITURE_SIZE)
+    canv.drawRightString(PAGE_WIDTH - MARGIN_RIGHT, 1.45 * cm, f"Page {page} of {total}")
+    canv.endForm()
 
 
 def _fit(text: str, width: float) -> str:
@@ -437,7 +453,9 @@ class ReportDocument:
         self._story += parts
 
     def flowable(self, item: Flowable) -> None:
-        """Escape hatch: any reportlab flowable, in the house font please."""
+        """Escape hatch: any reportlab flowable, in the house font please (its markup may use
+        ``<i>``: the italic faces are loaded for it)."""
+        fonts.register_fonts()
         self._story.append(item)
 
     # -- output -------------------------------------------------------------------------------
@@ -464,32 +482,33 @@ class ReportDocument:
             story.append(Paragraph(markup.inline(self.cover_note), st.body))
         return story
 
-    def _contents(self) -> list[Flowable]:
+    def _contents(self) -> Contents:
         style = TableStyle([  # reportlab's default style leaves cells in Helvetica
             ("FONT", (0, 0), (-1, -1), fonts.REGULAR, BODY_SIZE),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("LEFTPADDING", (0, 0), (-1, -1), 0),
             ("RIGHTPADDING", (0, 0), (-1, -1), 0),
         ])
-        toc = TableOfContents(levelStyles=[self.styles.toc1, self.styles.toc2], dotsMinLevel=0, tableStyle=style)
-        return [_Heading("Contents", self.styles.toc_title, "contents", 0, False), toc]
+        entries = [Entry(item.outline_level, markup.escape(item.plain_text), item.key)
+                   for item in self._story if isinstance(item, _Heading) and item.in_contents]  # fmt: skip
+        return Contents(entries, [self.styles.toc1, self.styles.toc2], style)
 
-    def story(self) -> list[Flowable]:
-        """Every flowable, cover and contents first (fresh contents on each call)."""
-        return [*self._cover(), NextPageTemplate("body"), PageBreak(), *self._contents(), PageBreak(),
-                *self._story]
+    def _full_story(self, contents: Contents) -> list[Flowable]:
+        """Every flowable, cover and contents first."""
+        title = _Heading("Contents", self.styles.toc_title, "contents", 0, False)
+        return [*self._cover(), NextPageTemplate("body"), PageBreak(), title, contents, PageBreak(), *self._story]
 
     def build(self, target: Target) -> int:
         """Write the PDF to a path or binary file object; returns the number of pages."""
         self._reset_keep_with_next()
         template = _Template(os.fspath(target) if isinstance(target, os.PathLike) else target, self)
-        template.multiBuild(self.story())
-        return template.page
+        contents = self._contents()
+        return template.render(self._full_story(contents), contents)
 
     def _reset_keep_with_next(self) -> None:
-        """Layout switches keepWithNext off on the flowables it groups (and restores it only
-        between passes), so put it back before building again: a second build of the same
-        document then gives the same bytes."""
+        """Layout switches keepWithNext off on the flowables it groups (reportlab restores it
+        only between multiBuild passes), so put it back before building again: a second build
+        of the same document then gives the same bytes."""
         for item in self._story:
             item.__dict__.pop("keepWithNext", None)
             item.__dict__.pop("_postponed", None)  # set by a layout pass; stale in the next build

@@ -20,23 +20,41 @@ BOLD = "LiberationSans-Bold"
 ITALIC = "LiberationSans-Italic"
 BOLD_ITALIC = "LiberationSans-BoldItalic"
 
-_FILES = {
+_HOUSE_FILES = {
     REGULAR: "LiberationSans-Regular.ttf",
     BOLD: "LiberationSans-Bold.ttf",
+}
+_ITALIC_FILES = {
     ITALIC: "LiberationSans-Italic.ttf",
     BOLD_ITALIC: "LiberationSans-BoldItalic.ttf",
 }
 
 
 @functools.cache
+def register_house_faces() -> str:
+    """Register the regular and bold faces and the family with reportlab (once per process;
+    about 15 ms) so ``<b>`` picks the bold face. Returns the family name. House text (the
+    officers' markup, captions, tables, charts, furniture) is never italic, so the italic
+    faces, as costly to load again, wait for :func:`register_fonts`."""
+    _register(_HOUSE_FILES)
+    pdfmetrics.registerFontFamily(FAMILY, normal=REGULAR, bold=BOLD, italic=ITALIC, boldItalic=BOLD_ITALIC)
+    return FAMILY
+
+
+@functools.cache
 def register_fonts() -> str:
-    """Register the four faces and the family with reportlab (once per process; about 30 ms)
-    so ``<b>`` and ``<i>`` in paragraphs pick the right face. Returns the family name."""
+    """Register all four faces and the family so ``<b>`` and ``<i>`` pick the right face
+    (``ReportDocument.flowable`` does, for text from outside the house markup). Returns the
+    family name."""
+    register_house_faces()
+    _register(_ITALIC_FILES)
+    return FAMILY
+
+
+def _register(files: dict[str, str]) -> None:
     folder = resources_dir() / "fonts"
-    for name, filename in _FILES.items():
+    for name, filename in files.items():
         path = folder / filename
         if not path.is_file():
             raise FileNotFoundError(f"house font missing: {path}")
         pdfmetrics.registerFont(TTFont(name, str(path)))
-    pdfmetrics.registerFontFamily(FAMILY, normal=REGULAR, bold=BOLD, italic=ITALIC, boldItalic=BOLD_ITALIC)
-    return FAMILY

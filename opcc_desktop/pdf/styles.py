@@ -74,7 +74,7 @@ class Styles:
 @functools.cache
 def house_styles() -> Styles:
     """The styles, built once the house font is registered."""
-    fonts.register_fonts()
+    fonts.register_house_faces()
     base = ParagraphStyle(
         "Body", fontName=fonts.REGULAR, fontSize=BODY_SIZE, leading=15.5, textColor=TEXT,
         spaceAfter=7, alignment=TA_LEFT, bulletFontName=fonts.REGULAR,

@@ -11,14 +11,16 @@ Cells are printed exactly as given: strings, ints (thousands separators) or any 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from typing import Literal, Protocol
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Paragraph, Table, TableStyle
+from reportlab.platypus import Table, TableStyle
 
 from opcc_desktop.pdf import fonts, markup
+from opcc_desktop.pdf.paragraph import Paragraph
 from opcc_desktop.pdf.styles import ACCENT, CONTENT_WIDTH, RULE, TABLE_SIZE, TEXT, WHITE, ZEBRA, house_styles
 
 Align = Literal["left", "right", "centre"]
@@ -38,6 +40,13 @@ PAD_Y = 3.5
 # tables' "Measurement under development".
 _NUMBER = re.compile(r"^[-+\u2212]?[£$€]?\d[\d,]*(\.\d+)?\s?(%|[kKmMbB]|bn)?( \([pr]\))?$")
 _MARKER = re.compile(r"^(-|\u2013|\u2014|\*|<\s?\d+|n/a|Measurement under development|)$")
+
+
+@functools.lru_cache(maxsize=4096)
+def _text_width(text: str, font: str) -> float:
+    """``text``'s width at the table size. A table measures each cell more than once (whole,
+    word by word, to see if it fits), and tables repeat texts: "-", "*", "0.0%"."""
+    return stringWidth(text, font, TABLE_SIZE)
 
 
 def cell_text(value: CellValue) -> str:
@@ -79,8 +88,8 @@ def _measure(header: Sequence[str], body: Sequence[Sequence[str]],
         font = fonts.BOLD if row_no == 0 else fonts.REGULAR
         for c, text in enumerate(row):
             words = text.split() or [""]
-            nat = stringWidth(text, font, TABLE_SIZE) + 2 * PAD_X
-            low = max(stringWidth(w, font, TABLE_SIZE) for w in words) + 2 * PAD_X
+            nat = _text_width(text, font) + 2 * PAD_X
+            low = max(_text_width(w, font) for w in words) + 2 * PAD_X
             if row_no == 0 and numeric[c]:
                 nat = low  # a long header over a column of short figures wraps
             natural[c] = max(natural[c], nat)
@@ -108,7 +117,7 @@ def _widths(header: Sequence[str], body: Sequence[Sequence[str]], numeric: Seque
     want = sum(natural[c] for c in text_cols)
     widths = list(natural)
     if want <= room:  # everything fits on one line: spread the spare width over text columns
-        unwrap = {c: stringWidth(header[c], fonts.BOLD, TABLE_SIZE) + 2 * PAD_X - natural[c]
+        unwrap = {c: _text_width(header[c], fonts.BOLD) + 2 * PAD_X - natural[c]
                   for c in range(n) if c not in text_cols}
         unwrap = {c: w for c, w in unwrap.items() if w > 0}
         if sum(unwrap.values()) <= room - want:  # room to spare: figure headers on one line too
@@ -215,7 +224,7 @@ def house_table(
         out: list[object] = []
         for c, text in enumerate(texts):
             font = fonts.BOLD if bold else fonts.REGULAR
-            if "\n" not in text and stringWidth(text, font, TABLE_SIZE) <= widths[c] - 2 * PAD_X:
+            if "\n" not in text and _text_width(text, font) <= widths[c] - 2 * PAD_X:
                 out.append(text)  # fits on one line: a plain string is drawn as is, never parsed
                 continue
             right = aligns[c] == "right"

@@ -4,7 +4,7 @@ the work; everything they share comes through the AppContext."""
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QCursor, QKeySequence
 from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QTabWidget,
     QToolBar,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
@@ -151,7 +152,10 @@ class MainWindow(QMainWindow):
         self.setWindowFilePath(str(path))
 
     def _show_failure(self, message: str) -> None:
+        """A refused edit says why where it happened (beside the cell or control) and in the
+        status line; anything else also gets a message box."""
         self.statusBar().showMessage(message, STATUS_MS)
+        QToolTip.showText(QCursor.pos(), message, self)
         if "Cannot save" not in message:  # validation shows in the status line; the rest needs a box
             QTimer.singleShot(0, lambda: QMessageBox.warning(self, "OPCC Desktop", message))
 

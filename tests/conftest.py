@@ -10,6 +10,8 @@ import pytest
 
 from opcc_desktop.workbook import Workbook
 
+pytest_plugins = ["ui_support"]  # the tab tests' fixtures: context, demo, failures
+
 PASSPHRASE = "correct horse battery staple"
 DEMO_PASSPHRASE = "demo workbook for the tests"
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # UI tests run without a display

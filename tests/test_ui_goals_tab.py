@@ -3,64 +3,22 @@ self-assessment, the goals-by-status chart, undo, and the empty state."""
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
-from conftest import DEMO_PASSPHRASE, PASSPHRASE, dump
-from PySide6.QtCore import QEvent, QSettings, Qt
+from conftest import PASSPHRASE, dump
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import QApplication, QComboBox
+from ui_support import tab_opener
 
 from opcc_desktop import goals
-from opcc_desktop.workbook import Workbook
-from ui.clipboard import GuardedClipboard
-from ui.context import AppContext
 from ui.tabs.goals import GoalsTab
-
 
 YEAR = "2021/22"
 
 
 @pytest.fixture
-def context(tmp_path):
-    settings = QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
-    made = AppContext(settings)
-    yield made
-    made.detach()
-
-
-@pytest.fixture
-def demo(tmp_path, demo_path, context):
-    path = tmp_path / "demo.opcc"
-    shutil.copy(demo_path, path)
-    context.attach(Workbook.open(path, DEMO_PASSPHRASE), DEMO_PASSPHRASE)
-    return context
-
-
-@pytest.fixture
-def failures(context) -> list[str]:
-    said: list[str] = []
-    context.failed.connect(said.append)
-    return said
-
-
-@pytest.fixture
 def open_tab(qtbot):
-    """Opens the tab, shown, and holds it until pytest-qt has closed it, then deletes it. (qtbot
-    holds widgets weakly: a shown tab the garbage collector frees mid-paint crashes.)"""
-    opened: list[GoalsTab] = []
-
-    def open_(context) -> GoalsTab:
-        tab = GoalsTab(context, GuardedClipboard())
-        qtbot.addWidget(tab)
-        tab.resize(1200, 760)
-        tab.show()
-        opened.append(tab)
-        return tab
-
-    yield open_
-    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
-    opened.clear()
+    yield from tab_opener(qtbot, GoalsTab)
 
 
 def goal_row(tab: GoalsTab, title: str) -> int:

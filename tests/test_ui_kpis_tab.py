@@ -3,23 +3,19 @@ through the core, computed ones read-only), the trend chart, commentary, undo an
 
 from __future__ import annotations
 
-import shutil
 from decimal import Decimal
 
 import pytest
-from conftest import DEMO_PASSPHRASE, PASSPHRASE, dump
-from PySide6.QtCore import QEvent, QSettings, Qt
+from conftest import PASSPHRASE, dump
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QFocusEvent, QKeyEvent
 from PySide6.QtWidgets import QApplication
+from ui_support import tab_opener
 
 from opcc_desktop import kpis
 from opcc_desktop.figures import CellState
 from opcc_desktop.kpi_analysis import commentary_text, workbook_grids
-from opcc_desktop.workbook import Workbook
-from ui.clipboard import GuardedClipboard
-from ui.context import AppContext
 from ui.tabs.kpis import KpisTab, parse_cell
-
 
 YEAR, BASE = "2021/22", "2020/21"
 CARRIED = "Number of stop and searches carried out"
@@ -29,45 +25,8 @@ ANSWERED = "% 999 calls answered within 10 seconds"
 
 
 @pytest.fixture
-def context(tmp_path):
-    settings = QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
-    made = AppContext(settings)
-    yield made
-    made.detach()
-
-
-@pytest.fixture
-def demo(tmp_path, demo_path, context):
-    path = tmp_path / "demo.opcc"
-    shutil.copy(demo_path, path)
-    context.attach(Workbook.open(path, DEMO_PASSPHRASE), DEMO_PASSPHRASE)
-    return context
-
-
-@pytest.fixture
-def failures(context) -> list[str]:
-    said: list[str] = []
-    context.failed.connect(said.append)
-    return said
-
-
-@pytest.fixture
 def open_tab(qtbot):
-    """Opens the tab, shown, and holds it until pytest-qt has closed it, then deletes it. (qtbot
-    holds widgets weakly: a shown tab the garbage collector frees mid-paint crashes.)"""
-    opened: list[KpisTab] = []
-
-    def open_(context) -> KpisTab:
-        tab = KpisTab(context, GuardedClipboard())
-        qtbot.addWidget(tab)
-        tab.resize(1200, 760)
-        tab.show()
-        opened.append(tab)
-        return tab
-
-    yield open_
-    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
-    opened.clear()
+    yield from tab_opener(qtbot, KpisTab)
 
 
 def choose_group(tab: KpisTab, name: str) -> None:

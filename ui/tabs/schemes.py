@@ -23,7 +23,7 @@ from ui.context import AppContext
 from ui.plots import ChartView
 from ui.table_model import Call, Column, Index, RowsModel
 from ui.tabs.base import Tab
-from ui.tabs.services import (
+from ui.tabs.widgets import (
     GAP,
     MARGIN,
     NEVER_PUBLISHED,

@@ -30,12 +30,16 @@ EXTRA_SETTINGS = ("hr_extract.mapping",)  # kept in the settings table by other 
 
 @dataclass
 class Plan:
-    """The cleaned rows of each sheet present, and the problems found so far."""
+    """The cleaned rows of each sheet present, the problems found so far, and what the checks
+    worked out for the writes (each list's names in order, the KPI definitions, the assets)."""
 
     sheets: dict[str, list[CleanRow]]
     problems: list[ImportProblem] = field(default_factory=list)
     edi_levels: tuple[str, ...] = ()
     kept: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)  # see kept_details
+    names: dict[str, list[str]] = field(default_factory=dict)  # list table -> names in display order
+    kpis: dict[str, KpiDefinition] = field(default_factory=dict)
+    assets: dict[str, tuple[str, bytes]] = field(default_factory=dict)
 
     def kept_row(self, table: str, name: str) -> dict[str, Any]:
         return self.kept.get(table, {}).get(name, {})
@@ -94,7 +98,8 @@ def check_settings(plan: Plan) -> None:
             continue
         rule = SETTING_RULES.get(key)
         if rule is None:
-            plan.problem("settings", number, "key", key, "is not a setting", ", ".join([*SETTING_RULES, *EXTRA_SETTINGS]))
+            plan.problem("settings", number, "key", key, "is not a setting",
+                         ", ".join([*SETTING_RULES, *EXTRA_SETTINGS]))  # fmt: skip
             continue
         if "value" not in row:
             continue  # already reported
@@ -137,7 +142,8 @@ def _asset_bytes(plan: Plan) -> dict[str, tuple[str, bytes]]:
 
 
 def check_assets(plan: Plan) -> None:
-    for name, (_, data) in _asset_bytes(plan).items():
+    plan.assets = _asset_bytes(plan)
+    for name, (_, data) in plan.assets.items():
         try:
             _check_logo(data)
         except ValidationError as bad:
@@ -146,7 +152,7 @@ def check_assets(plan: Plan) -> None:
 
 
 def write_assets(tx: Tx, plan: Plan) -> None:
-    for name, (_, data) in _asset_bytes(plan).items():
+    for name, (_, data) in plan.assets.items():
         tx.insert("assets", {"name": name, "media_type": _media_type(data), "data": data}, pk="name")
 
 
@@ -164,13 +170,12 @@ def check_workforce(plan: Plan) -> None:
                          "a staff reference of that snapshot")  # fmt: skip
         for p in leave_date_problems(row):
             plan.problem("leave_events", number, p.field, p.value, p.message, p.allowed)
-    ordered_names(plan, "workforce_snapshots", "snapshot_date",
-                  [("workforce", "snapshot_date"), ("leave_events", "snapshot_date")])  # fmt: skip
+    users = [("workforce", "snapshot_date"), ("leave_events", "snapshot_date")]
+    plan.names["workforce_snapshots"] = ordered_names(plan, "workforce_snapshots", "snapshot_date", users)
 
 
 def write_workforce(tx: Tx, plan: Plan) -> None:
-    dates = ordered_names(plan, "workforce_snapshots", "snapshot_date",
-                          [("workforce", "snapshot_date"), ("leave_events", "snapshot_date")])  # fmt: skip
+    dates = plan.names["workforce_snapshots"]
     labels = {row["snapshot_date"]: row.get("label", "") for _, row in plan.rows("workforce_snapshots")}
     ids = dict(zip(dates, insert(tx, "workforce_snapshots", [
         {"snapshot_date": d, "label": labels.get(d, plan.kept_row("workforce_snapshots", d).get("label", ""))}
@@ -227,7 +232,7 @@ SCHEMES = Owned("scheme", "schemes", "schemes", "scheme_measures", {"age_range":
 
 
 def check_owned(plan: Plan, kind: Owned) -> None:
-    kind.names(plan)
+    plan.names[kind.table] = kind.names(plan)
     if kind is SCHEMES:
         for number, row in plan.rows("scheme_counts"):
             if row.get("dimension") == "gender" and row.get("gender") != ALL_GENDERS:
@@ -237,7 +242,7 @@ def check_owned(plan: Plan, kind: Owned) -> None:
 
 
 def write_owned(tx: Tx, plan: Plan, kind: Owned) -> None:
-    names = kind.names(plan)
+    names = plan.names[kind.table]
     details = {row[kind.owner]: row for _, row in plan.rows(kind.list_sheet)}
     owners = [{"name": name, **{c: (details.get(name) or plan.kept_row(kind.table, name)).get(c, d)
                                 for c, d in kind.defaults.items()},
@@ -249,8 +254,9 @@ def write_owned(tx: Tx, plan: Plan, kind: Owned) -> None:
         for (owner, dimension), categories in kind.categories(plan).items()
         for position, category in enumerate(categories, start=1)])  # fmt: skip
     for sheet in (kind.count_sheet, kind.figure_sheet):
-        insert(tx, sheet, [{link: ids[row[kind.owner]], **{k: v for k, v in row.items() if k not in (kind.owner, "order")}}
-                           for _, row in plan.rows(sheet)])  # fmt: skip
+        insert(tx, sheet, [
+            {link: ids[row[kind.owner]], **{k: v for k, v in row.items() if k not in (kind.owner, "order")}}
+            for _, row in plan.rows(sheet)])  # fmt: skip
 
 
 # -- KPIs --------------------------------------------------------------------------------
@@ -265,7 +271,7 @@ class KpiDefinition:
     inputs: list[str] = field(default_factory=list)
 
 
-def kpi_definitions(plan: Plan, report: bool = True) -> dict[str, KpiDefinition]:
+def kpi_definitions(plan: Plan) -> dict[str, KpiDefinition]:
     """Every KPI with its definition, from the kpis, kpi_values and kpi_derived sheets in turn;
     a KPI defined twice differently is a problem where it differs."""
     found: dict[str, KpiDefinition] = {}
@@ -275,11 +281,11 @@ def kpi_definitions(plan: Plan, report: bool = True) -> dict[str, KpiDefinition]
                 continue
             new = KpiDefinition(row["strategic_outcome"], row["group"], row["unit"], row["polarity"],
                                 row.get("never_publish", _kept_flag(plan, row["kpi"])))  # fmt: skip
-            _define(plan, found, sheet, number, row["kpi"], new, report)
+            _define(plan, found, sheet, number, row["kpi"], new)
     for number, row in plan.rows("kpi_derived"):
         if not {"kpi", "group", "unit", "kind", "inputs"} <= set(row):
             continue
-        outcome = row.get("strategic_outcome") or _outcome_of(plan, found, number, row["group"], report)
+        outcome = row.get("strategic_outcome") or _outcome_of(plan, found, number, row["group"])
         if outcome is None:
             continue
         new = KpiDefinition(outcome, row["group"], row["unit"], row.get("polarity") or "neutral",
@@ -289,11 +295,11 @@ def kpi_definitions(plan: Plan, report: bool = True) -> dict[str, KpiDefinition]
         if existing is not None and existing.kind is None:
             new.never_publish = existing.never_publish
             found[row["kpi"]] = new  # a kpis-sheet row names it; kpi_derived says how it is computed
-            if report and (existing.outcome, existing.group, existing.unit) != (new.outcome, new.group, new.unit):
+            if (existing.outcome, existing.group, existing.unit) != (new.outcome, new.group, new.unit):
                 plan.problem("kpi_derived", number, "kpi", row["kpi"],
                              "has another outcome, group or unit on the kpis sheet", "the same definition")
             continue
-        _define(plan, found, "kpi_derived", number, row["kpi"], new, report)
+        _define(plan, found, "kpi_derived", number, row["kpi"], new)
     return found
 
 
@@ -302,29 +308,28 @@ def _kept_flag(plan: Plan, name: str) -> int:
 
 
 def _define(plan: Plan, found: dict[str, KpiDefinition], sheet: str, number: int, name: str,
-            new: KpiDefinition, report: bool) -> None:
+            new: KpiDefinition) -> None:
     existing = found.setdefault(name, new)
     same = (existing.outcome, existing.group, existing.unit, existing.polarity) == (
         new.outcome, new.group, new.unit, new.polarity)
-    if report and not same:
+    if not same:
         plan.problem(sheet, number, "kpi", name, "is defined differently on an earlier row "
                      f"({existing.outcome} / {existing.group} / {existing.unit} / {existing.polarity})",
                      "the same outcome, group, unit and polarity on every row of a KPI")  # fmt: skip
 
 
-def _outcome_of(plan: Plan, found: dict[str, KpiDefinition], number: int, group: str, report: bool) -> str | None:
+def _outcome_of(plan: Plan, found: dict[str, KpiDefinition], number: int, group: str) -> str | None:
     outcomes = list(dict.fromkeys(d.outcome for d in found.values() if d.group == group))
     if len(outcomes) == 1:
         return outcomes[0]
-    if report:
-        plan.problem("kpi_derived", number, "strategic_outcome", None,
-                     f"is needed: group '{group}' is {'in no' if not outcomes else 'in more than one'} outcome",
-                     "the strategic outcome the group belongs to")  # fmt: skip
+    plan.problem("kpi_derived", number, "strategic_outcome", None,
+                 f"is needed: group '{group}' is {'in no' if not outcomes else 'in more than one'} outcome",
+                 "the strategic outcome the group belongs to")  # fmt: skip
     return None
 
 
 def check_kpis(plan: Plan) -> None:
-    kpis = kpi_definitions(plan)
+    kpis = plan.kpis = kpi_definitions(plan)
     derived_rows = {row.get("kpi"): number for number, row in plan.rows("kpi_derived")}
     for name, kpi in kpis.items():
         if kpi.kind is not None:
@@ -373,7 +378,7 @@ def _cycle(kpis: dict[str, KpiDefinition], name: str, seen: set[str]) -> bool:
 
 
 def write_kpis(tx: Tx, plan: Plan) -> None:
-    kpis = kpi_definitions(plan, report=False)
+    kpis = plan.kpis
     outcomes = list(dict.fromkeys(k.outcome for k in kpis.values()))
     outcome_ids = dict(zip(outcomes, insert(tx, "strategic_outcomes", [
         {"name": name, "position": p} for p, name in zip(positions(outcomes, lambda o: ""), outcomes)])))
@@ -428,11 +433,12 @@ def write_goals(tx: Tx, plan: Plan) -> None:
     by_key = {(row["set_for_year"], row["title"]): i for row, i in zip(goals, ids)}
     insert(tx, "goal_updates", [
         {"goal_id": by_key[(row["set_for_year"], row["title"])],
-         **{c: row.get(c) for c in ("report_year", "update_date", "text")}} for _, row in plan.rows("goal_updates")])
+         **{c: row.get(c) for c in ("report_year", "update_date", "text")}}
+        for _, row in plan.rows("goal_updates")])  # fmt: skip
 
 
 def check_edi(plan: Plan) -> None:
-    ordered_names(plan, "edi_areas", "area", [("edi_assessment", "area")])
+    plan.names["edi_areas"] = ordered_names(plan, "edi_areas", "area", [("edi_assessment", "area")])
     for number, row in plan.rows("edi_assessment"):
         if row.get("level") is not None and row["level"] not in plan.edi_levels:
             plan.problem("edi_assessment", number, "level", row["level"], "is not a level of the EDI framework",
@@ -440,8 +446,9 @@ def check_edi(plan: Plan) -> None:
 
 
 def write_edi(tx: Tx, plan: Plan) -> None:
-    areas = ordered_names(plan, "edi_areas", "area", [("edi_assessment", "area")])
-    ids = dict(zip(areas, insert(tx, "edi_areas", [{"name": a, "position": p} for p, a in enumerate(areas, start=1)])))
+    areas = plan.names["edi_areas"]
+    rows = [{"name": area, "position": position} for position, area in enumerate(areas, start=1)]
+    ids = dict(zip(areas, insert(tx, "edi_areas", rows)))
     insert(tx, "edi_assessments", [
         {"area_id": ids[row["area"]], **{c: row[c] for c in ("financial_year", "level", "evidence")}}
         for _, row in plan.rows("edi_assessment")])  # fmt: skip

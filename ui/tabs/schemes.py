@@ -30,6 +30,7 @@ from ui.tabs.widgets import (
     YES_NO,
     Row,
     column_layout,
+    current_row,
     data_table,
     draw,
     fill_combo,
@@ -42,6 +43,7 @@ from ui.tabs.widgets import (
     plain_number,
     refill,
     row_layout,
+    select_row,
     splitter,
     year_items,
     yes_no,
@@ -173,16 +175,10 @@ class SchemesTab(Tab):
         self._select(chosen["id"] if chosen else None)
 
     def _select(self, scheme_id: int | None) -> None:
-        rows = self.scheme_model.rows
-        at = next((i for i, r in enumerate(rows) if r["id"] == scheme_id), 0)
-        if rows and self.scheme_table.currentIndex().row() != at:
-            self.scheme_table.setCurrentIndex(self.scheme_model.index(at, 0))  # shows it
-        else:
-            self._show_scheme()
+        select_row(self.scheme_table, self.scheme_model, scheme_id, self._show_scheme)
 
     def _scheme(self) -> Row | None:
-        index = self.scheme_table.currentIndex()
-        return self.scheme_model.rows[index.row()] if index.isValid() else None
+        return current_row(self.scheme_table, self.scheme_model)
 
     def _show_scheme(self, *_: object) -> None:
         scheme = self._scheme()

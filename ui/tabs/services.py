@@ -32,6 +32,7 @@ from ui.tabs.widgets import (
     YES_NO,
     Row,
     column_layout,
+    current_row,
     data_table,
     draw,
     fill_combo,
@@ -45,6 +46,7 @@ from ui.tabs.widgets import (
     plain_number,
     refill,
     row_layout,
+    select_row,
     splitter,
     year_items,
     yes_no,
@@ -158,17 +160,10 @@ class ServicesTab(Tab):
         self._select(chosen["id"] if chosen else None)
 
     def _select(self, service_id: int | None) -> None:
-        """Make the service current (the first if it is gone) and show it."""
-        rows = self.service_model.rows
-        at = next((i for i, r in enumerate(rows) if r["id"] == service_id), 0)
-        if rows and self.service_table.currentIndex().row() != at:
-            self.service_table.setCurrentIndex(self.service_model.index(at, 0))  # shows it
-        else:
-            self._show_service()
+        select_row(self.service_table, self.service_model, service_id, self._show_service)
 
     def _service(self) -> Row | None:
-        index = self.service_table.currentIndex()
-        return self.service_model.rows[index.row()] if index.isValid() else None
+        return current_row(self.service_table, self.service_model)
 
     def _show_service(self, *_: object) -> None:
         service = self._service()

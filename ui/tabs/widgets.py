@@ -262,3 +262,19 @@ def year_items(years: Sequence[str]) -> list[tuple[str, str]]:
     """The years with data, latest first, and the current financial year for a new return."""
     every = sorted({*years, current_financial_year()}, reverse=True)
     return [(year, year) for year in every]
+
+
+def current_row(table: DataTable, model: RowsModel) -> Row | None:
+    """The row of ``model`` under ``table``'s current cell, if any."""
+    index = table.currentIndex()
+    return model.rows[index.row()] if index.isValid() else None
+
+
+def select_row(table: DataTable, model: RowsModel, row_id: int | None, show: Callable[[], None]) -> None:
+    """Make the row with ``row_id`` current (the first if it is gone) and show it: moving the
+    current cell shows it through the table's signal; staying put needs ``show`` called."""
+    at = next((i for i, r in enumerate(model.rows) if r["id"] == row_id), 0)
+    if model.rows and table.currentIndex().row() != at:
+        table.setCurrentIndex(model.index(at, 0))
+    else:
+        show()

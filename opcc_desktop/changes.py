@@ -4,15 +4,21 @@ A :class:`Tx` is handed out by ``Workbook.edit``. Core actions make their change
 it reads each row before and after, writes one audit row per changed field (with the whole
 row for inserts and deletes) and returns a :class:`Changes`. ``revert`` replays the audit
 backwards as a new edit, so undo and redo are both ordinary, audited edits.
+
+Rows inserted in bulk (an import of 50,000 staff) are one unbroken run of ids, audited as one
+row naming the run (:class:`InsertedRun`): the rows themselves hold what was inserted, and every
+later change to one of them is audited in its own right. Writing each row's JSON as well took
+longer than inserting the rows.
 """
 
 from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import repeat
+from functools import cached_property
+from itertools import groupby, repeat
 from operator import itemgetter
 from typing import Any
 
@@ -22,6 +28,8 @@ from .errors import ConflictError, NotFound
 Row = dict[str, Any]
 Key = dict[str, Any]
 WHOLE_ROW = "*"  # the audit row of an insert or delete holds the whole row as JSON
+RUN = "*run"  # the audit row of an InsertedRun: row_key {"id": [first, last]}, the columns as JSON
+RUN_ROWS = 500  # fewer rows inserted at once are audited row by row, with their values
 CHUNK = 500  # ids per IN (...) query, well under SQLite's variable limit
 
 
@@ -42,19 +50,73 @@ class RowChange:
 
 
 @dataclass(frozen=True)
+class InsertedRun:
+    """Rows inserted by one statement with the ids ``ids``, one unbroken run.
+
+    ``columns`` hold the values inserted, one sequence a column in the order of ``names`` (kept
+    by the edit that made them, so its :class:`Changes` can list the rows; None when read back
+    from the audit, which names only the run)."""
+
+    table: str
+    ids: range
+    names: tuple[str, ...]
+    columns: tuple[Sequence[Any], ...] | None = None
+
+    @property
+    def op(self) -> str:
+        return "insert"
+
+    def row_changes(self) -> list[RowChange]:
+        if self.columns is None:
+            raise ValueError("the rows of a run read from the audit are in the table itself")
+        return _inserted_rows(self.table, self.names, self.ids, zip(*self.columns))
+
+
+def _inserted_rows(
+    table: str, names: Sequence[str], ids: Iterable[int], values: Iterable[tuple[Any, ...]]
+) -> list[RowChange]:
+    keys = [{"id": i} for i in ids]
+    after = map(dict, map(zip, repeat(names), values))
+    return list(map(RowChange, repeat(table), keys, repeat(None), after))
+
+
+Part = RowChange | InsertedRun
+
+
+@dataclass(frozen=True)
 class Changes:
-    """What one edit changed; ``edit_id`` is what undo needs (None when nothing changed)."""
+    """What one edit changed; ``edit_id`` is what undo needs (None when nothing changed).
+
+    ``parts`` are as recorded (a bulk insert is one run); ``rows`` lists every row change,
+    made from the runs only when asked for."""
 
     edit_id: int | None
     description: str
-    rows: tuple[RowChange, ...] = ()
+    parts: tuple[Part, ...] = ()
+
+    @cached_property
+    def rows(self) -> tuple[RowChange, ...]:
+        return tuple(_row_changes(self.parts))
 
     @property
     def tables(self) -> frozenset[str]:
-        return frozenset(row.table for row in self.rows)
+        return frozenset(part.table for part in self.parts)
+
+    @property
+    def count(self) -> int:
+        """How many rows changed."""
+        return sum(len(p.ids) if isinstance(p, InsertedRun) else 1 for p in self.parts)
 
     def __bool__(self) -> bool:
-        return bool(self.rows)
+        return bool(self.parts)
+
+
+def _row_changes(parts: Iterable[Part]) -> Iterable[RowChange]:
+    for part in parts:
+        if isinstance(part, InsertedRun):
+            yield from part.row_changes()
+        else:
+            yield part
 
 
 def _bytes_to_json(value: Any) -> Any:
@@ -89,7 +151,7 @@ class Tx:
         self.edit_id = edit_id
         self.at = at
         self.user = user
-        self.rows: list[RowChange] = []
+        self.parts: list[Part] = []
 
     # -- reading -------------------------------------------------------------
     def fetch(self, table: str, key: Mapping[str, Any]) -> Row | None:
@@ -117,38 +179,42 @@ class Tx:
         self._record(RowChange(table, key, None, self.fetch(table, key)))
         return key
 
-    def insert_many(self, table: str, rows: list[Row]) -> list[Key]:
+    def insert_many(self, table: str, rows: list[Row]) -> Sequence[int]:
         """Insert many rows (all with the same columns) with one statement; ids are allotted
-        here unless given."""
+        here unless given. Returns the rows' ids."""
         if not rows:
             return []
         return self.insert_columns(table, {name: list(map(itemgetter(name), rows)) for name in rows[0]})
 
-    def insert_columns(self, table: str, columns: Mapping[str, Sequence[Any]]) -> list[Key]:
+    def insert_columns(self, table: str, columns: Mapping[str, Sequence[Any]]) -> Sequence[int]:
         """Insert rows given column by column (``columns``: name -> its values, one a row), as
         :meth:`insert_many` does; an importer that checks a file by column need not build rows.
 
-        SQLite writes their audit rows itself, from the rows as stored, in one INSERT ... SELECT:
-        encoding 50,000 rows' JSON here took longer than inserting them. ``recorded_changes``
-        reads both kinds of audit row alike (see ``_audit_inserted``). The columns must hold
-        text or numbers: SQLite's JSON refuses bytes (no table inserted in bulk has any)."""
+        At least ``RUN_ROWS`` rows whose ids are one ascending run (always so when the ids are
+        allotted here) are audited as one :class:`InsertedRun`; other rows get an audit row each,
+        written by SQLite from the rows as stored (see ``_audit_inserted``). The edit's Changes
+        keep the column sequences given, so they must not be changed afterwards. Rows go to
+        SQLite one by one, never all built at once: 50,000 tuples alive would set the cycle
+        collector walking them. The columns must hold text or numbers: SQLite's JSON refuses
+        bytes (only ``assets`` holds any, and it is keyed by name, so never inserted here)."""
         names, values = list(columns), list(columns.values())
         if not values or not values[0]:
             return []
         if "id" not in columns:
             first = self._next_id(table)
             names, values = ["id", *names], [range(first, first + len(values[0])), *values]
-        tuples = list(zip(*values))
         self.conn.executemany(
-            f'INSERT INTO "{table}" ({", ".join(names)}) VALUES ({", ".join("?" * len(names))})', tuples
+            f'INSERT INTO "{table}" ({", ".join(names)}) VALUES ({", ".join("?" * len(names))})', zip(*values)
         )
         ids = values[names.index("id")]
-        keys = [{"id": i} for i in ids]
-        after = map(dict, map(zip, repeat(names), tuples))
-        changes = list(map(RowChange, repeat(table), keys, repeat(None), after))
-        self.rows.extend(changes)
-        self._audit_inserted(table, names, ids)
-        return keys
+        run = _as_run(ids) if len(ids) >= RUN_ROWS else None
+        if run is None:
+            self.parts.extend(_inserted_rows(table, names, ids, zip(*values)))
+            self._audit_inserted(table, names, ids)
+        else:
+            self.parts.append(InsertedRun(table, run, tuple(names), tuple(values)))
+            self._audit_run(table, run, names)
+        return ids
 
     def update(self, table: str, key: Mapping[str, Any], values: Mapping[str, Any]) -> bool:
         """Set ``values`` on one row; True when anything actually changed."""
@@ -199,31 +265,34 @@ class Tx:
         top = self.conn.execute(f'SELECT max(id) FROM "{table}"').fetchone()[0]
         return max(seq[0] if seq else 0, top or 0) + 1
 
+    def _audit_run(self, table: str, run: range, names: list[str]) -> None:
+        self.conn.execute(
+            "INSERT INTO audit (edit_id, at, os_user, table_name, row_key, op, field, old_value, new_value)"
+            " VALUES (?, ?, ?, ?, ?, 'insert', ?, NULL, ?)",
+            [self.edit_id, self.at, self.user, table, json.dumps({"id": [run[0], run[-1]]}), RUN,
+             json.dumps(names)],
+        )  # fmt: skip
+
     def _audit_inserted(self, table: str, columns: list[str], ids: Sequence[int]) -> None:
         """The audit rows of rows just inserted, in the order given, written by SQLite.
 
         They decode to what :func:`encode` writes, in the same compact form: the key as
         ``json.dumps`` writes it, the row as a JSON object of the columns inserted. SQLite
         writes each REAL with enough digits to read back the same float (1.0 stays 1.0, not 1),
-        though not always with as few as Python. Ids allotted here are one run: no join needed."""
+        though not always with as few as Python."""
         pairs = ", ".join(f"'{c}', t.\"{c}\"" for c in columns)
-        if isinstance(ids, range):
-            rows, params = f'"{table}" AS t WHERE t.id BETWEEN ? AND ? ORDER BY t.id', [ids[0], ids[-1]]
-        else:
-            rows = f'json_each(?) AS j JOIN "{table}" AS t ON t.id = j.value ORDER BY j.key'
-            params = [json.dumps(list(ids))]
         self.conn.execute(
             "INSERT INTO audit (edit_id, at, os_user, table_name, row_key, op, field, old_value, new_value)"
             f" SELECT ?, ?, ?, ?, '{{\"id\": ' || t.id || '}}', 'insert', ?, NULL, json_object({pairs})"
-            f" FROM {rows}",
-            [self.edit_id, self.at, self.user, table, WHOLE_ROW, *params],
+            f' FROM json_each(?) AS j JOIN "{table}" AS t ON t.id = j.value ORDER BY j.key',
+            [self.edit_id, self.at, self.user, table, WHOLE_ROW, json.dumps(list(ids))],
         )
 
     def _record(self, change: RowChange) -> None:
         self._record_many([change])
 
     def _record_many(self, changes: list[RowChange]) -> None:
-        self.rows.extend(changes)
+        self.parts.extend(changes)
         self.conn.executemany(
             "INSERT INTO audit (edit_id, at, os_user, table_name, row_key, op, field,"
             " old_value, new_value) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -236,7 +305,7 @@ class Tx:
         )  # fmt: skip
 
     def changes(self, description: str) -> Changes:
-        return Changes(self.edit_id if self.rows else None, description, tuple(self.rows))
+        return Changes(self.edit_id if self.parts else None, description, tuple(self.parts))
 
     def part(self) -> TxPart:
         """A view for one action: inside a batch its Changes list only that action's rows."""
@@ -248,16 +317,16 @@ class TxPart(Tx):
 
     def __init__(self, whole: Tx) -> None:
         super().__init__(whole.conn, whole.edit_id, whole.at, whole.user)
-        self.rows = whole.rows  # the same list: a batch sees every action's rows
-        self.start = len(whole.rows)
+        self.parts = whole.parts  # the same list: a batch sees every action's rows
+        self.start = len(whole.parts)
         self.end: int | None = None
 
     def close(self) -> None:
         """Mark where this action's rows end (later actions of a batch append after them)."""
-        self.end = len(self.rows)
+        self.end = len(self.parts)
 
     def changes(self, description: str) -> Changes:
-        mine = tuple(self.rows[self.start : self.end])
+        mine = tuple(self.parts[self.start : self.end])
         return Changes(self.edit_id if mine else None, description, mine)
 
 
@@ -280,18 +349,23 @@ def _describe_key(key: Mapping[str, Any]) -> str:
     return ", ".join(f"{k} {v}" for k, v in key.items())
 
 
-def recorded_changes(conn: Any, edit_id: int) -> list[RowChange]:
-    """Rebuild an edit's row changes, in the order made, from its audit rows."""
+def recorded_changes(conn: Any, edit_id: int) -> list[Part]:
+    """Rebuild an edit's changes, in the order made, from its audit rows."""
     cursor = conn.execute(
         "SELECT table_name, row_key, op, field, old_value, new_value FROM audit"
         " WHERE edit_id = ? ORDER BY id",
         [edit_id],
     )
     grouped: dict[tuple[str, str, int], dict[str, Any]] = {}
-    order: list[tuple[str, str, int]] = []
+    order: list[tuple[str, str, int] | InsertedRun] = []
     last: tuple[str, str, str] | None = None
     serial = 0
     for table, row_key, op, name, old, new in cursor.fetchall():
+        if name == RUN:
+            first, final = json.loads(row_key)["id"]
+            order.append(InsertedRun(table, range(first, final + 1), tuple(json.loads(new))))
+            last = None
+            continue
         # A new change starts at another row or op, or when a field repeats: two updates of
         # one row in a row (a batch setting one cell twice) must not merge, or the first
         # value would be lost.
@@ -308,54 +382,145 @@ def recorded_changes(conn: Any, edit_id: int) -> list[RowChange]:
             entry["before"][name] = decode(old)
         if new is not None:
             entry["after"][name] = decode(new)
-    result = []
-    for table, row_key, serial in order:
-        entry = grouped[(table, row_key, serial)]
-        before = None if entry["op"] == "insert" else entry["before"]
-        after = None if entry["op"] == "delete" else entry["after"]
-        result.append(RowChange(table, json.loads(row_key), before, after))
-    return result
+    return [step if isinstance(step, InsertedRun) else _row_change(step, grouped[step]) for step in order]
 
 
-def revert_into(tx: Tx, recorded: list[RowChange]) -> None:
-    """Undo ``recorded`` (newest first) inside ``tx``; refuse if the rows changed since.
+def _row_change(step: tuple[str, str, int], entry: dict[str, Any]) -> RowChange:
+    table, row_key, _ = step
+    before = None if entry["op"] == "insert" else entry["before"]
+    after = None if entry["op"] == "delete" else entry["after"]
+    return RowChange(table, json.loads(row_key), before, after)
+
+
+Touched = dict[tuple[str, str], tuple[RowChange, Mapping[str, Any], bool]]
+
+
+def revert_into(tx: Tx, recorded: list[Part], edit_id: int) -> None:
+    """Undo ``recorded``, the changes of edit ``edit_id`` (newest first) inside ``tx``; refuse
+    if the rows changed since.
 
     Changed since means: a field differs from what the edit left, a row the edit deleted has
     been replaced, a row it added now has rows of its own, or a row it deleted belonged to
-    a record that has been deleted since. Links are checked once every row is back, as rows
-    of one edit may point at each other in any order (a derived KPI and its inputs).
+    a record that has been deleted since; for a run of inserted rows, an edit since that still
+    stands changed one of them (see :func:`_changed_since`). Links are checked once every row
+    is back, as rows of one edit may point at each other in any order (a derived KPI and its
+    inputs).
     """
     # Each row this revert touches, with its last known values and whether it is there now.
-    touched: dict[tuple[str, str], tuple[RowChange, Mapping[str, Any], bool]] = {}
-    for change in reversed(recorded):
-        current = tx.fetch(change.table, change.key)
-        expected = change.after
-        where = (change.table, json.dumps(change.key))
-        try:
-            if expected is None:
-                if current is not None:
-                    raise _conflict(change)
-                row = {**change.key, **(change.before or {})}
-                tx.insert(change.table, row, pk=next(iter(change.key)))
-                touched[where] = (change, row, True)
-                continue
-            if current is None or any(current.get(k) != v for k, v in expected.items()):
+    touched: Touched = {}
+    runs: list[InsertedRun] = []
+    for step in _steps(recorded):
+        if isinstance(step, InsertedRun):
+            _revert_run(tx, step, edit_id)
+            runs.append(step)
+        elif isinstance(step, list):
+            _restore_rows(tx, step, touched)
+        else:
+            _revert_change(tx, step, touched)
+    links = _Links(tx.conn)
+    for change, row, present in touched.values():
+        if present:
+            links.require_parents(change, row)
+        else:
+            links.require_no_children(change, row)
+    for run in runs:
+        links.require_no_run_children(run)
+
+
+def _steps(recorded: list[Part]) -> Iterator[Part | list[RowChange]]:
+    """The changes newest first; deleted rows of one table in a row come as a list, to be put
+    back with one statement (undoing an undone import of 50,000 rows one by one took seconds)."""
+    for table, group in groupby(reversed(recorded), key=_deleted_from):
+        if table:
+            yield list(group)  # type: ignore[arg-type]
+        else:
+            yield from group
+
+
+def _deleted_from(change: Part) -> str:
+    """The table of a deleted row keyed by its id alone, else ''."""
+    deleted = isinstance(change, RowChange) and change.after is None and list(change.key) == ["id"]
+    return change.table if deleted else ""
+
+
+def _revert_change(tx: Tx, change: RowChange, touched: Touched) -> None:
+    current = tx.fetch(change.table, change.key)
+    expected = change.after
+    where = (change.table, json.dumps(change.key))
+    try:
+        if expected is None:
+            if current is not None:
                 raise _conflict(change)
-            if change.before is None:
-                tx.delete(change.table, change.key)
-                touched[where] = (change, current, False)
-            else:
-                tx.update(change.table, change.key, change.before)
-                touched[where] = (change, {**current, **change.before}, True)
-        except cipher.IntegrityError:  # e.g. a later record took the name back
-            raise _conflict(change, "another record now uses the same name or key") from None
-    if touched:
-        links = _Links(tx.conn)
-        for change, row, present in touched.values():
-            if present:
-                links.require_parents(change, row)
-            else:
-                links.require_no_children(change, row)
+            row = {**change.key, **(change.before or {})}
+            tx.insert(change.table, row, pk=next(iter(change.key)))
+            touched[where] = (change, row, True)
+            return
+        if current is None or any(current.get(k) != v for k, v in expected.items()):
+            raise _conflict(change)
+        if change.before is None:
+            tx.delete(change.table, change.key)
+            touched[where] = (change, current, False)
+        else:
+            tx.update(change.table, change.key, change.before)
+            touched[where] = (change, {**current, **change.before}, True)
+    except cipher.IntegrityError:  # e.g. a later record took the name back
+        raise _conflict(change, "another record now uses the same name or key") from None
+
+
+def _restore_rows(tx: Tx, deleted: list[RowChange], touched: Touched) -> None:
+    """Put back rows the edit deleted, all of one table, with one statement (in id order, so
+    rows deleted as a run go back as one); refuse if any has been replaced since."""
+    rows = sorted(({**c.key, **(c.before or {})} for c in deleted), key=itemgetter("id"))
+    names = list(rows[0])
+    if any(list(row) != names for row in rows):  # audited under different schemas
+        for change in deleted:
+            _revert_change(tx, change, touched)
+        return
+    table = deleted[0].table
+    existing = tx.fetch_many(table, [row["id"] for row in rows])
+    if existing:
+        raise _conflict(next(c for c in deleted if c.key["id"] in existing))
+    try:
+        tx.insert_columns(table, {name: list(map(itemgetter(name), rows)) for name in names})
+    except cipher.IntegrityError:
+        raise _conflict(deleted[0], "another record now uses the same name or key") from None
+    for change, row in zip(sorted(deleted, key=lambda c: c.key["id"]), rows):
+        touched[(table, json.dumps(change.key))] = (change, row, True)
+
+
+def _revert_run(tx: Tx, run: InsertedRun, edit_id: int) -> None:
+    """Delete the rows of ``run`` (each audited, so redo puts them back) unless changed since."""
+    bounds = [run.ids[0], run.ids[-1]]
+    cursor = tx.conn.execute(f'SELECT * FROM "{run.table}" WHERE id BETWEEN ? AND ? ORDER BY id', bounds)
+    names = [d[0] for d in cursor.description]
+    current = {row[0]: dict(zip(names, row)) for row in cursor.fetchall()}
+    if len(current) != len(run.ids):
+        raise _run_conflict(run, "some have been deleted")
+    if _changed_since(tx.conn, run, edit_id):
+        raise _run_conflict(run)
+    tx.delete_many(run.table, list(run.ids), current)
+
+
+def _changed_since(conn: Any, run: InsertedRun, edit_id: int) -> bool:
+    """Whether an edit made after ``edit_id`` that still stands changed a row of ``run``.
+
+    Every change to a row is audited, so the audit names the edits that touched the run. Such
+    an edit no longer stands when an edit that stands reverts it (an undo not itself undone);
+    an undo's own changes only take back those of the edit it reverts, so undos are not asked.
+    Ids are never reused, so no edit before ``edit_id`` touched them."""
+    first, last = run.ids[0], run.ids[-1]
+    touching = {row[0] for row in conn.execute(
+        "SELECT DISTINCT a.edit_id FROM audit AS a JOIN edits AS e ON e.id = a.edit_id"
+        " WHERE a.edit_id > ? AND a.table_name = ? AND e.reverts IS NULL"
+        " AND json_extract(a.row_key, '$.id') BETWEEN ? AND ?",
+        [edit_id, run.table, first, last])}  # fmt: skip
+    if not touching:
+        return False
+    reverted: set[int] = set()  # reverted by an edit that stands
+    for later, reverts in conn.execute("SELECT id, reverts FROM edits WHERE id > ? ORDER BY id DESC", [edit_id]):
+        if later not in reverted and reverts is not None:
+            reverted.add(reverts)
+    return bool(touching - reverted)
 
 
 class _Links:
@@ -365,6 +530,7 @@ class _Links:
         self.conn = conn
         self.parents: dict[str, list[tuple[str, str, str]]] = {}  # table -> (column, parent, parent column)
         self.children: dict[str, list[tuple[str, str, str]]] = {}  # table -> (child, column, own column)
+        self.known: set[tuple[str, str, Any]] = set()  # parents found (checks run once all is done)
         tables = [r[0] for r in conn.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]  # fmt: skip
         for table in tables:
@@ -376,13 +542,24 @@ class _Links:
     def require_parents(self, change: RowChange, values: Mapping[str, Any]) -> None:
         for column, parent, parent_column in self.parents.get(change.table, ()):
             value = values.get(column)
-            if value is not None and not self._exists(parent, parent_column, value):
+            if value is None or (parent, parent_column, value) in self.known:
+                continue
+            if not self._exists(parent, parent_column, value):
                 raise _conflict(change, f"the {parent} record it belongs to has been deleted")
+            self.known.add((parent, parent_column, value))
 
     def require_no_children(self, change: RowChange, row: Mapping[str, Any]) -> None:
         for child, column, own_column in self.children.get(change.table, ()):
             if self._exists(child, column, row[own_column]):
                 raise _conflict(change, f"{child} rows have been added to it")
+
+    def require_no_run_children(self, run: InsertedRun) -> None:
+        """Every key pointing at a table is its id (the schema has no other)."""
+        for child, column, _ in self.children.get(run.table, ()):
+            found = self.conn.execute(f'SELECT 1 FROM "{child}" WHERE "{column}" BETWEEN ? AND ? LIMIT 1',
+                                      [run.ids[0], run.ids[-1]])  # fmt: skip
+            if found.fetchone() is not None:
+                raise _run_conflict(run, f"{child} rows have been added to them")
 
     def _exists(self, table: str, column: str, value: Any) -> bool:
         found = self.conn.execute(f'SELECT 1 FROM "{table}" WHERE "{column}" = ? LIMIT 1', [value])
@@ -394,3 +571,18 @@ def _conflict(change: RowChange, why: str = "") -> ConflictError:
         f"Cannot undo: the {change.table} row ({_describe_key(change.key)}) "
         f"has been changed since{f' ({why})' if why else ''}. Undo the later changes first."
     )
+
+
+def _run_conflict(run: InsertedRun, why: str = "") -> ConflictError:
+    return ConflictError(
+        f"Cannot undo: the {len(run.ids):,} {run.table} rows it added (ids {run.ids[0]} to {run.ids[-1]}) "
+        f"have been changed since{f' ({why})' if why else ''}. Undo the later changes first."
+    )
+
+
+def _as_run(ids: Sequence[int]) -> range | None:
+    """``ids`` as a range when they are one ascending run."""
+    if isinstance(ids, range):
+        return ids if ids.step == 1 else None
+    run = range(ids[0], ids[0] + len(ids))
+    return run if all(map(int.__eq__, ids, run)) else None

@@ -147,7 +147,7 @@ class Workbook:
                 )
                 tx = Tx(self.conn, cursor.lastrowid, at, user)
                 yield tx
-                if not tx.rows:
+                if not tx.parts:
                     self.conn.execute("DELETE FROM edits WHERE id = ?", [tx.edit_id])
         except cipher.OperationalError as exc:
             raise _storage_failure(self.path, exc) from exc
@@ -164,12 +164,12 @@ class Workbook:
 
     @contextmanager
     def _joined(self, tx: Tx) -> Iterator[None]:
-        mark = len(tx.rows)
+        mark = len(tx.parts)
         try:
             with self.db.atomic():
                 yield
         except BaseException:
-            del tx.rows[mark:]  # the savepoint rolled those rows back
+            del tx.parts[mark:]  # the savepoint rolled those rows back
             raise
 
     def revert(self, edit_id: int) -> Changes:
@@ -179,7 +179,7 @@ class Workbook:
             raise NotFound(f"There is no edit number {edit_id} to undo.")
         description = f"Undo: {found[0]}"
         with self.edit(description, reverts=edit_id) as tx:
-            revert_into(tx, recorded_changes(self.conn, edit_id))
+            revert_into(tx, recorded_changes(self.conn, edit_id), edit_id)
         return tx.changes(description)
 
     # -- reading --------------------------------------------------------------

@@ -361,7 +361,7 @@ def test_bulk_inserted_rows_with_their_own_ids_are_audited_and_undone(wb) -> Non
             {"id": 7, **base, "staff_ref": "E7", "role_grade": "", "fte": 1.0}]  # fmt: skip
     before = dump(wb)
     with wb.edit("Add two") as tx:
-        assert tx.insert_many("staff", rows) == [{"id": 40}, {"id": 7}]
+        assert tx.insert_many("staff", rows) == [40, 7]
     changes = tx.changes("Add two")
     recorded = recorded_changes(wb.conn, changes.edit_id)
     assert recorded == list(changes.rows) and [r.key for r in recorded] == [{"id": 40}, {"id": 7}]

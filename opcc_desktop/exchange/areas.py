@@ -85,7 +85,7 @@ def ordered_names(plan: Plan, own: str, column: str, users: Iterable[tuple[str, 
 
 
 def insert(tx: Tx, table: str, rows: Sequence[dict[str, Any]]) -> list[int]:
-    return [key["id"] for key in tx.insert_many(table, list(rows))]
+    return list(tx.insert_many(table, list(rows)))
 
 
 # -- settings and assets ----------------------------------------------------------------

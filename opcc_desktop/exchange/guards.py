@@ -1,10 +1,27 @@
-"""Checks on a file before any parser sees it: size, zip bombs, XML bombs, formulas.
+"""Checks on a file before and while a parser reads it: size, zip bombs, XML bombs, formulas.
 
 A spreadsheet is a zip of XML parts. A zip bomb lies about, or hides, a huge uncompressed
 size; an XML bomb defines entities that expand without end. Neither needs parsing to be
 caught: every part is inflated here in chunks, counting bytes, and searched for a document type
 or entity declaration, which spreadsheets never carry. The small parts that name the
 sheets are parsed with defusedxml.
+
+The checks run in two steps, so that a large file costs little more than calamine's own read.
+The zip's directory (entry count, declared sizes, compression ratios, encryption) is checked
+before any parser touches the file. The content scan (inflating every part) then runs on a
+worker thread while calamine parses the file in the caller's thread (calamine's parsing and
+zlib's inflating both let go of the GIL), and a refusal from the scan outranks whatever calamine
+made of the file. Letting calamine start before the scan has passed is safe because calamine
+cannot be led past what the directory check allowed:
+
+* its zip reader (the Rust zip crate) refuses a part that inflates beyond its declared size
+  ("File is larger than its declared uncompressed size"), so the declared sizes, checked
+  first, bound what it inflates;
+* it does not expand DTD entities: a reference to one is an error, and a billion-laughs
+  declaration is read past as a few rows of text.
+
+tests/test_exchange_reading.py holds calamine to both, on the files of tests/data/bad/, so a
+calamine that changes either fails the suite.
 """
 
 from __future__ import annotations
@@ -12,8 +29,12 @@ from __future__ import annotations
 import re
 import zipfile
 import zlib
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import TypeVar
 
 from defusedxml import ElementTree as SafeTree
 from defusedxml.common import DefusedXmlException
@@ -25,7 +46,7 @@ MAX_ZIP_ENTRIES = 2_000
 MAX_UNCOMPRESSED_BYTES = 400 * 1024 * 1024
 MAX_RATIO = 500  # uncompressed / compressed; real sheets stay well under 100
 MAX_ROWS = 250_000  # per sheet or CSV file
-DECLARATION = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.I)
+DECLARATION = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 OVERLAP = 16  # a declaration split across two chunks is still seen
 CHUNK = 1 << 20
 
@@ -34,6 +55,12 @@ REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 ERROR_CELL = re.compile(rb'<(?:\w+:)?c\b(?=[^>]*\bt="e")[^>]*?\br="([A-Z]+[0-9]+)"')
 FORMULA_CELL = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]+[0-9]+)"[^>]*>\s*<(?:\w+:)?f[\s>/]')
+# What every match of the patterns above holds, found far faster. The formula hint starts at the
+# letter f (rare in sheet XML) and looks back for "<" or ":"; a search for "<f" stops at every "<".
+FORMULA_HINT = re.compile(rb"f(?<=[<:]f)[\s>/]")
+ERROR_HINT = re.compile(rb't="e"')
+
+Parsed = TypeVar("Parsed")
 
 
 class Refused(Exception):
@@ -66,31 +93,51 @@ def check_size(path: Path) -> None:
         raise refuse("is empty", "a CSV or Excel (.xlsx) file with a header row")
 
 
-def inspect_xlsx(path: Path) -> Inspection:
-    """Refuse zip and XML bombs; list the sheets and the cells that hold formulas."""
+def inspect_xlsx(path: Path, parse: Callable[[], Parsed]) -> tuple[Parsed, Inspection]:
+    """Refuse zip and XML bombs; list the sheets and the cells that hold formulas; and run
+    ``parse`` (calamine reading ``path``) once the zip's directory has passed, alongside the
+    content scan. A refusal from the scan comes first, before ``parse``'s result or error."""
     check_size(path)
+    with _unreadable(), zipfile.ZipFile(path) as archive:
+        _check_entries(archive.infolist())
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="xlsx-scan") as pool:
+        scan = pool.submit(_scan, path)
+        try:
+            parsed = parse()
+        except Exception:
+            scan.result()  # the scan's refusal, if any, outranks parse's error
+            raise
+        return parsed, scan.result()
+
+
+@contextmanager
+def _unreadable() -> Iterator[None]:
+    """A zip that cannot be opened or inflated is refused as unreadable."""
     try:
-        with zipfile.ZipFile(path) as archive:
-            entries = archive.infolist()
-            _check_entries(entries)
-            parts = {info.filename: _inflate(archive, info) for info in entries if _is_xml(info.filename)}
+        yield
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, OSError) as exc:
         raise refuse(f"is not a readable Excel workbook ({exc})",
                      "an .xlsx file saved by Excel or LibreOffice") from None  # fmt: skip
+
+
+def _scan(path: Path) -> Inspection:
+    """Every XML part inflated and searched; the sheets named; their formula and error cells."""
+    with _unreadable(), zipfile.ZipFile(path) as archive:
+        parts = {info.filename: _inflate(archive, info) for info in archive.infolist() if _is_xml(info.filename)}
     sheets = _sheet_parts(parts)
     return Inspection(tuple(sheets), _cells(FORMULA_CELL, sheets, parts), _cells(ERROR_CELL, sheets, parts))
 
 
 def _cells(pattern: re.Pattern[bytes], sheets: dict[str, str], parts: dict[str, bytes]) -> dict[str, list[str]]:
-    """Sheet name -> the references of the cells ``pattern`` finds in its part (a plain search
-    for the element first: the pattern over a large sheet costs far more)."""
+    """Sheet name -> the references of the cells ``pattern`` finds in its part (a search for
+    its hint first: the pattern over a large sheet costs far more)."""
     found = {name: _find(pattern, parts[part]) for name, part in sheets.items() if part in parts}
     return {name: cells for name, cells in found.items() if cells}
 
 
 def _find(pattern: re.Pattern[bytes], xml: bytes) -> list[str]:
-    hint = b"<f" if pattern is FORMULA_CELL else b't="e"'
-    if hint not in xml and (pattern is not FORMULA_CELL or b":f" not in xml):
+    hint = FORMULA_HINT if pattern is FORMULA_CELL else ERROR_HINT
+    if not hint.search(xml):
         return []
     return [m.decode() for m in pattern.findall(xml)]
 
@@ -112,19 +159,22 @@ def _check_entries(entries: list[zipfile.ZipInfo]) -> None:
 
 
 def _inflate(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
-    """Read one part, counting what actually comes out rather than trusting the header."""
-    out = bytearray()
+    """Read one part, counting what actually comes out rather than trusting the header. Every
+    declaration holds a "!", which XML parts seldom do: a plain search for it spares the pattern."""
+    chunks: list[bytes] = []
+    size, tail = 0, b""
     with archive.open(info) as stream:
         while chunk := stream.read(CHUNK):
-            out += chunk
-            if len(out) > MAX_UNCOMPRESSED_BYTES:
+            size += len(chunk)
+            if size > MAX_UNCOMPRESSED_BYTES:
                 raise refuse(f"has a part ({info.filename}) that expands beyond"
                              f" {MAX_UNCOMPRESSED_BYTES // 1048576} MB (a zip bomb?)")  # fmt: skip
-            start = max(0, len(out) - len(chunk) - OVERLAP)
-            if DECLARATION.search(out, start):
+            if (b"!" in chunk or b"!" in tail) and DECLARATION.search(tail + chunk):
                 raise refuse(f"has a part ({info.filename}) with an XML document type declaration (an XML bomb?)",
                              "spreadsheets saved by Excel or LibreOffice, which never contain one")  # fmt: skip
-    return bytes(out)
+            chunks.append(chunk)
+            tail = (tail + chunk[-OVERLAP:])[-OVERLAP:]
+    return b"".join(chunks)
 
 
 def _is_xml(name: str) -> bool:

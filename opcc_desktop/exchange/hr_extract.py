@@ -18,7 +18,7 @@ import json
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from operator import itemgetter
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,7 @@ from ..vocab import WORKFORCE_CHARACTERISTICS
 from ..workbook import Workbook
 from ..workforce import SNAPSHOT_RULES, STAFF_COLUMNS, STAFF_REF, STAFF_RULES
 from .cells import restore
+from .collector import paused
 from .result import ImportResult
 from .sources import Source, Table, fold
 
@@ -40,8 +41,9 @@ CODED: tuple[str, ...] = tuple(WORKFORCE_CHARACTERISTICS)  # the fields with clo
 MAPPING_KEYS = ("columns", "codes", "date_format")
 SHAPE = '{"columns": {"their header": "our field"}, "codes": {"our field": {"their code": "our category"}}}'
 SHOWN_ROWS = 5  # row numbers quoted for a value wrong in many rows
-DIGIT = re.compile(r"[0-9]")  # a staff reference has one; a name has none
+REF_WITH_DIGIT = re.compile(rf"(?=[^0-9]*[0-9]){STAFF_REF.pattern}")  # a name has no digit
 SAMPLE_DATE = dt.date(2001, 2, 3)  # day, month and year all differ: a format must keep each
+Cleaner = Callable[[list[Any]], tuple[list[Any], bool]]  # values -> cleaned (Invalid if bad), any bad
 
 
 @dataclass(frozen=True)
@@ -247,7 +249,7 @@ class _Column:
     field: str
     header: str
     position: int | None
-    check: Callable[[Any], Any]
+    clean: Cleaner  # every value of the column at once
     codes: dict[str, str]  # their code (folded) -> our category
     missing: bool  # a column the extract must have but has not
 
@@ -267,7 +269,8 @@ def _columns(
             allowed = f"a header cell reading '{header}'" + (f" (mapped to {name})" if mapped else "")
             problems.append(ImportProblem(table.name, 1, header, None, "column is missing", allowed))
         shown = table.columns[position] if position is not None else header
-        columns.append(_Column(name, shown, position, *_checker(name, mapping, snapshot_date), missing))
+        check, codes = _checker(name, mapping, snapshot_date)
+        columns.append(_Column(name, shown, position, _cleaner(name, check, snapshot_date), codes, missing))
     problems += _repeated_headers(table, [c.position for c in columns if c.position is not None])
     return columns, problems
 
@@ -291,6 +294,16 @@ def _checker(
     if name == "fte":
         return rule.clean, {}
     return lambda value: rule.clean(_as_text(value)), {}  # staff_ref, role_grade: numbers as text
+
+
+def _cleaner(name: str, check: Callable[[Any], Any], snapshot_date: str | None) -> Cleaner:
+    """How a whole column of field ``name`` is cleaned: staff references and start dates have
+    ways at C speed for the usual extract; every column falls back to ``check`` a value at a time."""
+    if name == "staff_ref":
+        return partial(_clean_refs, check=check)
+    if name == "start_date":
+        return partial(_clean_dates, check=check, latest=snapshot_date)
+    return partial(_clean_column, check=check)
 
 
 def _folded(codes: Mapping[str, str]) -> dict[str, str]:
@@ -345,12 +358,19 @@ def _dated(date_format: str, snapshot_date: str | None) -> Callable[[Any], Any]:
 
 def _texts(values: list[Any]) -> list[Any]:
     """:func:`_as_text` of each value; at C speed for a column all text or all whole numbers."""
-    kinds = set(map(type, values))
-    if kinds == {str}:
+    if set(map(type, values)) == {str}:
         return values
-    if kinds == {float} and all(map(float.is_integer, values)):
+    if _whole_numbers(values):
         return list(map(str, map(int, values)))
     return list(map(_as_text, values))
+
+
+def _whole_numbers(values: list[Any]) -> bool:
+    """Whether every value is a float holding a whole number (a number cell of a spreadsheet)."""
+    try:
+        return all(map(float.is_integer, values))
+    except TypeError:  # not all floats
+        return False
 
 
 def _as_text(value: Any) -> Any:
@@ -369,23 +389,37 @@ def _code_key(value: Any) -> str:
 
 def _clean_refs(raw: list[Any], check: Callable[[Any], Any]) -> tuple[list[Any], bool]:
     """Staff references, all checked at C speed when all are valid (nearly always) by the rule
-    of ``workforce._staff_ref_check``, which the slow path applies to find the bad ones."""
+    of ``workforce._staff_ref_check``, which the slow path applies to find the bad ones. Whole
+    numbers below 10**30 (an employee number cell) always meet it."""
+    if _whole_numbers(raw) and 0 <= min(raw) <= max(raw) < 1e30:
+        return list(map(str, map(int, raw))), False
     refs = _texts(raw)
-    if set(map(type, refs)) == {str} and all(map(STAFF_REF.fullmatch, refs)) and all(map(DIGIT.search, refs)):
+    if set(map(type, refs)) == {str} and all(map(REF_WITH_DIGIT.fullmatch, refs)):
         return refs, False
     return _clean_column(refs, check)
+
+
+def _clean_dates(raw: list[Any], check: Callable[[Any], Any], latest: str | None) -> tuple[list[Any], bool]:
+    """Start dates: date cells (the usual extract), none after ``latest``, written YYYY-MM-DD at
+    C speed; anything else checked a value at a time."""
+    distinct = set(raw)
+    if set(map(type, distinct)) == {dt.date} and (not latest or max(distinct).isoformat() <= latest):
+        written = dict(zip(distinct, map(dt.date.isoformat, distinct)))
+        return list(map(written.__getitem__, raw)), False
+    return _clean_column(raw, check)
 
 
 def _clean_column(values: Sequence[Any], check: Callable[[Any], Any]) -> tuple[list[Any], bool]:
     """Each value cleaned (an Invalid in place of a bad one), each distinct value checked once;
     and whether any was bad. True and 1.0 are one key to a dict, so a column holding booleans
     is keyed by type too."""
-    if bool in set(map(type, values)):
+    distinct = set(values)
+    if any(isinstance(value, (int, float)) for value in distinct) and bool in set(map(type, values)):
         keys: Sequence[Any] = list(zip(map(type, values), values))
         outcome = {key: _outcome(check, key[1]) for key in set(keys)}
     else:
         keys = values
-        outcome = {value: _outcome(check, value) for value in set(values)}
+        outcome = {value: _outcome(check, value) for value in distinct}
     bad = any(isinstance(result, Invalid) for result in outcome.values())
     return list(map(outcome.__getitem__, keys)), bad
 
@@ -421,9 +455,9 @@ def _rows_text(numbers: list[int]) -> str:
 def _duplicate_problems(
     sheet: str, column: _Column, refs: list[Any], numbers: list[int]
 ) -> list[ImportProblem]:
-    """Staff references that repeat an earlier row's (set-checked first: nearly always none)."""
-    valid = [ref for ref in refs if not isinstance(ref, Invalid)]
-    if len(set(valid)) == len(valid):
+    """Staff references that repeat an earlier row's (set-checked first: nearly always none; a
+    bad value's rows share one Invalid, so they too take the slow path, which leaves them out)."""
+    if len(set(refs)) == len(refs):
         return []
     first: dict[str, int] = {}
     problems = []
@@ -450,6 +484,7 @@ class _Plan:
     warnings: list[str]
 
 
+@paused()  # 50,000 rows checked and written: see collector
 def import_hr_extract(
     wb: Workbook, source: Source, snapshot_date: str, mapping: HrMapping | None = None, *,
     label: str = "", dry_run: bool = False,
@@ -487,11 +522,11 @@ def _plan(wb: Workbook, source: Source, snapshot_date: str, mapping: HrMapping) 
     snapshot_id, found = _snapshot(wb, clean_date) if clean_date else (None, [])
     columns, header_problems = _columns(table, mapping, clean_date)
     problems = [*table.problems, *problems, *found, *header_problems]
-    if not table.rows:
+    if not table.numbers:
         problems.append(ImportProblem(table.name, None, "", None, "has no staff rows", "one row a person"))
     values, cell_problems, mapped = _cells(table, columns)
     _refuse_if(source.path.name, problems + cell_problems)
-    summary = _summary(len(table.rows), clean_date, snapshot_id, mapped)
+    summary = _summary(len(table.numbers), clean_date, snapshot_id, mapped)
     return _Plan(clean_date, snapshot_id, values, summary, _warnings(table, columns))
 
 
@@ -500,17 +535,15 @@ def _cells(
 ) -> tuple[dict[str, list[Any]], list[ImportProblem], dict[str, int]]:
     """Each field's cleaned values, every problem with them (by row, then column), and how
     many of each field's codes the extract uses."""
-    numbers = list(map(itemgetter(0), table.rows))
-    grid = list(map(itemgetter(1), table.rows))
+    numbers = table.numbers
     values: dict[str, list[Any]] = {}
     problems: list[ImportProblem] = []
     mapped: dict[str, int] = {}
     for column in columns:
         if column.missing:
             continue  # reported once, as a missing column
-        raw = [None] * len(grid) if column.position is None else list(map(itemgetter(column.position), grid))
-        clean = _clean_refs if column.field == "staff_ref" else _clean_column
-        values[column.field], bad = clean(raw, column.check)
+        raw = [None] * len(numbers) if column.position is None else table.column(column.position)
+        values[column.field], bad = column.clean(raw)
         if bad:
             problems += _cell_problems(table.name, column, raw, values[column.field], numbers)
         if column.codes:

@@ -1,8 +1,10 @@
 """Reading spreadsheets into plain tables: an .xlsx file, a CSV file, or a folder of CSV files.
 
-Every file passes the guards first. Cells come back as Python values (text stripped, empty
-text as None); typing and validation belong to the importers. Row numbers are the ones the
-spreadsheet shows, so a message can send the user to the right row.
+Every file passes the guards (for an xlsx file, their content scan runs alongside calamine's
+read: see guards). Cells come back as Python values (text stripped, empty text as None);
+typing and validation belong to the importers. Row numbers are the ones the spreadsheet shows,
+so a message can send the user to the right row. Tables are built a column at a time: the
+cells of a column share a type, so most columns are cleaned by one map at C speed.
 """
 
 from __future__ import annotations
@@ -10,14 +12,17 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property, partial
+from itertools import compress
 from pathlib import Path
 from typing import Any
 
 import python_calamine
 
 from ..errors import ImportProblem, ImportRefused
+from .collector import paused
 from .guards import MAX_ROWS, Refused, check_size, inspect_xlsx, refuse
 
 ENCODINGS = ("utf-8-sig", "cp1252")
@@ -28,12 +33,26 @@ XLSX_SUFFIXES = (".xlsx", ".xlsm")
 
 @dataclass
 class Table:
-    """One sheet: its header (as written) and its non-blank rows with their row numbers."""
+    """One sheet: its header (as written) and its non-blank rows, kept a column at a time (an
+    importer checking by column takes them as they are; ``rows`` zips them when asked)."""
 
     name: str
     columns: list[str]
-    rows: list[tuple[int, list[Any]]]
+    numbers: list[int]  # the rows' numbers as the spreadsheet shows them, in order
+    data: list[list[Any]]  # one list a column: its value in each row
     problems: list[ImportProblem] = field(default_factory=list)  # found while reading
+
+    @cached_property
+    def rows(self) -> list[tuple[int, tuple[Any, ...]]]:
+        """Each row's number and its values, one a column."""
+        return list(zip(self.numbers, zip(*self.data))) if self.data else []
+
+    def column(self, position: int) -> list[Any]:
+        """The value at ``position`` of every row, in order (None past the header's columns);
+        the list is the caller's own."""
+        if position >= len(self.data):
+            return [None] * len(self.numbers)
+        return list(self.data[position])
 
     def index(self) -> dict[str, int]:
         """Column name (case and spacing folded) -> position."""
@@ -64,6 +83,7 @@ def fold(name: Any) -> str:
     return "_".join(str(name or "").strip().casefold().replace("_", " ").split())
 
 
+@paused()  # a grid of 50,000 rows read: see collector
 def read(path: Path) -> Source:
     """Read ``path`` (xlsx, csv, or a folder of csv files), refusing anything unsafe or unreadable
     with an :class:`ImportRefused` naming the file."""
@@ -95,33 +115,40 @@ def _read(path: Path) -> Source:
 
 
 def read_xlsx(path: Path) -> dict[str, Table]:
-    inspection = inspect_xlsx(path)
+    """Every sheet as a table, read by calamine while the guard scans the file; the guard's
+    formula and error cells then join each table's problems."""
+    tables, inspection = inspect_xlsx(path, partial(_calamine_tables, path))
+    for name, table in tables.items():
+        table.problems += [ImportProblem(name, _row_of(ref), _column_of(ref), None,
+                                         f"cell {ref} holds a formula",
+                                         "typed values (copy, then Paste Special > Values)")
+                           for ref in inspection.formulas.get(name, [])]  # fmt: skip
+        table.problems += [ImportProblem(name, _row_of(ref), _column_of(ref), None,
+                                         f"cell {ref} holds an error value (such as #N/A or #DIV/0!)",
+                                         "a number or text, or leave it blank")
+                           for ref in inspection.errors.get(name, [])]  # fmt: skip
+    return tables
+
+
+def _calamine_tables(path: Path) -> dict[str, Table]:
+    """Every sheet as calamine reads it, its merged cells reported; calamine's errors refused."""
     try:
-        book = python_calamine.CalamineWorkbook.from_path(str(path))
-        tables = {}
-        for name in book.sheet_names:
-            sheet = book.get_sheet_by_name(name)
-            if sheet.height > MAX_ROWS + 1:
-                raise refuse(f"has {sheet.height} rows in sheet '{name}', too many to import",
-                             f"at most {MAX_ROWS:,} rows a sheet")  # fmt: skip
-            table = _table(name, sheet.to_python())
-            table.problems += _merged_problems(name, sheet.merged_cell_ranges or [])
-            table.problems += [ImportProblem(name, _row_of(ref), _column_of(ref), None,
-                                             f"cell {ref} holds a formula",
-                                             "typed values (copy, then Paste Special > Values)")
-                               for ref in inspection.formulas.get(name, [])]  # fmt: skip
-            table.problems += [ImportProblem(name, _row_of(ref), _column_of(ref), None,
-                                             f"cell {ref} holds an error value (such as #N/A or #DIV/0!)",
-                                             "a number or text, or leave it blank")
-                               for ref in inspection.errors.get(name, [])]  # fmt: skip
-            tables[name] = table
-        book.close()
+        with python_calamine.CalamineWorkbook.from_path(str(path)) as book:
+            return {name: _sheet_table(name, book.get_sheet_by_name(name)) for name in book.sheet_names}
     except Refused:
         raise
-    except Exception as exc:  # calamine's errors (CalamineError, XmlError, ZipError, ...)
+    except Exception as exc:  # noqa: BLE001  calamine's own: CalamineError, XmlError, ZipError...
         raise refuse(f"could not be read as an Excel workbook ({type(exc).__name__}: {exc})",
                      "an .xlsx file saved by Excel or LibreOffice") from None  # fmt: skip
-    return tables
+
+
+def _sheet_table(name: str, sheet: python_calamine.CalamineSheet) -> Table:
+    if sheet.height > MAX_ROWS + 1:
+        raise refuse(f"has {sheet.height} rows in sheet '{name}', too many to import",
+                     f"at most {MAX_ROWS:,} rows a sheet")  # fmt: skip
+    table = _table(name, sheet.to_python())
+    table.problems += _merged_problems(name, sheet.merged_cell_ranges or [])
+    return table
 
 
 def read_csv(path: Path) -> Table:
@@ -156,18 +183,47 @@ def _decode(data: bytes) -> str:
 
 
 def _table(name: str, grid: list[list[Any]]) -> Table:
-    """Header from the first non-blank row; blank rows dropped; text stripped."""
-    filled = []
-    for number, values in enumerate(grid, start=1):
-        cells = [(v.strip() or None) if type(v) is str else _cell(v) for v in values]
-        if cells.count(None) != len(cells):
-            filled.append((number, cells))
-    if not filled:
-        return Table(name, [], [])
-    (_, header), body = filled[0], filled[1:]
-    columns = [str(v) if v is not None else "" for v in header]
+    """Header from the first non-blank row; blank rows dropped; rows cut or padded to the
+    header's width; text stripped. Cleaned a column at a time."""
+    start = next((i for i, values in enumerate(grid) if not _blank(values)), None)
+    if start is None:
+        return Table(name, [], [], [])
+    columns = [str(v) if v is not None else "" for v in map(_cell, grid[start])]
     width = len(columns)
-    return Table(name, columns, [(n, (v + [None] * width)[:width] if len(v) != width else v) for n, v in body])
+    body, filled_beyond = _fitted(grid[start + 1 :], width)
+    numbers = list(range(start + 2, start + 2 + len(body)))
+    cells = [_clean(column) for column in zip(*body, strict=True)] if body else [[] for _ in columns]
+    if not body or any(None not in column for column in cells):  # a full column: no row is blank
+        return Table(name, columns, numbers, cells)
+    kept = [values.count(None) != width or i in filled_beyond for i, values in enumerate(zip(*cells))]
+    return Table(name, columns, list(compress(numbers, kept)), [list(compress(column, kept)) for column in cells])
+
+
+def _blank(values: Sequence[Any]) -> bool:
+    return all(_cell(v) is None for v in values)
+
+
+def _fitted(rows: list[list[Any]], width: int) -> tuple[list[list[Any]], set[int]]:
+    """``rows`` cut or padded (with empty text) to ``width`` cells, and the positions of those
+    with something past it: such a row is kept, though blank within the header's width."""
+    if set(map(len, rows)) <= {width}:
+        return rows, set()
+    beyond = {i for i, values in enumerate(rows) if len(values) > width and not _blank(values[width:])}
+    return [values[:width] if len(values) >= width else values + [""] * (width - len(values))
+            for values in rows], beyond  # fmt: skip
+
+
+def _clean(column: tuple[Any, ...]) -> list[Any]:
+    """One column's cells as ``_cell`` leaves them, at C speed where the column allows: all
+    text (the usual case) is stripped in one map; neither text nor date-times, kept as it is."""
+    try:
+        stripped = list(map(str.strip, column))
+    except TypeError:  # not all text
+        kinds = set(map(type, column))
+        if not any(issubclass(kind, (str, dt.datetime)) for kind in kinds):
+            return list(column)
+        return list(map(_cell, column))
+    return [text or None for text in stripped] if "" in stripped else stripped
 
 
 def _cell(value: Any) -> Any:

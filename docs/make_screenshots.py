@@ -49,10 +49,32 @@ def main() -> None:
             settle(app)
             slug = window.tabs.tabText(index).split(" (")[0].lower().replace(" / ", "-").replace(" ", "-")
             window.grab().save(str(OUT / f"{index + 1}-{slug}.png"))
+        import_problems(session.context, folder).grab().save(str(OUT / "8-import-problems.png"))
         session.lock()
         settle(app)
         window.grab().save(str(OUT / "7-locked.png"))
-        print(f"Wrote {window.tabs.count() + 1} screenshots to {OUT}")
+        print(f"Wrote {window.tabs.count() + 2} screenshots to {OUT}")
+
+
+def import_problems(context: object, folder: Path) -> object:
+    """File › Import data on an HR extract with mistakes in it: every problem listed."""
+    from PySide6.QtCore import QDate
+
+    from ui.import_dialog import ImportDialog
+
+    extract = folder / "hr_extract_march.csv"
+    header = "staff_ref,age_band,sex,gender_identity_same,ethnicity,disability,religion,sexual_orientation," \
+        "pregnancy_maternity,role_grade,fte,start_date\n"  # fmt: skip
+    person = "35-44,Female,Yes,White British,No,Christian,Bisexual,No,Scale 6"
+    extract.write_text(header + f"E1001,{person.replace('Female', 'F')},0.8,2015-09-01\n"
+                       f"Jane Smith,{person},1.5,2015-09-01\nE1003,{person},0.8,31/02/2020\n"
+                       f"E1001,{person},1,2019-04-01\n", encoding="utf-8")  # fmt: skip
+    dialog = ImportDialog(context, extract)  # type: ignore[arg-type]
+    dialog.snapshot.setDate(QDate(2023, 3, 31))
+    dialog.check_button.click()
+    dialog.show()
+    settle(None)
+    return dialog
 
 
 if __name__ == "__main__":

@@ -233,7 +233,7 @@ def test_a_snapshot_that_already_has_staff_is_refused(wb, tmp_path: Path) -> Non
     import_hr_extract(wb, read(path), SNAPSHOT, MAPPING)
     error = refusal(wb, path)
     assert [(p.column, p.message) for p in error.problems] == [
-        ("snapshot date", "already has a workforce snapshot with 1 staff rows")]
+        ("snapshot date", "already has a workforce snapshot with 1 staff row")]
     assert refusal(wb, path, date="31/03/2022").problems[0].message == "is not a date"
 
 

@@ -82,16 +82,21 @@ class MainWindow(QMainWindow):
 
     def show_locked(self) -> None:
         self.pages.setCurrentIndex(1)
-        for action in (self.export_action, self.lock_action, self.undo_action, self.redo_action):
+        for action in (*self._workbook_actions(), self.undo_action, self.redo_action):
             action.setEnabled(False)
         self._show_saved()
         self.unlock_button.setFocus()
 
     def show_unlocked(self) -> None:
         self.pages.setCurrentIndex(0)
-        self.export_action.setEnabled(True)
-        self.lock_action.setEnabled(True)
+        for action in self._workbook_actions():
+            action.setEnabled(True)
         self._show_saved()
+
+    def _workbook_actions(self) -> tuple[QAction, ...]:
+        """What needs the workbook open (disabled while locked)."""
+        return (self.export_action, self.import_action, self.export_data_action, self.return_action,
+                self.lock_action)  # fmt: skip
 
     def tab(self, cls: type[Tab]) -> Tab:
         return next(t for t in (self.tabs.widget(i) for i in range(self.tabs.count())) if isinstance(t, cls))
@@ -107,8 +112,13 @@ class MainWindow(QMainWindow):
         self.lock_action = self._action("&Lock", "Ctrl+L", self.lock_requested.emit)
         minutes_action = self._action("Lock &after…", "", self._ask_lock_minutes)
         close_action = self._action("&Close workbook", QKeySequence.StandardKey.Close, self.close)
+        self.import_action = self._action("&Import data…", "Ctrl+I", self._import_data)
+        self.export_data_action = self._action("Export &data…", "", self._export_data)
+        self.return_action = self._action("Service monitoring &return…", "", self._monitoring_return)
         files = self.menuBar().addMenu("&File")
-        files.addActions([self.export_action, self.lock_action, minutes_action])
+        files.addActions([self.export_action, self.import_action, self.export_data_action, self.return_action])
+        files.addSeparator()
+        files.addActions([self.lock_action, minutes_action])
         files.addSeparator()
         files.addAction(close_action)
         edit = self.menuBar().addMenu("&Edit")
@@ -131,6 +141,27 @@ class MainWindow(QMainWindow):
         reports = self.tab(ReportsTab)
         self.tabs.setCurrentWidget(reports)
         reports.export()  # type: ignore[attr-defined]
+
+    def _import_data(self) -> None:
+        from ui.import_dialog import choose_and_import
+
+        made = choose_and_import(self.context, self)
+        if made is not None and made.changed:
+            self.statusBar().showMessage(f"Imported: {'; '.join(made.summary)}. Undo takes it back.", STATUS_MS)
+
+    def _export_data(self) -> None:
+        from ui.exchange_dialogs import export_exchange_workbook
+
+        self._say(export_exchange_workbook(self.context, self))
+
+    def _monitoring_return(self) -> None:
+        from ui.exchange_dialogs import write_monitoring_return
+
+        self._say(write_monitoring_return(self.context, self))
+
+    def _say(self, message: str | None) -> None:
+        if message:
+            self.statusBar().showMessage(message, STATUS_MS)
 
     def _ask_lock_minutes(self) -> None:
         current = float(self.context.settings.value("security/lock_minutes", 5) or 5)

@@ -17,6 +17,7 @@ from typing import Any
 from ..workbook import Workbook
 from .cells import neutralise
 from .layout import SHEETS, Sheet
+from .result import counted
 
 ASSET_PART_CHARS = 32_000  # a spreadsheet cell holds at most 32,767 characters
 
@@ -50,7 +51,7 @@ def export_data(wb: Workbook, out: Path, without: tuple[str, ...] = ()) -> list[
         _write_xlsx(tables, Path(out))
     else:
         _write_csv_folder(tables, Path(out))
-    return [f"{name}: {len(rows):,} rows" for name, rows in tables.items()]
+    return [f"{name}: {counted(len(rows), 'row')}" for name, rows in tables.items()]
 
 
 def _cells(sheet: Sheet, row: dict[str, Any]) -> list[Any]:

@@ -31,7 +31,7 @@ from ..workbook import Workbook
 from ..workforce import SNAPSHOT_RULES, STAFF_COLUMNS, STAFF_REF, STAFF_RULES
 from .cells import restore
 from .collector import paused
-from .result import ImportResult
+from .result import ImportResult, counted
 from .sources import Source, Table, fold
 
 MAPPING_KEY = "hr_extract.mapping"  # settings row holding the last mapping used, as JSON
@@ -571,7 +571,7 @@ def _snapshot(wb: Workbook, snapshot_date: str) -> tuple[int | None, list[Import
     if not found:
         return None, []
     if found[0]["staff"]:
-        message = f"already has a workforce snapshot with {found[0]['staff']:,} staff rows"
+        message = f"already has a workforce snapshot with {counted(found[0]['staff'], 'staff row')}"
         allowed = "a date with no snapshot yet, or a snapshot without staff rows"
         return None, [ImportProblem("", None, "snapshot date", snapshot_date, message, allowed)]
     return found[0]["id"], []

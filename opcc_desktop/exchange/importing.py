@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import ImportProblem, ImportRefused
 from ..workbook import Workbook
@@ -10,6 +11,9 @@ from .load import import_exchange, is_exchange_workbook
 from .result import ImportResult
 from .returns import import_return, is_monitoring_return
 from .sources import Source, read
+
+if TYPE_CHECKING:
+    from .hr_extract import HrMapping
 
 KIND_NAMES = {
     "exchange": "an exchange workbook (as export-data writes)",
@@ -21,30 +25,51 @@ KIND_NAMES = {
 def import_file(
     wb: Workbook, path: Path, *, kind: str | None = None, dry_run: bool = False,
     snapshot: str | None = None, label: str = "", mapping_file: Path | None = None,
-) -> ImportResult:
+) -> ImportResult:  # fmt: skip
     """Import ``path`` into ``wb`` as ``kind`` (recognised when None). HR extracts need the
     snapshot date; their mapping comes from ``mapping_file`` (then saved in ``wb`` by the same
     edit) or the one saved before."""
     source = read(Path(path))
     kind = kind or detect(source, snapshot is not None or mapping_file is not None)
+    mapping = _read_mapping(mapping_file) if kind == "hr-extract" and mapping_file else None
+    return import_source(wb, source, kind, dry_run=dry_run, snapshot=snapshot, label=label, mapping=mapping)
+
+
+def import_source(
+    wb: Workbook, source: Source, kind: str, *, dry_run: bool = False, snapshot: str | None = None,
+    label: str = "", mapping: HrMapping | None = None,
+) -> ImportResult:  # fmt: skip
+    """Import a file already read as ``kind``: the window checks it (a dry run) and then
+    imports it without reading it again. Importers never change ``source``."""
     if kind == "monitoring-return":
         return import_return(wb, source, dry_run=dry_run)
     if kind == "exchange":
         return import_exchange(wb, source, dry_run=dry_run)
-    return _import_hr_extract(wb, source, snapshot, label, mapping_file, dry_run)
+    from .hr_extract import import_hr_extract
 
-
-def _import_hr_extract(
-    wb: Workbook, source: Source, snapshot: str | None, label: str, mapping_file: Path | None, dry_run: bool
-) -> ImportResult:
-    from . import hr_extract
-
-    mapping = hr_extract.read_mapping(mapping_file) if mapping_file else None
     if not snapshot:
         raise ImportRefused(source.path.name, [ImportProblem(
             "", None, "", None, "is an HR extract, but no snapshot date was given",
             "--snapshot YYYY-MM-DD: the date the extract describes")])  # fmt: skip
-    return hr_extract.import_hr_extract(wb, source, snapshot, mapping, label=label, dry_run=dry_run)
+    return import_hr_extract(wb, source, snapshot, mapping, label=label, dry_run=dry_run)
+
+
+def _read_mapping(path: Path) -> HrMapping:
+    from .hr_extract import read_mapping
+
+    return read_mapping(path)
+
+
+def recognise(wb: Workbook, source: Source) -> str | None:
+    """What ``source`` looks like: a monitoring return, an exchange workbook, or an HR extract
+    (by the staff reference column, under the saved mapping's header), else None."""
+    if is_monitoring_return(source):
+        return "monitoring-return"
+    if is_exchange_workbook(source):
+        return "exchange"
+    from .hr_extract import looks_like_hr_extract, saved_mapping
+
+    return "hr-extract" if looks_like_hr_extract(source, saved_mapping(wb)) else None
 
 
 def detect(source: Source, hr_hinted: bool) -> str:

@@ -17,7 +17,7 @@ from . import areas
 from .areas import SCHEMES, SERVICES, Plan
 from .export import sheet_rows
 from .layout import AREA_TABLES, AREAS, SHEETS
-from .result import ImportResult
+from .result import ImportResult, counted
 from .rows import clean_rows, duplicate_problems
 from .sources import Source
 
@@ -92,7 +92,7 @@ def import_exchange(wb: Workbook, source: Source, *, dry_run: bool = False) -> I
     plan, covered = plan_import(wb, source)
     if plan.problems:
         raise ImportRefused(source.path.name, plan.problems)
-    summary = [f"{name}: {len(rows):,} rows" for name, rows in plan.sheets.items()]
+    summary = [f"{name}: {counted(len(rows), 'row')}" for name, rows in plan.sheets.items()]
     summary.append(f"Replaces: {', '.join(covered)}")
     if dry_run:
         return ImportResult("exchange", summary, dry_run=True)

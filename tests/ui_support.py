@@ -3,6 +3,7 @@ and a tab opener that keeps each tab alive until pytest-qt has closed it."""
 
 from __future__ import annotations
 
+import gc
 import shutil
 from collections.abc import Callable, Iterator
 
@@ -55,3 +56,18 @@ def tab_opener(qtbot, cls: type[Tab]) -> Iterator[Callable[[AppContext], Tab]]:
     yield open_
     QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
     opened.clear()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Delete every widget left while the QApplication still exists. Left to the interpreter's
+    own finalisation, Qt objects go in no particular order, after the application itself, and
+    a full run once crashed there after every test had passed."""
+    app = QApplication.instance()
+    if app is None:
+        return
+    for widget in QApplication.topLevelWidgets():
+        widget.close()
+        widget.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+    app.processEvents()
+    gc.collect()

@@ -18,8 +18,10 @@ from opcc_desktop.errors import ImportProblem, ImportRefused
 from opcc_desktop.exchange.hr_extract import (
     MAPPING_KEY,
     HrMapping,
+    extract_columns,
     import_hr_extract,
     looks_like_hr_extract,
+    proposed_category,
     read_mapping,
     save_mapping,
     saved_mapping,
@@ -371,3 +373,12 @@ def test_bulk_inserted_rows_with_their_own_ids_are_audited_and_undone(wb) -> Non
     assert texts[1] == encode(rows[1]) and decode(texts[0]) == rows[0]  # the same compact JSON
     wb.revert(changes.edit_id)
     assert dump(wb) == before
+
+
+def test_the_columns_a_mapping_is_made_from_list_codes_but_not_references(tmp_path: Path) -> None:
+    rows = [person(f"E{n}", Gender="F" if n % 2 else "f") for n in range(1, 80)]
+    columns = extract_columns(read(write_csv(tmp_path / "hr.csv", rows)))
+    assert list(columns) == HEADERS
+    assert columns["Employee No"] == [] and columns["Gender"] == ["F"]  # 79 references; F and f one code
+    assert proposed_category("sex", "f", MAPPING) == "Female"  # the mapping's own code, any case
+    assert proposed_category("sex", "female", None) == "Female" and proposed_category("sex", "X", None) == ""

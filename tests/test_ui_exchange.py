@@ -11,11 +11,18 @@ import openpyxl
 import pytest
 from conftest import dump
 from PySide6.QtCore import QDate, QTimer
-from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QLineEdit
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QLineEdit,
+)
 
 from opcc_desktop.exchange.export import export_data
+from opcc_desktop.exchange.hr_extract import saved_mapping
 from opcc_desktop.workforce import STAFF_COLUMNS
-from ui.import_dialog import ImportDialog
+from ui.import_dialog import KINDS, ImportDialog
 from ui.main_window import MainWindow
 
 PERSON = {"age_band": "35-44", "sex": "Female", "gender_identity_same": "Yes", "ethnicity": "White British",
@@ -115,7 +122,11 @@ def answer_then(answer: Callable[[QDialog], None], *after: Callable[[QDialog], N
         dialog = QApplication.activeModalWidget()
         if after:
             answer_then(*after)
-        answer(dialog)
+        try:
+            answer(dialog)
+        except BaseException:
+            dialog.reject()  # never leave the test waiting on a dialog; pytest-qt reports the error
+            raise
 
     QTimer.singleShot(50, run)
 
@@ -166,3 +177,38 @@ def test_the_data_actions_are_off_while_locked(window):
     assert not any(a.isEnabled() for a in (window.import_action, window.export_data_action, window.return_action))
     window.show_unlocked()
     assert window.import_action.isEnabled() and window.import_action.shortcut().toString() == "Ctrl+I"
+
+
+def test_a_mapping_made_in_the_window_reads_their_headers_and_codes(demo, opened, tmp_path):
+    theirs = {"staff_ref": "Employee No", "sex": "Gender"}
+    path = tmp_path / "hr.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow([theirs.get(name, name) for name in STAFF_COLUMNS])
+        for n, code in enumerate(["F", "M", "f"]):
+            writer.writerow([f"E{n}" if name == "staff_ref" else code if name == "sex" else PERSON[name]
+                             for name in STAFF_COLUMNS])  # fmt: skip
+    dialog = opened(path)
+    dialog.kind.setCurrentIndex(list(KINDS).index("hr-extract"))  # their headers: not recognised
+    dialog.snapshot.setDate(QDate(2023, 3, 31))
+    dialog.check_button.click()
+    assert not dialog.import_button.isEnabled() and "column is missing" in dialog.problems.item(0, 4).text()
+
+    def map_them(editor: QDialog) -> None:
+        assert editor.code_combo("ethnicity", "White British").currentText() == "White British"  # ours already
+        editor.header_combos["staff_ref"].setCurrentText("Employee No")
+        editor.header_combos["sex"].setCurrentText("Gender")
+        assert editor.code_combo("sex", "F").currentText() == "(choose a category)"  # F and f: one code
+        editor.code_combo("sex", "F").setCurrentText("Female")
+        editor.code_combo("sex", "M").setCurrentText("Male")
+        editor.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+
+    answer_then(map_them)
+    dialog.edit_mapping_button.click()
+    assert dialog.import_button.isEnabled() and "3 staff rows" in dialog.verdict.text()
+    dialog.import_button.click()
+    assert staff_on(demo.wb, "2023-03-31") == 3
+    kept = demo.read(saved_mapping)
+    assert kept.columns == {"Employee No": "staff_ref", "Gender": "sex", **{n: n for n in STAFF_COLUMNS
+                                                                            if n not in theirs}}  # fmt: skip
+    assert kept.codes == {"sex": {"F": "Female", "M": "Male"}}

@@ -35,7 +35,12 @@ from PySide6.QtWidgets import (
 
 from opcc_desktop.changes import Changes
 from opcc_desktop.errors import ImportProblem, ImportRefused, OpccError
-from opcc_desktop.exchange.hr_extract import HrMapping, read_mapping
+from opcc_desktop.exchange.hr_extract import (
+    HrMapping,
+    extract_columns,
+    read_mapping,
+    saved_mapping,
+)
 from opcc_desktop.exchange.importing import import_source, recognise
 from opcc_desktop.exchange.result import ImportResult
 from opcc_desktop.exchange.sources import Source, read
@@ -91,10 +96,14 @@ class ImportDialog(QDialog):
         self.label = QLineEdit()
         self.label.setPlaceholderText("e.g. End of year 2021/22 (optional)")
         self.mapping_label = QLabel()
+        edit = QPushButton("&Edit mapping…")
+        edit.clicked.connect(self._edit_mapping)
+        self.edit_mapping_button = edit
         choose = QPushButton("Choose &mapping file…")
         choose.clicked.connect(self._choose_mapping)
         mapping_row = QHBoxLayout()
         mapping_row.addWidget(self.mapping_label, 1)
+        mapping_row.addWidget(edit)
         mapping_row.addWidget(choose)
         self.hr_box = QWidget()
         hr_form = QFormLayout(self.hr_box)
@@ -224,17 +233,30 @@ class ImportDialog(QDialog):
         self._show_mapping(Path(name).name)
         self._invalidate()
 
-    def _show_mapping(self, chosen: str = "") -> None:
-        from opcc_desktop.exchange.hr_extract import saved_mapping
+    def _edit_mapping(self) -> None:
+        """Pick the columns and codes; the check then runs with the mapping made."""
+        from ui.mapping_dialog import MappingDialog
 
+        if self.source is None:
+            return
+        dialog = MappingDialog(extract_columns(self.source), self.mapping or self._saved_mapping(), self)
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.mapping is None:
+            return
+        self.mapping = dialog.mapping
+        self._show_mapping("Made here")
+        self._check()
+
+    def _saved_mapping(self) -> HrMapping | None:
+        try:
+            return self.context.read(saved_mapping)
+        except OpccError:  # a damaged saved mapping: start afresh
+            return None
+
+    def _show_mapping(self, chosen: str = "") -> None:
         if chosen:
             self.mapping_label.setText(f"{chosen} (kept in the workbook for next time)")
             return
-        try:
-            saved = self.context.read(saved_mapping)
-        except OpccError:
-            saved = None
-        self.mapping_label.setText("the mapping used last time" if saved else
+        self.mapping_label.setText("the mapping used last time" if self._saved_mapping() else
                                    "none: the file's headers and codes must be the workbook's own")  # fmt: skip
 
     # -- importing ------------------------------------------------------------------------------

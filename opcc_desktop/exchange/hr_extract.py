@@ -218,6 +218,39 @@ def _write_mapping(tx: Tx, mapping: HrMapping) -> None:
         tx.update("settings", key, {"value": mapping.to_json()})
 
 
+# -- what a mapping is made from ----------------------------------------------------------------
+MAX_CODES = 60  # a column with more distinct values holds references or dates, not codes
+
+
+def extract_columns(source: Source) -> dict[str, list[str]]:
+    """Each column of the extract (its largest sheet) and, for a column of codes, its distinct
+    values as text, sorted (none for a column of references or dates): what a person maps."""
+    tables = [t for t in source.tables.values() if t.columns]
+    if not tables:
+        return {}
+    table = max(tables, key=lambda t: len(t.numbers))
+    return {name: _codes_in(table.column(i)) for i, name in enumerate(table.columns) if name}
+
+
+def _codes_in(values: list[Any]) -> list[str]:
+    distinct = set(values) - {None}
+    if len(distinct) > MAX_CODES:
+        return []
+    texts: dict[str, str] = {}
+    for text in sorted(str(_as_text(restore(value))) for value in distinct):  # "F" before "f"
+        texts.setdefault(_code_key(text), text)
+    return sorted(texts.values(), key=str.casefold)
+
+
+def proposed_category(field_name: str, code: str, mapping: HrMapping | None) -> str:
+    """The category ``code`` stands for: as ``mapping`` says, else the category it spells
+    (case and spacing aside), else "" (not known yet)."""
+    given = _folded((mapping or HrMapping()).codes.get(field_name, {}))
+    if _code_key(code) in given:
+        return given[_code_key(code)]
+    return next((c for c in WORKFORCE_CHARACTERISTICS[field_name] if _code_key(c) == _code_key(code)), "")
+
+
 # -- finding the table -------------------------------------------------------------------------
 def looks_like_hr_extract(source: Source, mapping: HrMapping | None) -> bool:
     """One table of data whose header has the (mapped) staff reference column."""

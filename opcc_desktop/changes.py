@@ -207,7 +207,8 @@ class Tx:
             first = self._next_id(table)
             names, values = ["id", *names], [range(first, first + len(values[0])), *values]
         self.conn.executemany(
-            f'INSERT INTO "{table}" ({", ".join(names)}) VALUES ({", ".join("?" * len(names))})', zip(*values)
+            f'INSERT INTO "{table}" ({", ".join(names)}) VALUES ({", ".join("?" * len(names))})',
+            zip(*values, strict=True),
         )
         ids = values[names.index("id")]
         run = _as_run(ids) if len(ids) >= RUN_ROWS else None
@@ -523,22 +524,24 @@ def _changed_since(conn: Any, run: InsertedRun, edit_id: int) -> bool:
     """Whether an edit made after ``edit_id`` that still stands changed a row of ``run``.
 
     Every change to a row is audited, so the audit names the edits that touched the run. Such
-    an edit no longer stands when an edit that stands reverts it (an undo not itself undone);
-    an undo's own changes only take back those of the edit it reverts, so undos are not asked.
-    Ids are never reused, so no edit before ``edit_id`` touched them."""
+    an edit no longer stands when an edit that stands reverts it (an undo not itself undone).
+    An undo or redo of an edit made after ``edit_id`` only takes back or puts back that edit's
+    changes, which are judged with it; one of an earlier edit (a redo of a change made before
+    the run was put back by a redo of its own) changes the rows in its own right."""
     first, last = run.ids[0], run.ids[-1]
-    touching = {row[0] for row in conn.execute(
-        "SELECT DISTINCT a.edit_id FROM audit AS a JOIN edits AS e ON e.id = a.edit_id"
-        " WHERE a.edit_id > ? AND a.table_name = ? AND e.reverts IS NULL"
-        " AND json_extract(a.row_key, '$.id') BETWEEN ? AND ?",
-        [edit_id, run.table, first, last])}  # fmt: skip
-    if not touching:
+    touching = conn.execute(
+        "SELECT DISTINCT a.edit_id, e.reverts FROM audit AS a JOIN edits AS e ON e.id = a.edit_id"
+        " WHERE a.edit_id > ? AND a.table_name = ? AND json_extract(a.row_key, '$.id') BETWEEN ? AND ?",
+        [edit_id, run.table, first, last],
+    ).fetchall()
+    own = {later for later, reverts in touching if reverts is None or reverts < edit_id}
+    if not own:
         return False
     reverted: set[int] = set()  # reverted by an edit that stands
     for later, reverts in conn.execute("SELECT id, reverts FROM edits WHERE id > ? ORDER BY id DESC", [edit_id]):
         if later not in reverted and reverts is not None:
             reverted.add(reverts)
-    return bool(touching - reverted)
+    return bool(own - reverted)
 
 
 class _Links:

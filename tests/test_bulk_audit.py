@@ -111,3 +111,17 @@ def test_fewer_rows_than_a_run_are_audited_one_by_one(wb) -> None:
     changes = workforce.add_staff_rows(wb, snapshot, [staff(f"E{n}") for n in range(RUN_ROWS - 1)])
     assert wb.scalar("SELECT count(*) FROM audit WHERE edit_id = ?", [changes.edit_id]) == RUN_ROWS - 1
     assert recorded_changes(wb.conn, changes.edit_id) == list(changes.rows)
+
+
+def test_a_redone_change_to_a_redone_run_blocks_its_undo(wb, imported) -> None:
+    """Undo a change, undo the run, redo the run, redo the change: the change stands again,
+    though it was made before the run's redo, so undoing the redo is refused."""
+    _, changes = imported
+    edit = workforce.edit_staff(wb, staff_ids(wb)[5], {"role_grade": "SO2"})
+    undo_edit = wb.revert(edit.edit_id)
+    undo_run = wb.revert(changes.edit_id)
+    redo_run = wb.revert(undo_run.edit_id)
+    wb.revert(undo_edit.edit_id)  # the grade is SO2 again
+    with pytest.raises(ConflictError, match="changed since"):
+        wb.revert(redo_run.edit_id)
+    assert wb.scalar("SELECT count(*) FROM staff WHERE role_grade = 'SO2'") == 1

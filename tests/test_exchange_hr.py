@@ -382,3 +382,8 @@ def test_the_columns_a_mapping_is_made_from_list_codes_but_not_references(tmp_pa
     assert columns["Employee No"] == [] and columns["Gender"] == ["F"]  # 79 references; F and f one code
     assert proposed_category("sex", "f", MAPPING) == "Female"  # the mapping's own code, any case
     assert proposed_category("sex", "female", None) == "Female" and proposed_category("sex", "X", None) == ""
+
+
+def test_an_extract_with_a_header_and_no_rows_is_refused_clearly(wb, tmp_path: Path) -> None:
+    error = refusal(wb, write_csv(tmp_path / "hr.csv", []))
+    assert [p.message for p in error.problems] == ["has no staff rows"]

@@ -212,3 +212,25 @@ def test_a_mapping_made_in_the_window_reads_their_headers_and_codes(demo, opened
     assert kept.columns == {"Employee No": "staff_ref", "Gender": "sex", **{n: n for n in STAFF_COLUMNS
                                                                             if n not in theirs}}  # fmt: skip
     assert kept.codes == {"sex": {"F": "Female", "M": "Male"}}
+
+
+def test_check_again_reads_a_file_corrected_since(demo, opened, tmp_path):
+    path = hr_csv(tmp_path / "hr.csv", [{"staff_ref": "E1", **PERSON, "sex": "Martian"}])
+    dialog = opened(path)
+    dialog.snapshot.setDate(QDate(2023, 3, 31))
+    dialog.check_button.click()
+    assert not dialog.import_button.isEnabled()
+    hr_csv(path, [{"staff_ref": "E1", **PERSON}, {"staff_ref": "E2", **PERSON}])  # corrected and saved
+    dialog.check_button.click()
+    assert dialog.import_button.isEnabled() and "2 staff rows" in dialog.verdict.text()
+
+
+def test_one_column_chosen_for_two_fields_is_refused_in_the_mapping(qtbot):
+    from ui.mapping_dialog import MappingDialog
+
+    editor = MappingDialog({"Emp": [], "Sex": ["F", "M"]}, None)
+    qtbot.addWidget(editor)
+    editor.header_combos["sex"].setCurrentText("Sex")
+    editor.header_combos["gender_identity_same"].setCurrentText("Sex")
+    editor.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+    assert editor.mapping is None and "chosen for both sex and gender_identity_same" in editor.error.text()

@@ -9,6 +9,7 @@ snapshot they describe and, the first time, a mapping of their headers and codes
 from __future__ import annotations
 
 import datetime as dt
+from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt
@@ -75,6 +76,7 @@ class ImportDialog(QDialog):
         self.source: Source | None = None
         self.mapping: HrMapping | None = None  # a mapping file chosen here (else the saved one)
         self.checked: ImportResult | None = None
+        self.stamp: tuple[int, int] | None = None  # the file's modification time and size when read
         self.result_made: ImportResult | None = None
         self.setWindowTitle(f"Import {path.name}")
         self.resize(860, 560)
@@ -144,9 +146,12 @@ class ImportDialog(QDialog):
 
     # -- reading and checking -------------------------------------------------------------------
     def _read(self) -> None:
+        """Read the file (again, after it was saved since): the kind is recognised the first time."""
+        first = self.stamp is None
+        self.source, self.stamp = None, _stamp(self.path)
         try:
             self.source = read(self.path)
-            found = self.context.read(recognise, self.source)
+            found = self.context.read(recognise, self.source) if first else None
         except OpccError as exc:
             self._refused(exc)
             return
@@ -156,18 +161,24 @@ class ImportDialog(QDialog):
         self.hr_box.setVisible(self.kind.currentData() == "hr-extract")
 
     def _check(self) -> None:
-        """The import's own dry run: what it would change, or every problem."""
+        """The import's own dry run: what it would change, or every problem. A file corrected
+        and saved since it was read (or unreadable then) is read again first."""
         self.checked = None
-        if self.source is None:
-            return
         with _busy():
+            if self.source is None or _stamp(self.path) != self.stamp:
+                self._read()
+            if self.source is None:
+                return
             try:
                 self.checked = self.context.read(self._run, True)
             except OpccError as exc:
                 self._refused(exc)
                 return
-        lines = "".join(f"<li>{line}</li>" for line in self.checked.summary)
-        warnings = "".join(f"<p>{w}</p>" for w in self.checked.warnings)
+            except Exception as exc:  # noqa: BLE001 - a bug: say so rather than fail silently
+                self._refused(OpccError(f"The check failed unexpectedly ({type(exc).__name__}: {exc})."))
+                return
+        lines = "".join(f"<li>{escape(line)}</li>" for line in self.checked.summary)
+        warnings = "".join(f"<p>{escape(w)}</p>" for w in self.checked.warnings)
         self.verdict.setText(f"<b>Ready to import.</b> One edit (Undo takes it back):<ul>{lines}</ul>{warnings}")
         self._show_problems([])
         self.import_button.setEnabled(True)
@@ -182,8 +193,8 @@ class ImportDialog(QDialog):
     def _refused(self, exc: OpccError) -> None:
         problems = exc.problems if isinstance(exc, ImportRefused) else []
         count = len(problems)
-        head = f"<b>Cannot import {self.path.name}: {count} problem{'s' if count != 1 else ''}.</b>" \
-            if count else f"<b>Cannot import {self.path.name}.</b> {exc}"  # fmt: skip
+        head = f"<b>Cannot import {escape(self.path.name)}: {count} problem{'s' if count != 1 else ''}.</b>" \
+            if count else f"<b>Cannot import {escape(self.path.name)}.</b> {escape(str(exc))}"  # fmt: skip
         self.verdict.setText(f"{head} Nothing was changed. Correct the file (or the choices above) and check again.")
         self._show_problems(problems)
         self.import_button.setEnabled(False)
@@ -281,6 +292,14 @@ class ImportDialog(QDialog):
             self.import_button.setEnabled(False)
             return
         self.accept()
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        found = path.stat()
+    except OSError:
+        return None
+    return found.st_mtime_ns, found.st_size
 
 
 def _last_year_end(today: dt.date) -> QDate:

@@ -26,8 +26,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from opcc_desktop.errors import ImportRefused
-from opcc_desktop.exchange.hr_extract import CODED, FIELDS, HrMapping, proposed_category
+from opcc_desktop.errors import ImportProblem, ImportRefused
+from opcc_desktop.exchange.hr_extract import (
+    CODED,
+    FIELDS,
+    MAPPING_NAME,
+    HrMapping,
+    proposed_category,
+)
 from opcc_desktop.exchange.sources import fold
 from opcc_desktop.vocab import WORKFORCE_CHARACTERISTICS
 
@@ -122,7 +128,15 @@ class MappingDialog(QDialog):
 
     def chosen(self) -> HrMapping:
         """The mapping as chosen; refused (ImportRefused) when it contradicts itself."""
-        columns = {header: name for name in FIELDS if (header := self._header(name))}
+        columns: dict[str, str] = {}
+        for name in FIELDS:
+            header = self._header(name)
+            if header in columns:
+                problem = ImportProblem("", None, f"columns: {header!r}", name,
+                                        f"is chosen for both {columns[header]} and {name}", "each column for one field")  # fmt: skip
+                raise ImportRefused(MAPPING_NAME, [problem])
+            if header:
+                columns[header] = name
         codes: dict[str, dict[str, str]] = {}
         for (name, code), combo in self._code_combos().items():
             if combo.currentText() != UNMAPPED and combo.currentText() != code:
@@ -144,5 +158,9 @@ class MappingDialog(QDialog):
             self.error.setText("; ".join(str(p) for p in refused.problems))
             return
         name, _ = QFileDialog.getSaveFileName(self, "Save mapping", "hr-mapping.json", "Mapping (*.json)")
-        if name:
+        if not name:
+            return
+        try:
             Path(name).write_text(mapping.to_json(), encoding="utf-8")
+        except OSError as exc:
+            self.error.setText(f"The mapping could not be saved to {Path(name).name} ({exc.strerror or exc}).")

@@ -424,7 +424,7 @@ def _clean_refs(raw: list[Any], check: Callable[[Any], Any]) -> tuple[list[Any],
     """Staff references, all checked at C speed when all are valid (nearly always) by the rule
     of ``workforce._staff_ref_check``, which the slow path applies to find the bad ones. Whole
     numbers below 10**30 (an employee number cell) always meet it."""
-    if _whole_numbers(raw) and 0 <= min(raw) <= max(raw) < 1e30:
+    if raw and _whole_numbers(raw) and 0 <= min(raw) <= max(raw) < 1e30:
         return list(map(str, map(int, raw))), False
     refs = _texts(raw)
     if set(map(type, refs)) == {str} and all(map(REF_WITH_DIGIT.fullmatch, refs)):

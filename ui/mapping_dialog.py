@@ -47,6 +47,7 @@ class MappingDialog(QDialog):
         self.setWindowTitle("HR extract mapping")
         self.columns, self.current = columns, current or HrMapping()
         self.mapping: HrMapping | None = None
+        self.code_rows: list[tuple[str, str]] = []  # (field, their code) of each row of the codes table
         self.header_combos = {name: self._header_combo(name) for name in FIELDS}
         self.date_format = QLineEdit(self.current.date_format)
         self.date_format.setPlaceholderText("e.g. %d/%m/%Y for 31/03/2022 (dates written as text)")
@@ -104,6 +105,7 @@ class MappingDialog(QDialog):
         chosen = {key: combo.currentText() for key, combo in self._code_combos().items()}
         rows = [(name, code) for name in CODED for code in self.columns.get(self._header(name) or "", [])]
         self.codes.setRowCount(0)  # the old rows' widgets go with them
+        self.code_rows = rows
         self.codes.setRowCount(len(rows))
         for row, (name, code) in enumerate(rows):
             self.codes.setItem(row, 0, QTableWidgetItem(name.replace("_", " ")))
@@ -112,12 +114,10 @@ class MappingDialog(QDialog):
             combo.addItems([UNMAPPED, *WORKFORCE_CHARACTERISTICS[name]])
             combo.setAccessibleName(f"Category for {name.replace('_', ' ')} code {code}")
             combo.setCurrentText(chosen.get((name, code)) or proposed_category(name, code, self.current) or UNMAPPED)
-            combo.setProperty("key", (name, code))
             self.codes.setCellWidget(row, 2, combo)
 
     def _code_combos(self) -> dict[tuple[str, str], QComboBox]:
-        combos = (self.codes.cellWidget(row, 2) for row in range(self.codes.rowCount()))
-        return {tuple(combo.property("key")): combo for combo in combos if combo is not None}
+        return {key: self.codes.cellWidget(row, 2) for row, key in enumerate(self.code_rows)}  # type: ignore[misc]
 
     def code_combo(self, field_name: str, code: str) -> QComboBox:
         return self._code_combos()[(field_name, code)]

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import json
-import threading
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -20,7 +19,7 @@ from hypothesis import strategies as st
 
 from opcc_desktop.errors import ImportRefused
 from opcc_desktop.exchange import guards, sources
-from opcc_desktop.exchange.guards import Refused, inspect_xlsx, refuse
+from opcc_desktop.exchange.guards import Refused, inspect_xlsx
 from opcc_desktop.exchange.sources import read
 
 BAD = Path(__file__).resolve().parent / "data" / "bad"
@@ -88,25 +87,13 @@ def test_no_parser_touches_a_file_whose_zip_directory_is_refused(name: str) -> N
     assert not parsed
 
 
-def test_the_parse_runs_in_the_callers_thread_while_the_scan_runs_on_another() -> None:
-    def parse() -> tuple[threading.Thread, list[str]]:
-        return threading.current_thread(), [thread.name for thread in threading.enumerate()]
-
-    (thread, running), inspection = inspect_xlsx(BAD / "good.xlsx", parse)
-    assert thread is threading.current_thread()
-    assert any(name.startswith("xlsx-scan") for name in running)
-    assert "goals" in inspection.sheets
-
-
-def test_a_refusal_from_the_scan_comes_before_whatever_the_parse_made_of_the_file() -> None:
-    def complain() -> None:
-        raise refuse("calamine's complaint")
-
-    for parse in (complain, lambda: "read"):
-        with pytest.raises(Refused, match="document type declaration"):
-            inspect_xlsx(BAD / "xml_bomb_sheet.xlsx", parse)
-    with pytest.raises(Refused, match="calamine's complaint"):
-        inspect_xlsx(BAD / "good.xlsx", complain)
+def test_the_parse_runs_only_once_the_scan_has_passed() -> None:
+    parsed: list[str] = []
+    with pytest.raises(Refused, match="document type declaration"):
+        inspect_xlsx(BAD / "xml_bomb_sheet.xlsx", lambda: parsed.append("read"))
+    assert not parsed
+    result, inspection = inspect_xlsx(BAD / "good.xlsx", lambda: "read")
+    assert result == "read" and "goals" in inspection.sheets
 
 
 def test_an_xml_bomb_calamine_also_refuses_is_reported_as_a_bomb(tmp_path: Path) -> None:

@@ -1,7 +1,6 @@
 """Reading spreadsheets into plain tables: an .xlsx file, a CSV file, or a folder of CSV files.
 
-Every file passes the guards (for an xlsx file, their content scan runs alongside calamine's
-read: see guards). Cells come back as Python values (text stripped, empty text as None);
+Every file passes the guards before it is parsed. Cells come back as Python values (text stripped, empty text as None);
 typing and validation belong to the importers. Row numbers are the ones the spreadsheet shows,
 so a message can send the user to the right row. Tables are built a column at a time: the
 cells of a column share a type, so most columns are cleaned by one map at C speed.
@@ -115,7 +114,7 @@ def _read(path: Path) -> Source:
 
 
 def read_xlsx(path: Path) -> dict[str, Table]:
-    """Every sheet as a table, read by calamine while the guard scans the file; the guard's
+    """Every sheet as a table, read by calamine once the guard has passed the file; the guard's
     formula and error cells then join each table's problems."""
     tables, inspection = inspect_xlsx(path, partial(_calamine_tables, path))
     for name, table in tables.items():

@@ -62,10 +62,6 @@ class InsertedRun:
     names: tuple[str, ...]
     columns: tuple[Sequence[Any], ...] | None = None
 
-    @property
-    def op(self) -> str:
-        return "insert"
-
     def row_changes(self) -> list[RowChange]:
         if self.columns is None:
             raise ValueError("the rows of a run read from the audit are in the table itself")

@@ -528,8 +528,8 @@ def import_hr_extract(
     The snapshot is created, or an existing one without staff rows is used. Refuses with an
     :class:`ImportRefused` listing every problem, on a dry run too; a dry run writes nothing.
     """
-    given = mapping
-    mapping = mapping or saved_mapping(wb) or HrMapping()
+    saved = saved_mapping(wb)
+    given, mapping = mapping, mapping or saved or HrMapping()
     plan = _plan(wb, source, snapshot_date, mapping)
     if dry_run:
         return ImportResult("hr-extract", plan.summary, dry_run=True, warnings=plan.warnings)
@@ -542,7 +542,7 @@ def import_hr_extract(
             snapshot_id = tx.insert("workforce_snapshots", new)["id"]
         elif label.strip():
             tx.update("workforce_snapshots", {"id": snapshot_id}, {"label": label.strip()})
-        if given is not None and given != saved_mapping(wb):
+        if given is not None and given != saved:
             _write_mapping(tx, given)
         tx.insert_columns("staff", {"snapshot_id": [snapshot_id] * count, **plan.values})
     return ImportResult("hr-extract", plan.summary, tx.changes(description), warnings=plan.warnings)
@@ -613,7 +613,7 @@ def _snapshot(wb: Workbook, snapshot_date: str) -> tuple[int | None, list[Import
 def _summary(count: int, snapshot_date: str, snapshot_id: int | None, mapped: dict[str, int]) -> list[str]:
     """What a person reads: the rows and the snapshot, and how many of each field's codes are used."""
     where = "the existing snapshot" if snapshot_id is not None else "snapshot"
-    codes = [f"{name}: {used} code{'s' if used != 1 else ''} mapped" for name, used in mapped.items()]
+    codes = [f"{name}: {counted(used, 'code')} mapped" for name, used in mapped.items()]
     return [f"{count:,} staff rows for {where} {snapshot_date}", *codes]
 
 

@@ -65,10 +65,12 @@ class Connection(dbapi.Connection):
 
     _held: tuple[int, int] | None = None
 
-    def hold(self, identity: tuple[int, int] | None) -> None:
+    def hold(self, path: Path) -> None:
+        identity, resolved = file_identity(path), path.resolve()
         if identity is not None:
             with _held_lock:
                 _held_here[identity] += 1
+                _held_paths[identity] = resolved
             self._held = identity
 
     def release(self) -> None:
@@ -78,6 +80,7 @@ class Connection(dbapi.Connection):
                 _held_here[identity] -= 1
                 if _held_here[identity] <= 0:
                     del _held_here[identity]
+                    del _held_paths[identity]
 
     def close(self) -> None:
         try:
@@ -93,7 +96,8 @@ class Connection(dbapi.Connection):
 
 
 _held_here: Counter[tuple[int, int]] = Counter()  # (device, inode) -> connections open here
-_held_lock = threading.Lock()
+_held_paths: dict[tuple[int, int], Path] = {}  # (device, inode) -> the path it was opened by
+_held_lock = threading.RLock()  # re-entrant: a dropped connection's __del__ may run inside
 
 
 def file_identity(path: Path) -> tuple[int, int] | None:
@@ -110,6 +114,20 @@ def is_open_here(path: Path) -> bool:
     identity = file_identity(path)
     with _held_lock:
         return identity is not None and identity in _held_here
+
+
+def held_files() -> set[tuple[int, int]]:
+    """(device, inode) of every workbook this process holds open, and of their ``-wal`` and
+    ``-shm`` files: the files it must never open through another path (see Connection)."""
+    with _held_lock:
+        paths = list(_held_paths.values())
+    return {identity for path in paths for identity in companion_identities(path)}
+
+
+def companion_identities(path: Path) -> set[tuple[int, int]]:
+    """(device, inode) of a workbook file and of its ``-wal`` and ``-shm`` files, where present."""
+    found = (file_identity(Path(f"{path}{suffix}")) for suffix in ("", "-wal", "-shm", "-journal"))
+    return {identity for identity in found if identity is not None}
 
 
 def quote(text: str) -> str:
@@ -148,7 +166,7 @@ def connect(
     except DatabaseError as exc:
         conn.close()
         raise explain_open_failure(path, exc) from None
-    conn.hold(file_identity(path))
+    conn.hold(path)
     return conn
 
 
@@ -200,6 +218,19 @@ def diagnose_file(path: Path) -> None:
             "as a truncated copy or an interrupted download would. "
             "Restore it from a backup; the file was not changed."
         )
+
+
+def looks_like_workbook(path: Path) -> bool:
+    """Whether ``path`` looks like an encrypted database: whole pages of random-looking bytes.
+    Never call it on a file this process holds (see Connection)."""
+    size = path.stat().st_size
+    if size == 0 or size % PAGE_SIZE:
+        return False
+    with path.open("rb") as handle:
+        head = handle.read(PAGE_SIZE)
+    if head.startswith(PLAIN_SQLITE_HEADER) or any(head.startswith(magic) for magic in OTHER_FORMATS):
+        return False
+    return byte_entropy(head) >= MIN_CIPHER_ENTROPY
 
 
 def byte_entropy(data: bytes) -> float:

@@ -8,6 +8,7 @@ import click
 
 from . import passphrase as pp
 from .cli_options import passphrase_option, workbook_argument
+from .user_paths import check_input, check_output
 
 KINDS = ["exchange", "monitoring-return", "hr-extract"]
 
@@ -36,6 +37,9 @@ def import_command(
     from .exchange.importing import import_file
     from .workbook import Workbook
 
+    for given in (data, mapping):
+        if given is not None:
+            check_input(given, workbooks=[file])
     with Workbook.open(file, pp.resolve(passphrase_file), readonly=dry_run, auto_backup=not dry_run) as wb:
         result = import_file(wb, data, kind=kind, dry_run=dry_run, snapshot=snapshot, label=label,
                              mapping_file=mapping)  # fmt: skip
@@ -62,6 +66,8 @@ def export_data_command(file: Path, out: Path, passphrase_file: Path | None, wit
     from .exchange.export import export_data
     from .workbook import Workbook
 
+    if out.suffix.lower() == ".xlsx":
+        check_output(out, workbooks=[file])
     with Workbook.open(file, pp.resolve(passphrase_file), readonly=True) as wb:
         lines = export_data(wb, out, without=("workforce",) if without_workforce else ())
     for line in lines:
@@ -88,6 +94,7 @@ def template_command(
     from .exchange.returns import write_template
     from .workbook import Workbook
 
+    check_output(output, workbooks=[file])
     with Workbook.open(file, pp.resolve(passphrase_file), readonly=True) as wb:
         write_template(wb, service, year, quarter, output)
     click.echo(f"Wrote the {year} Q{quarter} return for {service} to {output}.")

@@ -6,6 +6,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
+def counted(count: int, noun: str) -> str:
+    """``count`` and ``noun``, plural unless one, for messages: "1 row", "4,080 rows"."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
 class OpccError(Exception):
     """A problem explained to the user in plain words; never shown as a traceback."""
 
@@ -44,6 +49,10 @@ class WorkbookExists(WorkbookError):
 
 class StorageError(WorkbookError):
     """The disk refused a write (full, disconnected, read-only); the edit was rolled back."""
+
+
+class UnsafePath(OpccError):
+    """A file the user named that must not be read or written: a workbook, a folder..."""
 
 
 class PassphraseError(OpccError):

@@ -9,12 +9,14 @@ import sys
 from pathlib import Path
 
 from .errors import PassphraseError
+from .user_paths import check_input
 
 PASSPHRASE_ENV = "OPCC_PASSPHRASE"
 NEW_PASSPHRASE_ENV = "OPCC_NEW_PASSPHRASE"
 
 
 def from_file(path: Path) -> str:
+    check_input(path)
     try:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
@@ -27,7 +29,7 @@ def from_file(path: Path) -> str:
 
 def resolve(
     passphrase_file: Path | None, *, env: str = PASSPHRASE_ENV, prompt: str = "Passphrase: ",
-    confirm: bool = False, default: str | None = None,
+    confirm: bool = False, default: str | None = None, option: str = "--passphrase-file",
 ) -> str:
     """The passphrase from the file, else the environment, else a prompt on a terminal
     (Enter alone takes ``default``), else ``default``; otherwise explain how to give one."""
@@ -40,7 +42,7 @@ def resolve(
     if default is not None:
         return default
     raise PassphraseError(
-        f"No passphrase given. Set the {env} environment variable or use --passphrase-file FILE "
+        f"No passphrase given. Set the {env} environment variable or use {option} FILE "
         "(passphrases are never taken as command-line arguments)."
     )
 

@@ -34,6 +34,8 @@ SETTING_RULES: dict[str, Field] = {
     "nondisclosure.warn_percent": number(low=0, high=100),
     "edi.levels": Field(_levels_check),
     "backups.keep": integer(low=1, high=100),
+    "backups.days": integer(low=0, high=366),
+    "backups.weeks": integer(low=0, high=520),
 }
 DEFAULTS: dict[str, str] = {
     "office_name": "",
@@ -43,6 +45,8 @@ DEFAULTS: dict[str, str] = {
     "nondisclosure.warn_percent": "30",
     "edi.levels": "|".join(DEFAULT_EDI_LEVELS),
     "backups.keep": "10",
+    "backups.days": "14",
+    "backups.weeks": "8",
 }
 
 

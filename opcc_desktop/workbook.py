@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,7 +18,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from . import cipher, schema
-from .backups import DEFAULT_KEEP, backup_to, rotate_backup
+from .backups import Retention, backup_to, list_backups, reencrypt_backups, rotate_backup
 from .changes import Changes, Tx, recorded_changes, revert_into
 from .errors import (
     DamagedWorkbook,
@@ -28,8 +29,10 @@ from .errors import (
     StorageError,
     WorkbookError,
     WorkbookExists,
+    counted,
 )
 from .schema import APPLICATION_ID, migrate
+from .user_paths import check_new_file
 
 SUFFIX = ".opcc"
 
@@ -51,6 +54,7 @@ class Workbook:
         self.readonly = readonly
         self._passphrase = passphrase
         self._batch: Tx | None = None
+        self._backup_due = False  # an automatic backup is made before the first edit is written
 
     # -- opening and closing --------------------------------------------------
     @classmethod
@@ -61,6 +65,7 @@ class Workbook:
         if not passphrase:
             raise OpccError("The passphrase is empty. Choose a passphrase to encrypt the workbook.")
         path.parent.mkdir(parents=True, exist_ok=True)
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))  # its owner's only
         conn = cipher.connect(path, passphrase, mode="rwc")
         book = cls(path, conn, passphrase, readonly=False)
         try:
@@ -76,6 +81,9 @@ class Workbook:
     def open(
         cls, path: Path | str, passphrase: str, *, readonly: bool = False, auto_backup: bool = True
     ) -> Workbook:
+        """Open ``path``. With ``auto_backup`` (read-write only), an encrypted backup is made
+        just before the first edit is written, so a session that changes nothing (a refused
+        import, a look) makes none and cannot push good backups out."""
         path = Path(path)
         conn = cipher.connect(path, passphrase, readonly=readonly)
         book = cls(path, conn, passphrase, readonly)
@@ -86,8 +94,8 @@ class Workbook:
                 book._prepare_for_writing()
                 if version < schema.SCHEMA_VERSION:
                     book._upgrade(version)
-                elif auto_backup:
-                    book.backup_rotating("auto")
+                else:
+                    book._backup_due = auto_backup
         except BaseException:
             book.close()
             raise
@@ -135,6 +143,7 @@ class Workbook:
             with self._joined(self._batch):
                 yield self._batch
             return
+        self._backup_before_first_edit()
         at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         user = os_user()
         try:
@@ -151,6 +160,18 @@ class Workbook:
                     self.conn.execute("DELETE FROM edits WHERE id = ?", [tx.edit_id])
         except cipher.OperationalError as exc:
             raise _storage_failure(self.path, exc) from exc
+
+    def _backup_before_first_edit(self) -> None:
+        if not self._backup_due:
+            return
+        try:
+            self.backup_rotating("auto")
+        except (OSError, cipher.DatabaseError) as exc:
+            raise StorageError(
+                f"The automatic backup of {self.path.name} could not be made ({exc}), so the change "
+                "was not saved. Free some space in the backups folder (or set OPCC_DATA_DIR) and try again."
+            ) from exc
+        self._backup_due = False
 
     @contextmanager
     def batch(self, description: str) -> Iterator[Tx]:
@@ -196,26 +217,48 @@ class Workbook:
     def integrity_problems(self) -> list[str]:
         return integrity_problems(self.conn)
 
-    def change_passphrase(self, new_passphrase: str) -> None:
+    def change_passphrase(self, new_passphrase: str, *, backups: str = "reencrypt") -> str:
+        """Re-encrypt the workbook under ``new_passphrase``, then its backups: ``reencrypt``
+        puts them under the new one too, ``delete`` removes them (the old passphrase may have
+        leaked) and makes one new backup. Returns a sentence saying which was done."""
         if not new_passphrase:
             raise OpccError("The new passphrase is empty. Choose a passphrase.")
+        if backups not in ("reencrypt", "delete"):
+            raise OpccError(f"Backups are either re-encrypted or deleted, not {backups!r}.")
         self.backup_rotating("before-passphrase-change")
+        old_passphrase = self._passphrase
         self.conn.execute(f"PRAGMA rekey = {cipher.quote(new_passphrase)}")
         self._passphrase = new_passphrase
         # The re-encrypted pages are in the write-ahead log; put them in the file now and empty
         # the log, so the file is under one key again as soon as possible (and the log keeps
         # no pages under the old one).
         self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        existing = list_backups(self.path)
+        if backups == "delete":
+            for item in existing:
+                item.path.unlink(missing_ok=True)
+            self.backup_rotating("after-passphrase-change")
+            return (f"Deleted its {counted(len(existing), 'backup')} (under the old passphrase) "
+                    "and made a new one under the new passphrase.")  # fmt: skip
+        left = reencrypt_backups(existing, old_passphrase, new_passphrase)
+        done = f"Re-encrypted its {counted(len(existing) - len(left), 'backup')} with the new passphrase."
+        if left:
+            done += (f" {counted(len(left), 'backup')} under an earlier passphrase were left as they were"
+                     " (change the passphrase with --backups delete to remove them).")  # fmt: skip
+        return done
 
     def backup(self, target: Path | str) -> Path:
+        """An encrypted copy at ``target``, a new file (an existing one is never replaced)."""
         target = Path(target)
-        if target.resolve() == self.path.resolve():
-            raise OpccError("A backup cannot overwrite the workbook itself. Choose another file.")
+        check_new_file(target, workbooks=[self.path])
         return backup_to(self.conn, self._passphrase, target)
 
     def backup_rotating(self, reason: str) -> Path:
-        keep = int(self.scalar("SELECT value FROM settings WHERE key = 'backups.keep'") or DEFAULT_KEEP)
-        return rotate_backup(self.conn, self._passphrase, self.path, reason, keep)
+        stored = dict(self.conn.execute("SELECT key, value FROM settings WHERE key LIKE 'backups.%'").fetchall())
+        defaults = Retention()
+        retention = Retention(*(int(stored.get(f"backups.{name}", getattr(defaults, name)))
+                                for name in ("keep", "days", "weeks")))  # fmt: skip
+        return rotate_backup(self.conn, self._passphrase, self.path, reason, retention)
 
 
 def _check_identity(conn: Any, path: Path, readonly: bool) -> int:
@@ -282,5 +325,5 @@ def _check_integrity(conn: Any, path: Path) -> None:
     if problems:
         raise DamagedWorkbook(
             f"{path.name} is damaged ({problems[0]}). Restore it from a backup "
-            "(see 'opcc-desktop backup --list'); the file was not changed."
+            "(see 'opcc-desktop restore'); the file was not changed."
         )

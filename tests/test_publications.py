@@ -82,5 +82,5 @@ def test_a_version_1_workbook_is_upgraded_after_a_backup(workbook_path) -> None:
         assert publications(wb) == []
     backups = list_backups(workbook_path, "before-upgrade-from-v1")
     assert len(backups) == 1
-    with Workbook.open(backups[0], PASSPHRASE, readonly=True) as old:
+    with Workbook.open(backups[0].path, PASSPHRASE, readonly=True) as old:
         assert old.scalar("PRAGMA user_version") == 1

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 import sqlite3
 import subprocess
 import sys
@@ -40,6 +41,8 @@ from opcc_desktop.errors import (
     NewerWorkbook,
     NotAWorkbook,
     OpccError,
+    UnsafePath,
+    ValidationError,
     WorkbookError,
     WorkbookExists,
     WorkbookLocked,
@@ -75,6 +78,11 @@ def raw_connection(path: Path, passphrase: str = PASSPHRASE) -> sqlcipher.Connec
     conn = sqlcipher.connect(str(path), isolation_level=None)
     conn.execute(f"PRAGMA key = {cipher.quote(passphrase)}")
     return conn
+
+
+def kept(path: Path, reason: str = "*") -> list[Path]:
+    """The files of the backups of ``path`` made for ``reason``, oldest first."""
+    return [item.path for item in backups.list_backups(path, reason)]
 
 
 def expect_refusal(
@@ -486,12 +494,12 @@ def test_change_passphrase(saved: Path) -> None:
     with Workbook.open(saved, NEW_PASSPHRASE, auto_backup=False) as wb:
         assert dump(wb) == after
         assert wb.integrity_problems() == []
-    # A backup was made first, under the old passphrase, of the data as it was.
-    (made,) = backups.list_backups(saved, "before-passphrase-change")
-    with Workbook.open(made, PASSPHRASE, readonly=True) as copy:
+    # A backup was made first, of the data as it was; it follows the new passphrase.
+    (made,) = kept(saved, "before-passphrase-change")
+    with Workbook.open(made, NEW_PASSPHRASE, readonly=True) as copy:
         assert dump(copy) == before
     with pytest.raises(WrongPassphrase):
-        Workbook.open(made, NEW_PASSPHRASE, readonly=True)
+        Workbook.open(made, PASSPHRASE, readonly=True)
 
 
 def test_empty_new_passphrase_is_refused(saved: Path) -> None:
@@ -527,7 +535,7 @@ def test_passphrase_change_cut_short_by_a_crash_still_opens(saved: Path) -> None
 
 def test_backup_is_an_encrypted_copy(saved: Path, tmp_path: Path) -> None:
     marker = f"backup-marker-{uuid.uuid4().hex}"
-    target = tmp_path / "copies" / "office-copy.opcc"
+    target = tmp_path / "office-copy.opcc"
     with Workbook.open(saved, PASSPHRASE, auto_backup=False) as wb:
         services.add_service(wb, {"name": marker})  # still in the write-ahead log
         assert wb.backup(target) == target
@@ -536,7 +544,7 @@ def test_backup_is_an_encrypted_copy(saved: Path, tmp_path: Path) -> None:
     assert marker.encode() not in data and not data.startswith(cipher.PLAIN_SQLITE_HEADER)
     # Written page by page through the SQLite backup API, under a fresh salt: not a file copy.
     assert data[:16] != saved.read_bytes()[:16]
-    assert sorted(p.name for p in target.parent.iterdir()) == [target.name]  # no .partial
+    assert sorted(p.name for p in target.parent.iterdir() if "copy" in p.name) == [target.name]  # no .partial
     with Workbook.open(target, PASSPHRASE, auto_backup=False) as copy:
         assert dump(copy) == expected
         assert copy.integrity_problems() == []
@@ -552,7 +560,7 @@ def test_backup_refuses_the_workbook_itself(
     with Workbook.open(saved, PASSPHRASE, auto_backup=False) as wb:
         before = dump(wb)
         for same in (saved, saved.parent / "." / saved.name, Path(saved.name), link):
-            with pytest.raises(OpccError, match="cannot overwrite the workbook itself"):
+            with pytest.raises(UnsafePath, match="is the workbook itself"):
                 wb.backup(same)
         assert dump(wb) == before
     with Workbook.open(saved, PASSPHRASE, auto_backup=False) as wb:
@@ -563,42 +571,68 @@ def test_backup_refuses_the_workbook_itself(
 def test_rotating_backups_keep_the_newest(saved: Path, private_data_dir: Path) -> None:
     with Workbook.open(saved, PASSPHRASE, auto_backup=False) as wb:
         settings.set_setting(wb, "backups.keep", 3)
+        settings.set_setting(wb, "backups.days", 0)
+        settings.set_setting(wb, "backups.weeks", 0)
         made = []
         for number in range(5):
             services.add_service(wb, {"name": f"Backed up {number}"})
             made.append(wb.backup_rotating("auto"))
     folder = backups.backup_folder(saved)
     assert folder.is_relative_to(private_data_dir)  # under OPCC_DATA_DIR, not beside the file
-    assert backups.list_backups(saved, "auto") == made[-3:]
+    assert kept(saved, "auto") == made[-3:]
     assert sorted(folder.iterdir()) == made[-3:]
     with Workbook.open(made[-1], PASSPHRASE, readonly=True) as newest:
         assert newest.integrity_problems() == []
         assert "Backed up 4" in {r["name"] for r in services.services(newest)}
 
 
-def test_opening_for_writing_makes_a_backup(saved: Path) -> None:
+def test_the_first_edit_makes_a_backup_and_a_look_makes_none(saved: Path) -> None:
     assert backups.list_backups(saved) == []
     with Workbook.open(saved, PASSPHRASE) as wb:
         at_open = dump(wb)
+        assert backups.list_backups(saved) == []  # opening alone backs nothing up
         services.add_service(wb, {"name": "After the backup"})
-    (made,) = backups.list_backups(saved, "auto")
+        services.add_service(wb, {"name": "No second backup in one session"})
+    (made,) = kept(saved, "auto")
     with Workbook.open(made, PASSPHRASE, readonly=True) as copy:
         assert dump(copy) == at_open
+    Workbook.open(saved, PASSPHRASE).close()
     Workbook.open(saved, PASSPHRASE, auto_backup=False).close()
     Workbook.open(saved, PASSPHRASE, readonly=True).close()
-    assert backups.list_backups(saved) == [made]
-    Workbook.open(saved, PASSPHRASE).close()
-    assert len(backups.list_backups(saved, "auto")) == 2
+    assert kept(saved) == [made]
+    with Workbook.open(saved, PASSPHRASE) as wb:
+        services.add_service(wb, {"name": "A second session"})
+    assert len(kept(saved, "auto")) == 2
+
+
+def test_a_refused_edit_before_any_other_makes_no_backup_when_checks_come_first(saved: Path) -> None:
+    with Workbook.open(saved, PASSPHRASE) as wb:
+        with pytest.raises(ValidationError):
+            services.add_service(wb, {"name": ""})
+    assert kept(saved) == []
+
+
+def test_backups_and_workbooks_are_their_owners_only(tmp_path: Path, saved: Path) -> None:
+    made = tmp_path / "private.opcc"
+    Workbook.create(made, PASSPHRASE).close()
+    with Workbook.open(saved, PASSPHRASE) as wb:
+        services.add_service(wb, {"name": "Backed up"})
+    (backup,) = kept(saved)
+    assert stat.S_IMODE(made.stat().st_mode) == 0o600
+    assert stat.S_IMODE(backup.stat().st_mode) == 0o600
+    assert stat.S_IMODE(backup.parent.stat().st_mode) == 0o700
+    assert stat.S_IMODE(backup.parent.parent.stat().st_mode) == 0o700
 
 
 def test_half_written_backups_from_a_crash_are_cleared(saved: Path) -> None:
     folder = backups.backup_folder(saved)
     folder.mkdir(parents=True)
-    stale = folder / "20200101T000000000000Z-auto.opcc.partial"
+    stale = folder / ".20200101T000000000000Z-auto.opcc.k2j4h1.partial"
     stale.write_bytes(os.urandom(2 * PAGE))
-    Workbook.open(saved, PASSPHRASE).close()
+    with Workbook.open(saved, PASSPHRASE) as wb:
+        services.add_service(wb, {"name": "Backed up"})
     assert not stale.exists()
-    assert len(backups.list_backups(saved, "auto")) == 1
+    assert len(kept(saved, "auto")) == 1
 
 
 # -- upgrades -------------------------------------------------------------------------------
@@ -629,8 +663,8 @@ def test_older_file_is_upgraded_after_a_backup(saved: Path, monkeypatch: pytest.
         assert len(schema.migrations.applied(wb.db)) == new
         assert {r["notes"] for r in services.services(wb)} == {"upgraded"}
         assert wb.integrity_problems() == []
-    (made,) = backups.list_backups(saved, f"before-upgrade-from-v{old}")
-    assert backups.list_backups(saved, "auto") == []  # the upgrade's backup stands for it
+    (made,) = kept(saved, f"before-upgrade-from-v{old}")
+    assert kept(saved, "auto") == []  # the upgrade's backup stands for it
     # Made with the SQLite backup API (a fresh salt, so not a file copy), of the file as it was.
     assert made.read_bytes()[:16] != saved.read_bytes()[:16]
     with Workbook.open(made, PASSPHRASE, readonly=True) as copy:
@@ -638,7 +672,8 @@ def test_older_file_is_upgraded_after_a_backup(saved: Path, monkeypatch: pytest.
         assert dump(copy) == before
         assert "notes" not in {c.name for c in copy.db["services"].columns}
     # Once upgraded, opening again upgrades nothing.
-    Workbook.open(saved, PASSPHRASE).close()
+    with Workbook.open(saved, PASSPHRASE) as wb:
+        services.add_service(wb, {"name": "After the upgrade"})
     assert len(backups.list_backups(saved, f"before-upgrade-from-v{old}")) == 1
     assert len(backups.list_backups(saved, "auto")) == 1
 
@@ -785,6 +820,7 @@ def test_nothing_is_readable_without_the_passphrase(
         scanned, showing = files_showing(marker, *folders)
         assert wal in scanned and workbook_path in scanned
         assert showing == []  # while open: the file and its write-ahead log
+        (tmp_path / "exports").mkdir()
         wb.backup(tmp_path / "exports" / "copy.opcc")
         wb.backup_rotating("manual")
         wb.change_passphrase(NEW_PASSPHRASE)
@@ -792,10 +828,11 @@ def test_nothing_is_readable_without_the_passphrase(
         assert showing == []
     finally:
         wb.close()
-    Workbook.open(workbook_path, NEW_PASSPHRASE).close()  # another automatic backup
+    with Workbook.open(workbook_path, NEW_PASSPHRASE) as wb:  # another automatic backup
+        services.add_service(wb, {"name": "Another session"})
     scanned, showing = files_showing(marker, *folders)
     assert showing == []  # closed: the file, exports, every backup
     backup_files = [p for p in scanned if p.is_relative_to(private_data_dir)]
-    assert len(backup_files) == 4  # auto at first open, manual, before-passphrase-change, auto
+    assert len(backup_files) == 4  # auto at the first edit, manual, before-passphrase-change, auto
     with Workbook.open(tmp_path / "exports" / "copy.opcc", PASSPHRASE, readonly=True) as copy:
         assert copy.scalar("SELECT count(*) FROM services WHERE name LIKE ?", [f"%{marker}"]) == 1

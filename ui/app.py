@@ -11,7 +11,6 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from opcc_desktop.errors import OpccError, WorkbookError
 from opcc_desktop.workbook import Workbook
-from ui.after_paint import AfterPaint
 from ui.autolock import (
     DEFAULT_MINUTES,
     IdleLock,
@@ -41,20 +40,11 @@ class Session:
         QApplication.instance().installNativeEventFilter(self.native)
 
     def open(self, wb: Workbook, passphrase: str) -> None:
-        """Show an open workbook (opened without the automatic backup, which is made once the
-        window has painted: a second sooner on screen, and before any edit can be typed)."""
+        """Show an open workbook (the core backs it up just before its first edit is saved)."""
         self.context.attach(wb, passphrase)
         remember(self.context.settings, wb.path)
         self.window.show_unlocked()
         self.idle.start()
-        AfterPaint(self.window, self._backup)
-
-    def _backup(self) -> None:
-        if self.context.is_open:
-            try:
-                self.context.wb.backup_rotating("auto")
-            except OpccError as exc:
-                self.context.failed.emit(f"The automatic backup could not be made: {exc}")
 
     def lock(self) -> None:
         if not self.context.is_open:
@@ -88,7 +78,7 @@ def open_workbook(path: Path, passphrase: str | None) -> tuple[Workbook, str] | 
     """Open with the passphrase given, else ask (the dialog explains a wrong one)."""
     if passphrase is not None:
         try:
-            return Workbook.open(path, passphrase, auto_backup=False), passphrase
+            return Workbook.open(path, passphrase), passphrase
         except WorkbookError as exc:
             QMessageBox.critical(None, "Cannot open workbook", str(exc))
             return None
@@ -111,7 +101,7 @@ def choose_workbook(settings: QSettings) -> tuple[Workbook, str] | None:
     try:
         if kind == "demo":
             demo = ensure_demo(demo_path(), DEMO_PASSPHRASE)
-            return Workbook.open(demo, DEMO_PASSPHRASE, auto_backup=False), DEMO_PASSPHRASE
+            return Workbook.open(demo, DEMO_PASSPHRASE), DEMO_PASSPHRASE
         if kind == "new":
             _, path, passphrase = screen.choice
             return Workbook.create(path, passphrase), passphrase

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from opcc_desktop.errors import ImportProblem, ImportRefused
+from opcc_desktop.errors import ImportProblem, ImportRefused, UnsafePath
 from opcc_desktop.exchange.hr_extract import (
     CODED,
     FIELDS,
@@ -35,6 +35,7 @@ from opcc_desktop.exchange.hr_extract import (
     proposed_category,
 )
 from opcc_desktop.exchange.sources import fold
+from opcc_desktop.user_paths import write_bytes
 from opcc_desktop.vocab import WORKFORCE_CHARACTERISTICS
 
 NOT_IN_FILE = "(not in the file)"
@@ -161,6 +162,8 @@ class MappingDialog(QDialog):
         if not name:
             return
         try:
-            Path(name).write_text(mapping.to_json(), encoding="utf-8")
+            write_bytes(Path(name), mapping.to_json().encode("utf-8"))
+        except UnsafePath as exc:
+            self.error.setText(str(exc))
         except OSError as exc:
             self.error.setText(f"The mapping could not be saved to {Path(name).name} ({exc.strerror or exc}).")

@@ -47,7 +47,7 @@ class UnlockDialog(QDialog):
 
     def try_open(self) -> None:
         try:
-            self.workbook = Workbook.open(self.path, self.secret.text(), auto_backup=False)  # the session backs up
+            self.workbook = Workbook.open(self.path, self.secret.text())
         except WrongPassphrase:
             self.error.setText("That passphrase is not right for this workbook. Check Caps Lock and try "
                                "again; the file has not been changed.")  # fmt: skip

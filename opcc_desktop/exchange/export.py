@@ -8,17 +8,17 @@ from __future__ import annotations
 
 import base64
 import csv
-import os
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from ..errors import UnsafePath, counted
+from ..user_paths import atomic_output, check_output, check_output_folder, make_output_folder
 from ..workbook import Workbook
 from .cells import neutralise
 from .layout import SHEETS, Sheet
-from .result import counted
 
+FILE_SUFFIXES = (".csv", ".xls", ".xlsm", ".ods", ".txt", ".pdf")  # names of files, not folders
 ASSET_PART_CHARS = 32_000  # a spreadsheet cell holds at most 32,767 characters
 
 
@@ -46,11 +46,20 @@ def export_data(wb: Workbook, out: Path, without: tuple[str, ...] = ()) -> list[
     """Write the exchange workbook to ``out``: an .xlsx file, or a folder of CSV files when
     ``out`` has no .xlsx suffix. The sheets of the areas ``without`` names are left out, so
     importing the file leaves those areas as they are. Returns one line per sheet."""
-    tables = {sheet.name: sheet_rows(wb, sheet) for sheet in SHEETS if sheet.area not in without}
-    if Path(out).suffix.lower() == ".xlsx":
-        _write_xlsx(tables, Path(out))
+    out = Path(out)
+    as_xlsx = out.suffix.lower() == ".xlsx"
+    if as_xlsx:
+        check_output(out)
     else:
-        _write_csv_folder(tables, Path(out))
+        check_output_folder(out)
+        if out.suffix.lower() in FILE_SUFFIXES:
+            raise UnsafePath(f"{out} names a {out.suffix} file, but the exchange data is written as one .xlsx"
+                             " file or as a folder of CSV files. Give a name ending .xlsx, or a folder name.")  # fmt: skip
+    tables = {sheet.name: sheet_rows(wb, sheet) for sheet in SHEETS if sheet.area not in without}
+    if as_xlsx:
+        _write_xlsx(tables, out)
+    else:
+        _write_csv_folder(tables, out)
     return [f"{name}: {counted(len(rows), 'row')}" for name, rows in tables.items()]
 
 
@@ -76,18 +85,18 @@ def _write_xlsx(tables: dict[str, list[dict[str, Any]]], out: Path) -> None:
         page.append(header)
         for row in tables[sheet.name]:
             page.append(_cells(sheet, row))
-    _atomic(out, book.save)
+    with atomic_output(out) as temporary:
+        book.save(temporary)
 
 
 def _write_csv_folder(tables: dict[str, list[dict[str, Any]]], out: Path) -> None:
-    out.mkdir(parents=True, exist_ok=True)
+    make_output_folder(out)
     for sheet in (s for s in SHEETS if s.name in tables):
-        def write(path: str, sheet: Sheet = sheet) -> None:
-            with open(path, "w", encoding="utf-8-sig", newline="") as handle:
+        with atomic_output(out / f"{sheet.name}.csv") as temporary:
+            with temporary.open("w", encoding="utf-8-sig", newline="") as handle:
                 writer = csv.writer(handle)
                 writer.writerow(sheet.columns)
                 writer.writerows([_csv_text(v) for v in _cells(sheet, row)] for row in tables[sheet.name])
-        _atomic(out / f"{sheet.name}.csv", write)
 
 
 def _csv_text(value: Any) -> str:
@@ -96,15 +105,3 @@ def _csv_text(value: Any) -> str:
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else repr(value)
     return str(value)
-
-
-def _atomic(path: Path, write: Any) -> None:
-    """Write through a temporary file in the same folder, so a failed export leaves no half file."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(handle)
-    try:
-        write(temporary)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

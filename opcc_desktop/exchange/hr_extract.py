@@ -24,14 +24,15 @@ from typing import Any
 
 from ..changes import Changes, Tx
 from ..editing import recorded
-from ..errors import ImportProblem, ImportRefused
+from ..errors import ImportProblem, ImportRefused, counted
+from ..user_paths import check_input
 from ..validation import Field, Invalid
 from ..vocab import WORKFORCE_CHARACTERISTICS
 from ..workbook import Workbook
 from ..workforce import SNAPSHOT_RULES, STAFF_COLUMNS, STAFF_REF, STAFF_RULES
 from .cells import restore
 from .collector import paused
-from .result import ImportResult, counted
+from .result import ImportResult
 from .sources import Source, Table, fold
 
 MAPPING_KEY = "hr_extract.mapping"  # settings row holding the last mapping used, as JSON
@@ -185,6 +186,7 @@ def _refuse_if(source: str, problems: list[ImportProblem]) -> None:
 def read_mapping(path: Path) -> HrMapping:
     """A mapping file: JSON as :meth:`HrMapping.to_json` writes it (UTF-8, with or without BOM)."""
     path = Path(path)
+    check_input(path)
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import ImportProblem, ImportRefused
+from ..user_paths import check_input
 from ..workbook import Workbook
 from .load import import_exchange, is_exchange_workbook
 from .result import ImportResult
@@ -28,7 +29,8 @@ def import_file(
 ) -> ImportResult:  # fmt: skip
     """Import ``path`` into ``wb`` as ``kind`` (recognised when None). HR extracts need the
     snapshot date; their mapping comes from ``mapping_file`` (then saved in ``wb`` by the same
-    edit) or the one saved before."""
+    edit) or the one saved before. ``path`` is never the workbook under another name."""
+    check_input(Path(path))
     source = read(Path(path))
     kind = kind or detect(source, snapshot is not None or mapping_file is not None)
     mapping = _read_mapping(mapping_file) if kind == "hr-extract" and mapping_file else None

@@ -10,14 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..changes import Tx
-from ..errors import ImportProblem, ImportRefused
+from ..errors import ImportProblem, ImportRefused, counted
 from ..settings import edi_levels
 from ..workbook import Workbook
 from . import areas
 from .areas import SCHEMES, SERVICES, Plan
 from .export import sheet_rows
 from .layout import AREA_TABLES, AREAS, SHEETS
-from .result import ImportResult, counted
+from .result import ImportResult
 from .rows import clean_rows, duplicate_problems
 from .sources import Source
 

@@ -22,7 +22,3 @@ class ImportResult:
     def changed(self) -> bool:
         return bool(self.changes)
 
-
-def counted(count: int, noun: str) -> str:
-    """``count`` and ``noun``, plural unless one: "1 row", "4,080 rows"."""
-    return f"{count:,} {noun}{'' if count == 1 else 's'}"

@@ -27,6 +27,7 @@ from ..editing import ensure_category, recorded
 from ..errors import ImportProblem, ImportRefused, Problem
 from ..services import ACTIVITY_RULES, COUNT_RULES
 from ..settings import settings
+from ..user_paths import atomic_output, check_output
 from ..validation import collect, refuse, text
 from ..vocab import DIMENSION_LABELS, NOT_DISCLOSED, QUARTER_MONTHS, SERVICE_DIMENSIONS
 from ..workbook import Workbook
@@ -57,6 +58,7 @@ def write_template(wb: Workbook, service: str, financial_year: str, quarter: int
     Raises ValidationError listing every problem with the request (unknown service, a year
     not written like 2021/22, a quarter outside 1-4)."""
     service_id, name, year, q = _template_request(wb, service, financial_year, quarter)
+    check_output(Path(out))
     book = Spreadsheet()
     _write_instructions(book.active, name, year, q, settings(wb)["office_name"])
     labels = (name, year, q)
@@ -66,7 +68,8 @@ def write_template(wb: Workbook, service: str, financial_year: str, quarter: int
     _write_data_sheet(book.create_sheet(RETURN_SHEET), list(RETURN_RULES), counts, _count_rule())
     _write_data_sheet(book.create_sheet(ACTIVITY_SHEET), list(ACTIVITY_SHEET_RULES), measures, _value_rule())
     book.security = WorkbookProtection(lockStructure=True)  # sheets keep their names; no password
-    book.save(Path(out))
+    with atomic_output(Path(out)) as temporary:
+        book.save(temporary)
 
 
 def _template_request(

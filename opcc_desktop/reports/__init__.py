@@ -8,10 +8,10 @@ The two public documents read the workbook only through :mod:`opcc_desktop.publi
 from __future__ import annotations
 
 import importlib
-import os
 from pathlib import Path
 
 from ..errors import OpccError
+from ..user_paths import atomic_output, check_output
 from ..vocab import PUBLIC_REPORTS
 from ..workbook import Workbook
 
@@ -40,9 +40,11 @@ def export_report(
     wb: Workbook, report: str, financial_year: str, quarter: int | None, out: Path, fmt: str = "pdf"
 ) -> Path:
     """Build the document and write it to ``out`` atomically (a failed export leaves no
-    half-written file, and never replaces a good one). ``fmt`` "html" gives the accessible
-    HTML edition of a public document."""
+    half-written file, and never replaces a good one; see :mod:`opcc_desktop.user_paths`, which
+    also keeps it off any workbook). ``fmt`` "html" gives the accessible HTML edition of a
+    public document."""
     check_request(report, quarter, fmt)
+    check_output(out)
     module = importlib.import_module(REPORTS[report])
     period = quarter if report in QUARTERLY else 0
     if fmt == "html":
@@ -51,14 +53,6 @@ def export_report(
         document = module.build(wb, financial_year, period, document=HtmlDocument)
     else:
         document = module.build(wb, financial_year, period)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    partial = out.with_name(out.name + ".partial")
-    try:
-        with partial.open("wb") as handle:
-            document.build(handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(partial, out)
-    finally:
-        partial.unlink(missing_ok=True)
+    with atomic_output(out) as temporary, temporary.open("wb") as handle:
+        document.build(handle)
     return out

@@ -28,7 +28,7 @@ import python_calamine
 
 from opcc_desktop.exchange.hr_extract import HrMapping, import_hr_extract
 from opcc_desktop.exchange.sources import read
-from opcc_desktop.workbook import Workbook
+from opcc_desktop.store.workbook import Workbook
 
 ROWS = 50_000
 SECRET = "bench"

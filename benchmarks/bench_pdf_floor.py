@@ -2,7 +2,7 @@
 
 (a) a bare reportlab script: 16-page A4 document with a cover, a contents page (multiBuild),
     10 tables and 8 vector charts, in reportlab's defaults (Helvetica, plain string cells);
-(b) the same pages, tables and charts through ``opcc_desktop.pdf`` (embedded TrueType font,
+(b) the same pages, tables and charts through ``opcc_desktop.documents.pdf`` (embedded TrueType font,
     numbered captions, data tables beside charts, "Page X of Y", bookmarks, metadata).
 
 Each is run as its own Python process (imports included, as the user waits for them) five
@@ -101,8 +101,8 @@ print(doc.page)
 
 LAYER = COMMON + '''
 import sys
-from opcc_desktop.charts import ChartSpec
-from opcc_desktop.pdf import ReportDocument
+from opcc_desktop.figures.charts import ChartSpec
+from opcc_desktop.documents.pdf import ReportDocument
 
 doc = ReportDocument("Annual Equality Monitoring Report", office="Office of the Police and Crime Commissioner",
                      period="1 April 2020 to 31 March 2021")
@@ -144,7 +144,7 @@ def main() -> None:
         tables, tables_pages = run(tmp / "tables.py", tmp / "tables.pdf", repeat)
         kb = {name: (tmp / f"{name}.pdf").stat().st_size / 1024 for name in ("bare", "layer", "tables")}
     print(f"(a) bare reportlab     {bare:6.2f} s  {bare_pages} pages  {kb['bare']:4.0f} KB   (median of {repeat})")
-    print(f"(b) opcc_desktop.pdf   {layer:6.2f} s  {layer_pages} pages  {kb['layer']:4.0f} KB")
+    print(f"(b) opcc_desktop.documents.pdf   {layer:6.2f} s  {layer_pages} pages  {kb['layer']:4.0f} KB")
     print(f"ratio (b)/(a)          {layer / bare:6.2f} x   (goal <= 1.7 x)")
     print(f"(c) = (b) with each chart's data table beside it (the default): "
           f"{tables:.2f} s, {tables_pages} pages, {kb['tables']:.0f} KB, {tables / bare:.2f} x")

@@ -47,7 +47,7 @@ from PySide6.QtWidgets import QApplication
 from PySide6.QtCore import QEvent, QObject, QSettings
 app = QApplication(sys.argv)
 from ui.app import Session
-from opcc_desktop.workbook import Workbook
+from opcc_desktop.store.workbook import Workbook
 session = Session(QSettings(sys.argv[2], QSettings.Format.IniFormat))
 class Painted(QObject):
     def eventFilter(self, obj, event):
@@ -94,8 +94,8 @@ def scrolling(folder: Path, runs: int) -> None:
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
-    from opcc_desktop import workforce
-    from opcc_desktop.workbook import Workbook
+    from opcc_desktop.areas import workforce
+    from opcc_desktop.store.workbook import Workbook
     from ui.clipboard import GuardedClipboard
     from ui.context import AppContext
     from ui.tabs.workforce import WorkforceTab
@@ -136,7 +136,7 @@ def edit_to_chart(demo: Path, folder: Path, runs: int) -> None:
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
-    from opcc_desktop.workbook import Workbook
+    from opcc_desktop.store.workbook import Workbook
     from ui.clipboard import GuardedClipboard
     from ui.context import AppContext
     from ui.tabs.kpis import KpisTab
@@ -167,7 +167,7 @@ def edit_to_chart(demo: Path, folder: Path, runs: int) -> None:
 def main() -> None:
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 5
     sys.path.insert(0, str(ROOT))
-    from opcc_desktop.demo import build_demo
+    from opcc_desktop.commands.demo import build_demo
 
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)

@@ -13,9 +13,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from opcc_desktop import services, workforce
-from opcc_desktop.vocab import WORKFORCE_CHARACTERISTICS
-from opcc_desktop.workbook import Workbook
+from opcc_desktop.areas import services, workforce
+from opcc_desktop.areas.vocab import WORKFORCE_CHARACTERISTICS
+from opcc_desktop.store.workbook import Workbook
 
 SECRET = "bench"
 

@@ -30,8 +30,8 @@ def main() -> None:
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication(sys.argv)
-    from opcc_desktop.demo import build_demo
-    from opcc_desktop.workbook import Workbook
+    from opcc_desktop.commands.demo import build_demo
+    from opcc_desktop.store.workbook import Workbook
     from ui.app import Session
 
     with tempfile.TemporaryDirectory() as name:

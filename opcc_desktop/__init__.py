@@ -1,5 +1,8 @@
 """OPCC Desktop core: the workbook file, its data model and rules, reports and the CLI.
 
+Grouped by layer, each folder using only those below it: ``commands`` › ``documents`` ›
+``exchange`` › ``figures`` › ``areas`` › ``store`` (plus ``errors``, which all may use).
+
 This package never imports Qt, pyqtgraph or the ``ui`` package (import-linter checks it),
 so every command runs headless.
 """

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from opcc_desktop.workbook import Workbook
+from opcc_desktop.store.workbook import Workbook
 
 pytest_plugins = ["ui_support"]  # the tab tests' fixtures: context, demo, failures
 
@@ -30,7 +30,7 @@ def private_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyte
 @pytest.fixture(scope="session")
 def demo_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo workbook, built once per run. Open it read-only; copy it to change it."""
-    from opcc_desktop.demo import build_demo
+    from opcc_desktop.commands.demo import build_demo
 
     path = tmp_path_factory.mktemp("demo") / "demo.opcc"
     build_demo(path, DEMO_PASSPHRASE)
@@ -52,6 +52,6 @@ def wb(workbook_path: Path):
 
 def dump(book: Workbook) -> dict[str, list[tuple]]:
     """Every data table's rows (not the history), for comparing whole states."""
-    from opcc_desktop.schema import DATA_TABLES
+    from opcc_desktop.store.schema import DATA_TABLES
 
     return {t: book.conn.execute(f'SELECT * FROM "{t}" ORDER BY 1').fetchall() for t in DATA_TABLES}

@@ -35,9 +35,9 @@ import time
 import traceback
 from pathlib import Path
 
-from opcc_desktop import kpis, narrative, services, settings
+from opcc_desktop.areas import kpis, narrative, services, settings
 from opcc_desktop.errors import WrongPassphrase
-from opcc_desktop.workbook import Workbook
+from opcc_desktop.store.workbook import Workbook
 
 FY = "2024/25"
 SERVICE = "Crash-test service"

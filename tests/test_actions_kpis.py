@@ -6,9 +6,8 @@ from __future__ import annotations
 import pytest
 from action_helpers import ops, problem, refused
 
-from opcc_desktop import kpis
+from opcc_desktop.areas import kpis
 from opcc_desktop.errors import NotFound
-
 
 # -- helpers -------------------------------------------------------------------------------
 

@@ -7,10 +7,9 @@ import pytest
 from action_helpers import problem, refused
 from conftest import dump
 
-from opcc_desktop import schemes, services
+from opcc_desktop.areas import schemes, services
+from opcc_desktop.areas.vocab import SCHEME_DIMENSIONS, SCHEME_MEASURES, SERVICE_DIMENSIONS
 from opcc_desktop.errors import NotFound
-from opcc_desktop.vocab import SCHEME_DIMENSIONS, SCHEME_MEASURES, SERVICE_DIMENSIONS
-
 
 # -- helpers -------------------------------------------------------------------------------
 

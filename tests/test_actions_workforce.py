@@ -7,9 +7,9 @@ import pytest
 from action_helpers import problem, refused
 from conftest import dump
 
-from opcc_desktop import workforce
+from opcc_desktop.areas import workforce
+from opcc_desktop.areas.vocab import NOT_DECLARED, PREFER_NOT, WORKFORCE_CHARACTERISTICS
 from opcc_desktop.errors import NotFound
-from opcc_desktop.vocab import NOT_DECLARED, PREFER_NOT, WORKFORCE_CHARACTERISTICS
 
 
 # -- helpers -------------------------------------------------------------------------------

@@ -9,11 +9,12 @@ from decimal import Decimal
 import pytest
 from conftest import DEMO_PASSPHRASE
 
-from opcc_desktop import area_views as av
-from opcc_desktop import publishable, schemes, services, workforce
-from opcc_desktop.reports import equality_tables as et
-from opcc_desktop.vocab import NOT_DECLARED, NOT_DISCLOSED, SERVICE_DIMENSIONS
-from opcc_desktop.workbook import Workbook
+from opcc_desktop.areas import schemes, services, workforce
+from opcc_desktop.areas.vocab import NOT_DECLARED, NOT_DISCLOSED, SERVICE_DIMENSIONS
+from opcc_desktop.figures import area_views as av
+from opcc_desktop.figures import equality_tables as et
+from opcc_desktop.figures import publishable
+from opcc_desktop.store.workbook import Workbook
 
 
 @pytest.fixture

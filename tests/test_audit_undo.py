@@ -11,10 +11,11 @@ from collections.abc import Callable
 import pytest
 from conftest import dump
 
-from opcc_desktop import check, goals, kpis, narrative, schemes, services, settings, workforce
-from opcc_desktop.changes import Changes, decode, encode
+from opcc_desktop.areas import goals, kpis, narrative, schemes, services, settings, workforce
+from opcc_desktop.commands import check
 from opcc_desktop.errors import ConflictError, NotFound, ValidationError
-from opcc_desktop.workbook import os_user
+from opcc_desktop.store.changes import Changes, decode, encode
+from opcc_desktop.store.workbook import os_user
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256))
 JPEG = b"\xff\xd8\xff\xe0" + bytes(range(255, -1, -1))

@@ -17,7 +17,7 @@ from conftest import PASSPHRASE, dump
 from opcc_desktop.errors import ImportProblem, ImportRefused
 from opcc_desktop.exchange.export import exchange_tables
 from opcc_desktop.exchange.importing import import_file
-from opcc_desktop.workbook import Workbook
+from opcc_desktop.store.workbook import Workbook
 
 DATA = Path(__file__).resolve().parent / "data"
 BAD = DATA / "bad"

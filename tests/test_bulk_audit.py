@@ -8,9 +8,9 @@ import json
 import pytest
 from conftest import dump
 
-from opcc_desktop import workforce
-from opcc_desktop.changes import RUN, RUN_ROWS, InsertedRun, recorded_changes
+from opcc_desktop.areas import workforce
 from opcc_desktop.errors import ConflictError
+from opcc_desktop.store.changes import RUN, RUN_ROWS, InsertedRun, recorded_changes
 
 SNAPSHOT = "2022-03-31"
 COUNT = RUN_ROWS + 100

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from opcc_desktop.backups import list_backups
-from opcc_desktop.workbook import Workbook
+from opcc_desktop.store.backups import list_backups
+from opcc_desktop.store.workbook import Workbook
 from ui.cli import main
 
 SECRET = "s3cret passphrase"

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from conftest import DEMO_PASSPHRASE
 
 from opcc_desktop.exchange.export import exchange_tables
-from opcc_desktop.workbook import Workbook
+from opcc_desktop.store.workbook import Workbook
 from ui.cli import main
 
 SECRET = "exchange secret"

@@ -27,9 +27,9 @@ import crash_child as plan
 import pytest
 from conftest import PASSPHRASE, dump
 
-from opcc_desktop.backups import backup_folder
 from opcc_desktop.errors import NotAWorkbook, WrongPassphrase
-from opcc_desktop.workbook import Workbook
+from opcc_desktop.store.backups import backup_folder
+from opcc_desktop.store.workbook import Workbook
 
 pytestmark = pytest.mark.skipif(
     os.name != "posix" or not hasattr(os, "fork"), reason="POSIX only: SIGKILL and fork"

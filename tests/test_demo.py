@@ -11,10 +11,12 @@ from pathlib import Path
 import pytest
 from conftest import PASSPHRASE, dump
 
-from opcc_desktop import check, demo, paths, schemes
+from opcc_desktop.areas import schemes
+from opcc_desktop.areas.vocab import NOT_DISCLOSED, REPORT_SECTIONS, SERVICE_DIMENSIONS, UNDECLARED
+from opcc_desktop.commands import check, demo
 from opcc_desktop.errors import WorkbookExists
-from opcc_desktop.vocab import NOT_DISCLOSED, REPORT_SECTIONS, SERVICE_DIMENSIONS, UNDECLARED
-from opcc_desktop.workbook import Workbook
+from opcc_desktop.store import paths
+from opcc_desktop.store.workbook import Workbook
 
 REFERENCE = paths.resources_dir() / "reference"
 
@@ -56,7 +58,7 @@ def test_reference_files_ship_with_the_app() -> None:
 
 
 def test_settings(book: Workbook) -> None:
-    from opcc_desktop.settings import settings
+    from opcc_desktop.areas.settings import settings
 
     found = settings(book)
     assert found["office_name"] == demo.OFFICE_NAME

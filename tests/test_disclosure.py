@@ -15,8 +15,14 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from opcc_desktop.disclosure import Decision, Policy, SuppressedTable, suppress_distribution, suppress_table
-from opcc_desktop.figures import CellState, round_half_up
+from opcc_desktop.figures.disclosure import (
+    Decision,
+    Policy,
+    SuppressedTable,
+    suppress_distribution,
+    suppress_table,
+)
+from opcc_desktop.figures.formatting import CellState, round_half_up
 
 STAR = Policy(5, "*")
 SHOWN, PRIMARY, SECONDARY = Decision.SHOWN, Decision.PRIMARY, Decision.SECONDARY

@@ -12,8 +12,7 @@ import openpyxl
 import pytest
 from conftest import dump
 
-from opcc_desktop import workforce
-from opcc_desktop.changes import decode, encode, recorded_changes
+from opcc_desktop.areas import workforce
 from opcc_desktop.errors import ImportProblem, ImportRefused
 from opcc_desktop.exchange.hr_extract import (
     MAPPING_KEY,
@@ -27,6 +26,7 @@ from opcc_desktop.exchange.hr_extract import (
     saved_mapping,
 )
 from opcc_desktop.exchange.sources import read
+from opcc_desktop.store.changes import decode, encode, recorded_changes
 
 HEADERS = ["Employee No", "Age Band", "Gender", "Trans", "Ethnic Origin", "Disabled", "Religion",
            "Orientation", "Maternity", "Grade", "FTE", "Start Date"]  # fmt: skip

@@ -11,13 +11,13 @@ import openpyxl
 import pytest
 from conftest import DEMO_PASSPHRASE, dump
 
-from opcc_desktop import services
+from opcc_desktop.areas import services
+from opcc_desktop.areas.vocab import SERVICE_DIMENSIONS
 from opcc_desktop.errors import ImportProblem, ImportRefused, ValidationError
 from opcc_desktop.exchange.cells import restore
 from opcc_desktop.exchange.returns import import_return, is_monitoring_return, write_template
 from opcc_desktop.exchange.sources import read
-from opcc_desktop.vocab import SERVICE_DIMENSIONS
-from opcc_desktop.workbook import Workbook
+from opcc_desktop.store.workbook import Workbook
 
 SERVICE, YEAR, QUARTER = "Arch Teesside", "2021/22", 3
 LABEL = f"{SERVICE} {YEAR} Q{QUARTER}"

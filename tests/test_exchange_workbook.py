@@ -14,15 +14,15 @@ from conftest import DEMO_PASSPHRASE, PASSPHRASE, dump
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from opcc_desktop import goals, kpis, narrative, services
-from opcc_desktop import settings as office_settings
+from opcc_desktop.areas import goals, kpis, narrative, services
+from opcc_desktop.areas import settings as office_settings
 from opcc_desktop.errors import ImportRefused
-from opcc_desktop.exchange.export import export_data, exchange_tables
+from opcc_desktop.exchange.export import exchange_tables, export_data
 from opcc_desktop.exchange.layout import SHEETS
 from opcc_desktop.exchange.load import import_exchange
 from opcc_desktop.exchange.sources import read
-from opcc_desktop.schema import DATA_TABLES
-from opcc_desktop.workbook import Workbook
+from opcc_desktop.store.schema import DATA_TABLES
+from opcc_desktop.store.workbook import Workbook
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT / "resources" / "reference"
@@ -59,7 +59,7 @@ def test_export_then_import_reproduces_the_demo(demo_path, demo_tables, wb, tmp_
 def test_every_stored_column_is_carried():
     """Each column of each data table is on a sheet, apart from ids, links and positions,
     which the sheets express by names and row order."""
-    from opcc_desktop.schema import INITIAL_SCHEMA
+    from opcc_desktop.store.schema import INITIAL_SCHEMA
 
     carried = " ".join(sheet.sql for sheet in SHEETS)
     implicit = {"id", "position", "data"}

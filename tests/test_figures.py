@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from opcc_desktop.figures import (
+from opcc_desktop.figures.formatting import (
     Cell,
     CellState,
     change_since,

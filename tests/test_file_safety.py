@@ -22,13 +22,13 @@ from conftest import PASSPHRASE
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from opcc_desktop import services
-from opcc_desktop.backups import Backup, Retention, list_backups, to_prune
+from opcc_desktop.areas import services
+from opcc_desktop.commands.passphrase import from_file
 from opcc_desktop.errors import UnsafePath, WorkbookLocked, WrongPassphrase
 from opcc_desktop.exchange.importing import import_file
-from opcc_desktop.passphrase import from_file
-from opcc_desktop.user_paths import write_bytes
-from opcc_desktop.workbook import Workbook
+from opcc_desktop.store.backups import Backup, Retention, list_backups, to_prune
+from opcc_desktop.store.user_paths import write_bytes
+from opcc_desktop.store.workbook import Workbook
 from ui.cli import main
 
 ENV = {"OPCC_PASSPHRASE": PASSPHRASE}
@@ -113,7 +113,7 @@ def test_nothing_is_written_onto_another_workbook_or_its_journal(book: Path, tmp
 
 def test_the_window_process_export_is_refused_onto_its_open_workbook(book: Path) -> None:
     """In the window, the workbook is held by this process: any export there is refused."""
-    from opcc_desktop.reports import export_report
+    from opcc_desktop.documents.export import export_report
 
     alias = book.with_name("alias.pdf")
     os.link(book, alias)
@@ -156,7 +156,7 @@ def test_a_failed_export_leaves_the_old_output_and_no_temporary_file(book: Path,
     out = tmp_path / "pack.pdf"
     out.write_bytes(b"%PDF- the good old one")
     with Workbook.open(book, PASSPHRASE, readonly=True) as wb:
-        from opcc_desktop.reports import export_report
+        from opcc_desktop.documents.export import export_report
 
         with pytest.raises(Exception):
             export_report(wb, "performance-update", "2021/22", None, out)  # no quarter
@@ -169,7 +169,7 @@ def test_a_failed_export_leaves_the_old_output_and_no_temporary_file(book: Path,
 HOLD_AND_WAIT = textwrap.dedent(
     """
     import sys
-    from opcc_desktop.workbook import Workbook
+    from opcc_desktop.store.workbook import Workbook
     try:
         Workbook.open(sys.argv[1], sys.argv[2], auto_backup=False).close()
     except Exception as exc:

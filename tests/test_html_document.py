@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
-from opcc_desktop.charts import ChartSpec, Series
-from opcc_desktop.figures import Cell
-from opcc_desktop.html_document import HtmlDocument
+from opcc_desktop.documents.html_document import HtmlDocument
+from opcc_desktop.figures.charts import ChartSpec, Series
+from opcc_desktop.figures.formatting import Cell
 
 
 class Tags(HTMLParser):

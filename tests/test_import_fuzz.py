@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 from opcc_desktop.errors import ImportRefused
 from opcc_desktop.exchange.importing import import_file
 from opcc_desktop.exchange.layout import BY_NAME, SHEETS
-from opcc_desktop.workbook import Workbook
+from opcc_desktop.store.workbook import Workbook
 
 BAD = Path(__file__).resolve().parent / "data" / "bad"
 GOOD_XLSX = (BAD / "good.xlsx").read_bytes()

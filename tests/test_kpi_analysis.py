@@ -8,9 +8,8 @@ from decimal import Decimal
 
 import pytest
 
-from opcc_desktop import paths
-from opcc_desktop.figures import Cell, CellState
-from opcc_desktop.kpi_analysis import (
+from opcc_desktop.figures.formatting import Cell, CellState
+from opcc_desktop.figures.kpi_analysis import (
     baseline_year,
     build_grids,
     build_groups,
@@ -18,6 +17,7 @@ from opcc_desktop.kpi_analysis import (
     period_label,
     value_cell,
 )
+from opcc_desktop.store import paths
 
 OUTCOME = "Build confidence and put the pride back into Cleveland Police"
 GROUP = "Public Access to Services"

@@ -7,9 +7,10 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from opcc_desktop import goals, kpis, publishable
-from opcc_desktop.figures import CellState
-from opcc_desktop.kpi_analysis import (
+from opcc_desktop.areas import goals, kpis
+from opcc_desktop.figures import area_views, publishable
+from opcc_desktop.figures.formatting import CellState
+from opcc_desktop.figures.kpi_analysis import (
     baseline_year,
     build_grids,
     commentary_text,
@@ -18,7 +19,7 @@ from opcc_desktop.kpi_analysis import (
     trend_chart,
     workbook_grids,
 )
-from opcc_desktop.workbook import Workbook
+from opcc_desktop.store.workbook import Workbook
 
 
 def new_id(changes, table: str) -> int:
@@ -129,14 +130,14 @@ def test_edi_rows_list_every_area_assessed_or_not(wb) -> None:
 
 def test_goal_years_latest_report_year_and_status_chart(wb) -> None:
     assert goals.latest_report_year(wb) is None
-    assert goals.status_chart(wb, "2021/22") is None
+    assert area_views.status_chart(wb, "2021/22") is None
     assert goals.goal_years(wb, date(2021, 3, 1)) == ["2020/21"]
     add_goals(wb)
     goals.add_goal(wb, {"set_for_year": "2022/23", "title": "Data", "description": "",
                         "status": "not started"})  # fmt: skip
     assert goals.latest_report_year(wb) == "2021/22"
     assert goals.goal_years(wb, date(2021, 3, 1)) == ["2022/23", "2021/22", "2020/21"]
-    spec = goals.status_chart(wb, "2021/22")
+    spec = area_views.status_chart(wb, "2021/22")
     assert spec is not None and spec.kind == "bar"
     assert spec.categories == ("Not started", "In progress", "Achieved", "Rolled over", "Dropped")
     assert spec.series[0].values == (0, 1, 1, 0, 0)

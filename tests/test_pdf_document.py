@@ -23,11 +23,11 @@ from pypdf import PdfReader
 from pypdf.generic import IndirectObject
 from reportlab.platypus import Paragraph
 
-from opcc_desktop.charts import PALETTE, ChartSpec, Series
-from opcc_desktop.pdf import ReportDocument
-from opcc_desktop.pdf.chart_drawing import nice_scale
-from opcc_desktop.pdf.tables import house_table, numeric_columns
-from opcc_desktop.pdf.markup import parse
+from opcc_desktop.documents.pdf import ReportDocument
+from opcc_desktop.documents.pdf.chart_drawing import nice_scale
+from opcc_desktop.documents.pdf.markup import parse
+from opcc_desktop.documents.pdf.tables import house_table, numeric_columns
+from opcc_desktop.figures.charts import PALETTE, ChartSpec, Series
 
 MARKING = "OFFICIAL-SENSITIVE"
 TITLE = "Annual Equality Monitoring Report"
@@ -500,7 +500,7 @@ def test_chart_spec_table_and_alt_text() -> None:
 
 
 def test_core_never_imports_qt() -> None:
-    code = ("import sys, opcc_desktop.pdf, opcc_desktop.charts; "
+    code = ("import sys, opcc_desktop.documents.pdf, opcc_desktop.figures.charts; "
             "bad = [m for m in sys.modules if m.split('.')[0] in ('PySide6', 'pyqtgraph', 'ui')]; "
             "assert not bad, bad")
     subprocess.run([sys.executable, "-c", code], check=True)

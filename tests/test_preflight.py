@@ -5,8 +5,8 @@ from __future__ import annotations
 from click.testing import CliRunner
 from conftest import PASSPHRASE
 
-from opcc_desktop import goals, kpis, narrative, services, settings
-from opcc_desktop.preflight import preflight
+from opcc_desktop.areas import goals, kpis, narrative, services, settings
+from opcc_desktop.documents.preflight import preflight
 from ui.cli import main
 
 

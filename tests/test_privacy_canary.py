@@ -11,11 +11,11 @@ import pdfplumber
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from opcc_desktop import kpis, schemes, services, workforce
-from opcc_desktop.html_document import HtmlDocument
-from opcc_desktop.reports import annual_equality, performance_update
-from opcc_desktop.vocab import WORKFORCE_CHARACTERISTICS
-from opcc_desktop.workbook import Workbook
+from opcc_desktop.areas import kpis, schemes, services, workforce
+from opcc_desktop.areas.vocab import WORKFORCE_CHARACTERISTICS
+from opcc_desktop.documents import annual_equality, performance_update
+from opcc_desktop.documents.html_document import HtmlDocument
+from opcc_desktop.store.workbook import Workbook
 
 YEAR = "2021/22"
 canary = st.from_regex(r"\AZq[A-Z]{3}[0-9]{3}\Z", fullmatch=True)

@@ -10,12 +10,13 @@ import sqlcipher3.dbapi2 as dbapi
 from click.testing import CliRunner
 from conftest import PASSPHRASE
 
-from opcc_desktop import kpis, schema
-from opcc_desktop.backups import list_backups
-from opcc_desktop.cipher import quote
-from opcc_desktop.publications import publications, record_publication
-from opcc_desktop.reports import performance_update
-from opcc_desktop.workbook import Workbook
+from opcc_desktop.areas import kpis
+from opcc_desktop.areas.publications import publications, record_publication
+from opcc_desktop.documents import performance_update
+from opcc_desktop.store import schema
+from opcc_desktop.store.backups import list_backups
+from opcc_desktop.store.cipher import quote
+from opcc_desktop.store.workbook import Workbook
 from ui.cli import main
 
 

@@ -11,12 +11,12 @@ import pytest
 from click.testing import CliRunner
 from conftest import DEMO_PASSPHRASE
 
-from opcc_desktop import schemes
-from opcc_desktop.disclosure import Policy
-from opcc_desktop.figures import format_percent, percent
-from opcc_desktop.reports import annual_equality
-from opcc_desktop.reports import equality_tables as et
-from opcc_desktop.workbook import Workbook
+from opcc_desktop.areas import schemes
+from opcc_desktop.documents import annual_equality
+from opcc_desktop.figures import equality_tables as et
+from opcc_desktop.figures.disclosure import Policy
+from opcc_desktop.figures.formatting import format_percent, percent
+from opcc_desktop.store.workbook import Workbook
 
 PASSPHRASE = DEMO_PASSPHRASE
 YEAR = "2021/22"

@@ -12,10 +12,12 @@ import pytest
 from click.testing import CliRunner
 from conftest import DEMO_PASSPHRASE
 
-from opcc_desktop import kpis, publishable
-from opcc_desktop.figures import percent
-from opcc_desktop.reports import export_report, performance_update
-from opcc_desktop.workbook import Workbook
+from opcc_desktop.areas import kpis
+from opcc_desktop.documents import performance_update
+from opcc_desktop.documents.export import export_report
+from opcc_desktop.figures import publishable
+from opcc_desktop.figures.formatting import percent
+from opcc_desktop.store.workbook import Workbook
 from ui.cli import main
 
 PASSPHRASE = DEMO_PASSPHRASE

@@ -14,10 +14,10 @@ from conftest import DEMO_PASSPHRASE
 from pypdf import PdfReader
 
 import ui.cli
-from opcc_desktop import workforce
-from opcc_desktop import workforce_analysis as wa
-from opcc_desktop.reports import workforce_pack
-from opcc_desktop.workbook import Workbook
+from opcc_desktop.areas import workforce
+from opcc_desktop.documents import workforce_pack
+from opcc_desktop.figures import workforce_analysis as wa
+from opcc_desktop.store.workbook import Workbook
 
 PASSPHRASE = DEMO_PASSPHRASE
 MARKING = "OFFICIAL-SENSITIVE"

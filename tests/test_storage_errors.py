@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import dump
 
-from opcc_desktop import services
+from opcc_desktop.areas import services
 from opcc_desktop.errors import StorageError
 
 

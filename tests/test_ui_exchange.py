@@ -11,17 +11,11 @@ import openpyxl
 import pytest
 from conftest import dump
 from PySide6.QtCore import QDate, QTimer
-from PySide6.QtWidgets import (
-    QApplication,
-    QDialog,
-    QDialogButtonBox,
-    QFileDialog,
-    QLineEdit,
-)
+from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QFileDialog, QLineEdit
 
+from opcc_desktop.areas.workforce import STAFF_COLUMNS
 from opcc_desktop.exchange.export import export_data
 from opcc_desktop.exchange.hr_extract import saved_mapping
-from opcc_desktop.workforce import STAFF_COLUMNS
 from ui.import_dialog import KINDS, ImportDialog
 from ui.main_window import MainWindow
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication
 
-from opcc_desktop import services
-from opcc_desktop.periods import financial_years, latest_quarter
+from opcc_desktop.areas import services
+from opcc_desktop.areas.periods import financial_years, latest_quarter
 from ui.autolock import IdleLock
 from ui.clipboard import GuardedClipboard, parse_tsv
 from ui.context import AppContext
@@ -136,7 +136,7 @@ def _window(qtbot):
 def test_financial_years_and_latest_quarter(demo_path):
     from conftest import DEMO_PASSPHRASE
 
-    from opcc_desktop.workbook import Workbook
+    from opcc_desktop.store.workbook import Workbook
 
     with Workbook.open(demo_path, DEMO_PASSPHRASE, readonly=True) as book:
         years = financial_years(book)

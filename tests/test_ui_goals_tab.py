@@ -10,7 +10,7 @@ from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import QApplication, QComboBox
 from ui_support import tab_opener
 
-from opcc_desktop import goals
+from opcc_desktop.areas import goals
 from ui.tabs.goals import GoalsTab
 
 YEAR = "2021/22"

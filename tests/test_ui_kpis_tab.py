@@ -12,9 +12,9 @@ from PySide6.QtGui import QFocusEvent, QKeyEvent
 from PySide6.QtWidgets import QApplication
 from ui_support import tab_opener
 
-from opcc_desktop import kpis
-from opcc_desktop.figures import CellState
-from opcc_desktop.kpi_analysis import commentary_text, workbook_grids
+from opcc_desktop.areas import kpis
+from opcc_desktop.figures.formatting import CellState
+from opcc_desktop.figures.kpi_analysis import commentary_text, workbook_grids
 from ui.tabs.kpis import KpisTab, parse_cell
 
 YEAR, BASE = "2021/22", "2020/21"

@@ -11,16 +11,16 @@ from conftest import DEMO_PASSPHRASE, dump
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QComboBox, QStyleOptionViewItem
 
-from opcc_desktop import publishable, schemes, services
-from opcc_desktop.reports import equality_tables as et
-from opcc_desktop.vocab import NOT_DISCLOSED
-from opcc_desktop.workbook import Workbook
+from opcc_desktop.areas import schemes, services
+from opcc_desktop.areas.vocab import NOT_DISCLOSED
+from opcc_desktop.figures import equality_tables as et
+from opcc_desktop.figures import publishable
+from opcc_desktop.store.workbook import Workbook
 from ui.clipboard import GuardedClipboard
 from ui.context import AppContext
 from ui.tabs.base import Tab
 from ui.tabs.schemes import NEVER_PUBLISHED, SchemesTab
 from ui.tabs.services import ServicesTab
-
 
 
 def open_tab(qtbot, cls: type[Tab], book: Workbook, tmp_path: Path):  # type: ignore[no-untyped-def]

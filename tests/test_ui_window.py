@@ -12,10 +12,16 @@ from pdfplumber import open as open_pdf
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QLineEdit
 
-from opcc_desktop import narrative
-from opcc_desktop.workbook import Workbook
+from opcc_desktop.figures import publishable
+from opcc_desktop.store.workbook import Workbook
 from ui.app import Session
-from ui.autolock import PBT_APMSUSPEND, WM_POWERBROADCAST, WM_WTSSESSION_CHANGE, WTS_SESSION_LOCK, locks_session
+from ui.autolock import (
+    PBT_APMSUSPEND,
+    WM_POWERBROADCAST,
+    WM_WTSSESSION_CHANGE,
+    WTS_SESSION_LOCK,
+    locks_session,
+)
 from ui.start_screen import recent_files
 from ui.tabs.reports import ReportsTab
 from ui.unlock import UnlockDialog
@@ -54,7 +60,7 @@ def test_narrative_edit_is_one_undoable_edit_driven_by_the_menu_actions(session,
     tab.editor.selectAll()
     qtbot.keyClicks(tab.editor, "New introduction")
     tab.save_text()
-    text = lambda: narrative.narrative(session.context.wb, "annual-equality", "2021/22")["introduction"]  # noqa: E731
+    text = lambda: publishable.narrative(session.context.wb, "annual-equality", "2021/22")["introduction"]  # noqa: E731
     assert text() == "New introduction"
     session.window.undo_action.trigger()
     assert text() != "New introduction"

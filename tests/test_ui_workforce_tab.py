@@ -13,13 +13,12 @@ from conftest import DEMO_PASSPHRASE, dump
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QComboBox, QLabel, QStyleOptionViewItem
 
-from opcc_desktop import workforce
-from opcc_desktop.vocab import WORKFORCE_CHARACTERISTICS
-from opcc_desktop.workbook import Workbook
+from opcc_desktop.areas import workforce
+from opcc_desktop.areas.vocab import WORKFORCE_CHARACTERISTICS
+from opcc_desktop.store.workbook import Workbook
 from ui.clipboard import GuardedClipboard
 from ui.context import AppContext
 from ui.tabs.workforce import MARKING, WorkforceTab
-
 
 ETHNICITY = list(WORKFORCE_CHARACTERISTICS).index("ethnicity") + 1  # column: staff ref first
 

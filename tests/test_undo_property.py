@@ -15,15 +15,22 @@ from conftest import PASSPHRASE, dump
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from opcc_desktop import goals, kpis, narrative, schemes, services, workforce
-from opcc_desktop import settings as office_settings
-from opcc_desktop.changes import Changes
-from opcc_desktop.errors import ValidationError
-from opcc_desktop.vocab import (
-    GOAL_STATUSES, LEAVE_OUTCOMES, LEAVE_TYPES, REPORT_SECTIONS, SCHEME_DIMENSIONS, SCHEME_MEASURES,
-    SERVICE_DIMENSIONS, UNITS, WORKFORCE_CHARACTERISTICS,
+from opcc_desktop.areas import goals, kpis, narrative, schemes, services, workforce
+from opcc_desktop.areas import settings as office_settings
+from opcc_desktop.areas.vocab import (
+    GOAL_STATUSES,
+    LEAVE_OUTCOMES,
+    LEAVE_TYPES,
+    REPORT_SECTIONS,
+    SCHEME_DIMENSIONS,
+    SCHEME_MEASURES,
+    SERVICE_DIMENSIONS,
+    UNITS,
+    WORKFORCE_CHARACTERISTICS,
 )  # fmt: skip
-from opcc_desktop.workbook import Workbook
+from opcc_desktop.errors import ValidationError
+from opcc_desktop.store.changes import Changes
+from opcc_desktop.store.workbook import Workbook
 
 YEARS = ("2020/21", "2021/22")
 CATEGORIES = ("Female", "Male", "18-24", "Not disclosed")

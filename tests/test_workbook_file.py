@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import os
-import stat
 import sqlite3
+import stat
 import subprocess
 import sys
 import textwrap
@@ -24,18 +24,8 @@ import sqlite_utils.db
 from conftest import PASSPHRASE, dump
 from sqlite_utils.migrations import Migrations
 
-from opcc_desktop import (
-    backups,
-    cipher,
-    goals,
-    kpis,
-    narrative,
-    schema,
-    schemes,
-    services,
-    settings,
-    workforce,
-)
+from opcc_desktop.areas import goals, kpis, narrative, schemes, services, settings, workforce
+from opcc_desktop.areas.vocab import WORKFORCE_CHARACTERISTICS
 from opcc_desktop.errors import (
     DamagedWorkbook,
     NewerWorkbook,
@@ -49,8 +39,8 @@ from opcc_desktop.errors import (
     WorkbookMissing,
     WrongPassphrase,
 )
-from opcc_desktop.vocab import WORKFORCE_CHARACTERISTICS
-from opcc_desktop.workbook import Workbook
+from opcc_desktop.store import backups, cipher, schema
+from opcc_desktop.store.workbook import Workbook
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = cipher.PAGE_SIZE
@@ -127,7 +117,7 @@ def run_python(code: str, *args: str) -> str:
 OPEN_ATTEMPT = """
     import sys
     from opcc_desktop.errors import OpccError
-    from opcc_desktop.workbook import Workbook
+    from opcc_desktop.store.workbook import Workbook
     try:
         Workbook.open(sys.argv[1], sys.argv[2], readonly=sys.argv[3] == "ro", auto_backup=False).close()
     except OpccError as exc:
@@ -340,8 +330,8 @@ def test_newer_file_opens_only_read_only(saved: Path) -> None:
 
 EDIT_THEN_DIE = """
     import os, sys
-    from opcc_desktop import services
-    from opcc_desktop.workbook import Workbook
+    from opcc_desktop.areas import services
+    from opcc_desktop.store.workbook import Workbook
     wb = Workbook.open(sys.argv[1], sys.argv[2], auto_backup=False)
     for number in range(30):
         services.add_service(wb, {"name": f"Only in the log {number}"})
@@ -424,8 +414,8 @@ def test_another_process_cannot_open_what_we_hold(saved: Path) -> None:
 
 HOLDER = """
     import sys
-    from opcc_desktop import services
-    from opcc_desktop.workbook import Workbook
+    from opcc_desktop.areas import services
+    from opcc_desktop.store.workbook import Workbook
     wb = Workbook.open(sys.argv[1], sys.argv[2], auto_backup=False)
     print("open", flush=True)
     sys.stdin.readline()
@@ -511,8 +501,8 @@ def test_empty_new_passphrase_is_refused(saved: Path) -> None:
 
 REKEY_THEN_DIE = """
     import os, sys
-    from opcc_desktop import cipher
-    from opcc_desktop.workbook import Workbook
+    from opcc_desktop.store import cipher
+    from opcc_desktop.store.workbook import Workbook
     wb = Workbook.open(sys.argv[1], sys.argv[2], auto_backup=False)
     wb.conn.execute(f"PRAGMA rekey = {cipher.quote(sys.argv[3])}")  # committed to the log...
     os._exit(0)  # ...and the process dies before the log is copied into the file

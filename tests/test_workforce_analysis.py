@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from opcc_desktop import workforce_analysis as wa
-from opcc_desktop.vocab import WORKFORCE_CHARACTERISTICS
+from opcc_desktop.areas.vocab import WORKFORCE_CHARACTERISTICS
+from opcc_desktop.figures import workforce_analysis as wa
 
 
 def person(ref: str, **values: object) -> dict[str, object]:

@@ -12,7 +12,7 @@ from conftest import DEMO_PASSPHRASE
 from PySide6.QtCore import QEvent, QSettings
 from PySide6.QtWidgets import QApplication
 
-from opcc_desktop.workbook import Workbook
+from opcc_desktop.store.workbook import Workbook
 from ui.clipboard import GuardedClipboard
 from ui.context import AppContext
 from ui.tabs.base import Tab

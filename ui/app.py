@@ -10,13 +10,8 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from opcc_desktop.errors import OpccError, WorkbookError
-from opcc_desktop.workbook import Workbook
-from ui.autolock import (
-    DEFAULT_MINUTES,
-    IdleLock,
-    WindowsSessionFilter,
-    register_session_notifications,
-)
+from opcc_desktop.store.workbook import Workbook
+from ui.autolock import DEFAULT_MINUTES, IdleLock, WindowsSessionFilter, register_session_notifications
 from ui.context import AppContext
 from ui.main_window import MainWindow
 from ui.start_screen import remember
@@ -90,8 +85,8 @@ def open_workbook(path: Path, passphrase: str | None) -> tuple[Workbook, str] | 
 
 def choose_workbook(settings: QSettings) -> tuple[Workbook, str] | None:
     """The start screen: a recent file, a new workbook or the demo."""
-    from opcc_desktop.cli import DEMO_PASSPHRASE
-    from opcc_desktop.demo import demo_path, ensure_demo
+    from opcc_desktop.commands.cli import DEMO_PASSPHRASE
+    from opcc_desktop.commands.demo import demo_path, ensure_demo
     from ui.start_screen import StartScreen
 
     screen = StartScreen(settings)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from opcc_desktop.cli import DEMO_PASSPHRASE, main
+from opcc_desktop.commands.cli import DEMO_PASSPHRASE, main
 
 
 @main.command()
@@ -20,7 +20,7 @@ from opcc_desktop.cli import DEMO_PASSPHRASE, main
 def gui(file: Path | None, use_demo: bool) -> None:
     """Open the desktop window on FILE, on the demo workbook (--demo, built on first use), or
     on the start screen (recent workbooks, new, demo) when neither is given."""
-    from opcc_desktop.demo import demo_path, ensure_demo
+    from opcc_desktop.commands.demo import demo_path, ensure_demo
 
     passphrase = None
     if file is None and has_display() and not use_demo:
@@ -49,8 +49,8 @@ def has_display() -> bool:
 
 def explain_headless(file: Path, passphrase: str | None) -> None:
     """No screen: say so and show the headless command; for the demo, run it too."""
-    from opcc_desktop.check import check_workbook
-    from opcc_desktop.workbook import Workbook
+    from opcc_desktop.commands.check import check_workbook
+    from opcc_desktop.store.workbook import Workbook
 
     prefix = f"OPCC_PASSPHRASE={passphrase} " if passphrase else ""
     click.echo(

@@ -10,9 +10,9 @@ from typing import Any
 from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtGui import QUndoStack
 
-from opcc_desktop.changes import Changes
 from opcc_desktop.errors import OpccError
-from opcc_desktop.workbook import Workbook
+from opcc_desktop.store.changes import Changes
+from opcc_desktop.store.workbook import Workbook
 from ui.undo import EditCommand
 
 

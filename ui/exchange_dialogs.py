@@ -19,12 +19,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from opcc_desktop.area_views import financial_year_of
+from opcc_desktop.areas.periods import financial_years
+from opcc_desktop.areas.services import services
 from opcc_desktop.errors import OpccError
 from opcc_desktop.exchange.export import export_data
 from opcc_desktop.exchange.returns import write_template
-from opcc_desktop.periods import financial_years
-from opcc_desktop.services import services
+from opcc_desktop.figures.area_views import financial_year_of
 from ui.context import AppContext
 
 XLSX = "Excel workbook (*.xlsx)"

@@ -15,7 +15,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from opcc_desktop.errors import OpccError
-from opcc_desktop.workbook import Workbook
+from opcc_desktop.store.workbook import Workbook
 
 
 class ExportJob(QObject):
@@ -36,7 +36,7 @@ class ExportJob(QObject):
         self.thread.start()
 
     def _run(self) -> None:
-        from opcc_desktop.reports import export_report
+        from opcc_desktop.documents.export import export_report
 
         report, year, quarter, out, fmt = self.request
         try:

@@ -34,18 +34,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from opcc_desktop.changes import Changes
 from opcc_desktop.errors import ImportProblem, ImportRefused, OpccError
-from opcc_desktop.exchange.hr_extract import (
-    HrMapping,
-    extract_columns,
-    read_mapping,
-    saved_mapping,
-)
+from opcc_desktop.exchange.hr_extract import HrMapping, extract_columns, read_mapping, saved_mapping
 from opcc_desktop.exchange.importing import import_source, recognise
 from opcc_desktop.exchange.result import ImportResult
 from opcc_desktop.exchange.sources import Source, read
-from opcc_desktop.workbook import Workbook
+from opcc_desktop.store.changes import Changes
+from opcc_desktop.store.workbook import Workbook
 from ui.context import AppContext
 
 FILTER = "Spreadsheets (*.xlsx *.xlsm *.csv *.txt);;All files (*)"

@@ -26,17 +26,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from opcc_desktop.areas.vocab import WORKFORCE_CHARACTERISTICS
 from opcc_desktop.errors import ImportProblem, ImportRefused, UnsafePath
-from opcc_desktop.exchange.hr_extract import (
-    CODED,
-    FIELDS,
-    MAPPING_NAME,
-    HrMapping,
-    proposed_category,
-)
+from opcc_desktop.exchange.hr_extract import CODED, FIELDS, MAPPING_NAME, HrMapping, proposed_category
 from opcc_desktop.exchange.sources import fold
-from opcc_desktop.user_paths import write_bytes
-from opcc_desktop.vocab import WORKFORCE_CHARACTERISTICS
+from opcc_desktop.store.user_paths import write_bytes
 
 NOT_IN_FILE = "(not in the file)"
 UNMAPPED = "(choose a category)"

@@ -12,7 +12,7 @@ from typing import Any
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from opcc_desktop.charts import ChartSpec
+from opcc_desktop.figures.charts import ChartSpec
 from ui.after_paint import AfterPaint
 
 BAR_WIDTH = 0.8

@@ -6,9 +6,9 @@ from collections.abc import Callable
 
 from PySide6.QtGui import QUndoCommand
 
-from opcc_desktop.changes import Changes
 from opcc_desktop.errors import OpccError
-from opcc_desktop.workbook import Workbook
+from opcc_desktop.store.changes import Changes
+from opcc_desktop.store.workbook import Workbook
 
 
 class EditCommand(QUndoCommand):

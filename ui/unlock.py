@@ -4,17 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QLabel,
-    QLineEdit,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from opcc_desktop.errors import WorkbookError, WrongPassphrase
-from opcc_desktop.workbook import Workbook
+from opcc_desktop.store.workbook import Workbook
 
 
 class UnlockDialog(QDialog):

@@ -7,11 +7,11 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-from . import cipher
-from .changes import Changes, Tx
-from .errors import Problem, ValidationError
+from ..errors import Problem, ValidationError
+from ..store import cipher
+from ..store.changes import Changes, Tx
+from ..store.workbook import Workbook
 from .validation import Field, validate
-from .workbook import Workbook
 
 # Parent table -> the tables whose rows point at it, and the column that points.
 CHILDREN: dict[str, tuple[tuple[str, str], ...]] = {

@@ -6,13 +6,12 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from .changes import Changes
-from .charts import ChartSpec, Series
+from ..store.changes import Changes
+from ..store.workbook import Workbook
 from .editing import delete_row, edit_row, next_position, recorded, set_cell
 from .settings import edi_levels
 from .validation import Field, choice, date, financial_year, long_text, text, validate
 from .vocab import GOAL_STATUSES
-from .workbook import Workbook
 
 GOAL_RULES: dict[str, Field] = {
     "set_for_year": financial_year(),
@@ -143,17 +142,3 @@ def latest_report_year(wb: Workbook) -> str | None:
     found = wb.scalar("SELECT max(year) FROM (SELECT report_year AS year FROM goal_updates"
                       " UNION SELECT financial_year FROM edi_assessments)")  # fmt: skip
     return found or wb.scalar("SELECT max(set_for_year) FROM goals") or None
-
-
-def status_chart(wb: Workbook, set_for_year: str) -> ChartSpec | None:
-    """The goals set for a year, counted by status (every status shown, in the order of
-    the goal's life); None when no goal was set for that year."""
-    rows = wb.rows("SELECT status, count(*) AS n FROM goals WHERE set_for_year = ? GROUP BY status",
-                   [set_for_year])  # fmt: skip
-    counts = {r["status"]: r["n"] for r in rows}
-    if not counts:
-        return None
-    labels = tuple(s[:1].upper() + s[1:] for s in GOAL_STATUSES)
-    return ChartSpec("bar", f"{set_for_year} goals by status", labels,
-                     (Series("Goals", tuple(counts.get(s, 0) for s in GOAL_STATUSES)),),
-                     value_label="Goals", category_label="Status", orientation="vertical")  # fmt: skip

@@ -5,16 +5,26 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .changes import Changes, Tx
+from ..errors import NotFound, Problem, ValidationError
+from ..store.changes import Changes, Tx
+from ..store.workbook import Workbook
 from .editing import delete_row, edit_row, find_id, next_position, recorded, set_cell
-from .errors import NotFound, Problem, ValidationError
 from .publications import kpi_quarter_published
 from .validation import (
-    Field, choice, collect, financial_year, flag, integer, long_text, number, quarter, refuse, text,
+    Field,
+    choice,
+    collect,
+    financial_year,
+    flag,
+    integer,
+    long_text,
+    number,
+    quarter,
+    refuse,
+    text,
     validate,
 )
 from .vocab import DERIVED_KINDS, POLARITIES, UNITS, VALUE_STATUSES
-from .workbook import Workbook
 
 OUTCOME_RULES: dict[str, Field] = {"name": text(max_len=200)}
 GROUP_RULES: dict[str, Field] = {"name": text(max_len=150)}

@@ -5,13 +5,12 @@ Text uses a small Markdown subset: ``#`` headings, ``**bold**``, ``- `` bullet l
 
 from __future__ import annotations
 
-from .changes import Changes
+from ..errors import Problem
+from ..store.changes import Changes
+from ..store.workbook import Workbook
 from .editing import recorded, set_cell
-from .errors import Problem
-from .publishable import narrative as narrative  # the one reader, shared with public documents
 from .validation import choice, collect, financial_year, long_text, refuse
 from .vocab import QUARTERLY_REPORTS, REPORT_SECTIONS
-from .workbook import Workbook
 
 
 def set_narrative(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .workbook import Workbook
+from ..store.workbook import Workbook
 
 YEAR_TABLES = ("service_counts", "scheme_counts", "kpi_values", "narratives", "edi_assessments")
 

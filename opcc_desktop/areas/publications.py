@@ -6,11 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from .changes import Changes, Tx
+from ..store.changes import Changes, Tx
+from ..store.workbook import Workbook
 from .editing import recorded
 from .validation import choice, date, financial_year, integer, validate
 from .vocab import REPORT_SECTIONS
-from .workbook import Workbook
 
 RULES = {
     "report": choice(tuple(REPORT_SECTIONS)),

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .changes import Changes
+from ..errors import Problem
+from ..store.changes import Changes
+from ..store.workbook import Workbook
 from .editing import delete_row, edit_row, ensure_category, next_position, recorded, set_cell
-from .errors import Problem
 from .validation import Field, choice, collect, financial_year, flag, integer, number, refuse, text, validate
 from .vocab import ALL_GENDERS, SCHEME_DIMENSIONS, SCHEME_MEASURES
-from .workbook import Workbook
 
 SCHEME_RULES: dict[str, Field] = {
     "name": text(max_len=150),

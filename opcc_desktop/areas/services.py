@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .changes import Changes
+from ..store.changes import Changes
+from ..store.workbook import Workbook
 from .editing import delete_row, edit_row, ensure_category, next_position, recorded, set_cell
 from .validation import Field, choice, date, financial_year, flag, integer, number, quarter, text, validate
 from .vocab import SERVICE_DIMENSIONS
-from .workbook import Workbook
 
 SERVICE_RULES: dict[str, Field] = {
     "name": text(max_len=150),

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from .changes import Changes
+from ..errors import Problem, ValidationError
+from ..store.changes import Changes
+from ..store.workbook import Workbook
 from .editing import recorded
-from .errors import Problem, ValidationError
 from .validation import Field, Invalid, choice, integer, number, refuse, text, validate
 from .vocab import DEFAULT_EDI_LEVELS
-from .workbook import Workbook
 
 LOGO_TYPES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
 MAX_LOGO_BYTES = 2 * 1024 * 1024

@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import Problem, ValidationError
+from ..errors import Problem, ValidationError
 
 FY_PATTERN = re.compile(r"^(\d{4})/(\d{2})$")
 MAX_INTEGER = 2**63 - 1  # SQLite's largest integer

@@ -6,12 +6,12 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from .changes import Changes
+from ..errors import NotFound, Problem
+from ..store.changes import Changes
+from ..store.workbook import Workbook
 from .editing import add_row, delete_row, recorded
-from .errors import NotFound, Problem
 from .validation import Field, Invalid, as_text, choice, collect, date, number, refuse, text
 from .vocab import LEAVE_OUTCOMES, LEAVE_TYPES, WORKFORCE_CHARACTERISTICS
-from .workbook import Workbook
 
 STAFF_REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-/.]{0,29}$")
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import goals, kpis, schemes, services, settings, workforce
-from .errors import ImportRefused, Problem, ValidationError
-from .exchange import hr_extract
-from .schema import SCHEMA_VERSION
-from .validation import Field, choice, validate
-from .workbook import Workbook
+from ..areas import goals, kpis, schemes, services, settings, workforce
+from ..areas.validation import Field, choice, validate
+from ..errors import ImportRefused, Problem, ValidationError
+from ..exchange import hr_extract
+from ..store.schema import SCHEMA_VERSION
+from ..store.workbook import Workbook
 
 RULESETS: tuple[tuple[str, str, dict[str, Field]], ...] = (
     ("workforce_snapshots", "workforce snapshot", workforce.SNAPSHOT_RULES),

@@ -10,13 +10,14 @@ from pathlib import Path
 
 import click
 
-from . import __version__, cipher
+from .. import __version__
+from ..documents.preflight import Finding, preflight
+from ..errors import OpccError
+from ..store import cipher
+from ..store.user_paths import check_new_file, check_output
 from . import passphrase as pp
 from .cli_exchange import EXCHANGE_COMMANDS
 from .cli_options import passphrase_option, workbook_argument
-from .errors import OpccError
-from .preflight import Finding, preflight
-from .user_paths import check_new_file, check_output
 
 DEMO_PASSPHRASE = "opcc-demo"
 REPORT_NAMES = ["annual-equality", "performance-update", "workforce-pack"]
@@ -59,8 +60,8 @@ def main() -> None:
 @click.option("--office", default="", help="The office's name, shown on report covers.")
 def new(file: Path, passphrase_file: Path | None, office: str) -> None:
     """Create an empty, encrypted workbook FILE."""
-    from .settings import set_setting
-    from .workbook import Workbook
+    from ..areas.settings import set_setting
+    from ..store.workbook import Workbook
 
     secret = pp.resolve(passphrase_file, prompt="New passphrase: ", confirm=True)
     with Workbook.create(file, secret) as wb:
@@ -93,8 +94,8 @@ def demo(file: Path, passphrase_file: Path | None) -> None:
 @passphrase_option
 def check(file: Path, passphrase_file: Path | None) -> None:
     """Check FILE: integrity of the encrypted file and the data's own rules."""
+    from ..store.workbook import Workbook
     from .check import check_workbook
-    from .workbook import Workbook
 
     with Workbook.open(file, pp.resolve(passphrase_file), readonly=True) as wb:
         report = check_workbook(wb)
@@ -114,7 +115,7 @@ def check(file: Path, passphrase_file: Path | None) -> None:
 def passwd(file: Path, passphrase_file: Path | None, new_passphrase_file: Path | None, backups: str) -> None:
     """Change the passphrase of FILE (a backup is made first). Its backups are re-encrypted
     with the new passphrase, or deleted (--backups delete) when the old one may have leaked."""
-    from .workbook import Workbook
+    from ..store.workbook import Workbook
 
     secret = pp.resolve(passphrase_file)
     new_secret = pp.resolve(new_passphrase_file, env=pp.NEW_PASSPHRASE_ENV, prompt="New passphrase: ",
@@ -132,7 +133,7 @@ def passwd(file: Path, passphrase_file: Path | None, new_passphrase_file: Path |
 @click.option("--list", "list_only", is_flag=True, help="List this workbook's backups and stop.")
 def backup(file: Path, passphrase_file: Path | None, output: Path | None, list_only: bool) -> None:
     """Make an encrypted backup of FILE (same passphrase), or --list the backups kept."""
-    from .workbook import Workbook
+    from ..store.workbook import Workbook
 
     if list_only:
         show_backups(file)
@@ -154,7 +155,7 @@ def backup(file: Path, passphrase_file: Path | None, output: Path | None, list_o
 def restore(file: Path, passphrase_file: Path | None, number: int | None, output: Path | None) -> None:
     """List FILE's backups with their dates, or restore one (--backup N -o NEW.opcc) as a new
     workbook beside it; FILE itself is left as it is."""
-    from .backups import copy_backup, list_backups
+    from ..store.backups import copy_backup, list_backups
 
     found = list_backups(file)
     if number is None:
@@ -171,7 +172,7 @@ def restore(file: Path, passphrase_file: Path | None, number: int | None, output
 
 
 def show_backups(file: Path) -> None:
-    from .backups import backup_folder, list_backups
+    from ..store.backups import backup_folder, list_backups
 
     found = list_backups(file)
     click.echo(f"Backups of {file.name} in {backup_folder(file)}:" if found else
@@ -201,8 +202,8 @@ def report(
 ) -> None:
     """Export one of the three documents of FILE as a PDF (or, for the two public ones, as
     accessible HTML). Pre-flight findings are listed first."""
-    from .reports import check_request, export_report
-    from .workbook import Workbook
+    from ..documents.export import check_request, export_report
+    from ..store.workbook import Workbook
 
     check_request(report, quarter, fmt)
     check_output(output, workbooks=[file])
@@ -210,7 +211,7 @@ def report(
         show_findings(preflight(wb, report, year, quarter or 0))
         made = export_report(wb, report, year, quarter, output, fmt)
         if publish:
-            from .publications import record_publication
+            from ..areas.publications import record_publication
 
             record_publication(wb, report, year, quarter or 0)
     click.echo(f"Wrote {made}." + (" Recorded as published." if publish else ""))
@@ -227,7 +228,7 @@ def preflight_command(
 ) -> None:
     """List what needs attention before exporting a document from FILE (gaps, suppressed
     cells, high non-disclosure, goals without an update, KPI groups without commentary)."""
-    from .workbook import Workbook
+    from ..store.workbook import Workbook
 
     with Workbook.open(file, pp.resolve(passphrase_file), readonly=True) as wb:
         findings = preflight(wb, report, year, quarter or 0)

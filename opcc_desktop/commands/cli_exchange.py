@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
+from ..store.user_paths import check_input, check_output
 from . import passphrase as pp
 from .cli_options import passphrase_option, workbook_argument
-from .user_paths import check_input, check_output
 
 KINDS = ["exchange", "monitoring-return", "hr-extract"]
 
@@ -34,8 +34,8 @@ def import_command(
     All or nothing: every problem in DATA is listed and nothing is written unless there are
     none. The import is one edit, which undo takes back.
     """
-    from .exchange.importing import import_file
-    from .workbook import Workbook
+    from ..exchange.importing import import_file
+    from ..store.workbook import Workbook
 
     for given in (data, mapping):
         if given is not None:
@@ -63,8 +63,8 @@ def export_data_command(file: Path, out: Path, passphrase_file: Path | None, wit
     """Write everything in FILE to OUT: an exchange workbook (OUT.xlsx) or, for any other
     OUT, a folder of CSV files named after the sheets. Importing it into a new file
     reproduces FILE's data exactly."""
-    from .exchange.export import export_data
-    from .workbook import Workbook
+    from ..exchange.export import export_data
+    from ..store.workbook import Workbook
 
     if out.suffix.lower() == ".xlsx":
         check_output(out, workbooks=[file])
@@ -91,8 +91,8 @@ def template_command(
 ) -> None:
     """Write a blank service monitoring return for one service and quarter, to send to the
     service and import when it comes back."""
-    from .exchange.returns import write_template
-    from .workbook import Workbook
+    from ..exchange.returns import write_template
+    from ..store.workbook import Workbook
 
     check_output(output, workbooks=[file])
     with Workbook.open(file, pp.resolve(passphrase_file), readonly=True) as wb:

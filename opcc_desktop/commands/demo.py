@@ -13,10 +13,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
+from ..areas import goals, kpis, narrative, schemes, services, settings, workforce
+from ..store import paths
+from ..store.changes import Changes
+from ..store.workbook import Workbook
 from . import demo_synthetic as synth
-from . import goals, kpis, narrative, paths, schemes, services, settings, workforce
-from .changes import Changes
-from .workbook import Workbook
 
 SEED = 2021
 OFFICE_NAME = "Office of the Police and Crime Commissioner for Cleveland"

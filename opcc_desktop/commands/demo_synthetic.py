@@ -1,6 +1,6 @@
 """Synthetic but plausible figures for the demo workbook, where nothing is published to copy.
 
-Pure functions of a ``random.Random``: no workbook here. :mod:`opcc_desktop.demo` writes what
+Pure functions of a ``random.Random``: no workbook here. :mod:`opcc_desktop.commands.demo` writes what
 they return through the core actions, in a fixed order, so one seed always gives one workbook.
 """
 
@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .vocab import NOT_DECLARED, NOT_DISCLOSED, PREFER_NOT, WORKFORCE_CHARACTERISTICS
+from ..areas.vocab import NOT_DECLARED, NOT_DISCLOSED, PREFER_NOT, WORKFORCE_CHARACTERISTICS
 
 Weights = dict[str, float]
 

@@ -8,8 +8,8 @@ import os
 import sys
 from pathlib import Path
 
-from .errors import PassphraseError
-from .user_paths import check_input
+from ..errors import PassphraseError
+from ..store.user_paths import check_input
 
 PASSPHRASE_ENV = "OPCC_PASSPHRASE"
 NEW_PASSPHRASE_ENV = "OPCC_NEW_PASSPHRASE"

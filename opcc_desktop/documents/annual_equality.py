@@ -1,6 +1,6 @@
 """The Annual Equality Monitoring Report (public).
 
-Reads the workbook only through :mod:`opcc_desktop.publishable` (import-linter enforces it),
+Reads the workbook only through :mod:`opcc_desktop.figures.publishable` (import-linter enforces it),
 so never-publish services and schemes and private workforce rows cannot reach the page; every
 figure goes through the office's disclosure policy. Sections follow the product brief:
 1 Introduction, 2 Governance, 3 Workforce, 4 Services (4.1 profile, 4.2 consultation,
@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import publishable
-from ..charts import ChartSpec, Series
-from ..disclosure import Policy, suppress_distribution
-from ..pdf import ReportDocument
-from ..vocab import QUARTER_MONTHS
-from ..workbook import Workbook
-from . import equality_tables as et
+from ..areas.vocab import QUARTER_MONTHS
+from ..figures import equality_tables as et
+from ..figures import publishable
+from ..figures.charts import ChartSpec, Series
+from ..figures.disclosure import Policy, suppress_distribution
+from ..store.workbook import Workbook
+from .pdf import ReportDocument
 
 TITLE = "Annual Equality Monitoring Report"
 REPORT = "annual-equality"

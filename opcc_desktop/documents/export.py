@@ -1,7 +1,7 @@
 """The three documents. Each module exposes ``build(wb, financial_year, quarter)`` returning a
-:class:`opcc_desktop.pdf.ReportDocument`; this registry writes it out.
+:class:`opcc_desktop.documents.pdf.ReportDocument`; this registry writes it out.
 
-The two public documents read the workbook only through :mod:`opcc_desktop.publishable`
+The two public documents read the workbook only through :mod:`opcc_desktop.figures.publishable`
 (import-linter forbids them the area modules), so private data cannot reach them.
 """
 
@@ -10,15 +10,15 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 
+from ..areas.vocab import PUBLIC_REPORTS
 from ..errors import OpccError
-from ..user_paths import atomic_output, check_output
-from ..vocab import PUBLIC_REPORTS
-from ..workbook import Workbook
+from ..store.user_paths import atomic_output, check_output
+from ..store.workbook import Workbook
 
 REPORTS = {
-    "annual-equality": "opcc_desktop.reports.annual_equality",
-    "performance-update": "opcc_desktop.reports.performance_update",
-    "workforce-pack": "opcc_desktop.reports.workforce_pack",
+    "annual-equality": "opcc_desktop.documents.annual_equality",
+    "performance-update": "opcc_desktop.documents.performance_update",
+    "workforce-pack": "opcc_desktop.documents.workforce_pack",
 }
 QUARTERLY = ("performance-update",)
 
@@ -40,7 +40,7 @@ def export_report(
     wb: Workbook, report: str, financial_year: str, quarter: int | None, out: Path, fmt: str = "pdf"
 ) -> Path:
     """Build the document and write it to ``out`` atomically (a failed export leaves no
-    half-written file, and never replaces a good one; see :mod:`opcc_desktop.user_paths`, which
+    half-written file, and never replaces a good one; see :mod:`opcc_desktop.store.user_paths`, which
     also keeps it off any workbook). ``fmt`` "html" gives the accessible HTML edition of a
     public document."""
     check_request(report, quarter, fmt)
@@ -48,7 +48,7 @@ def export_report(
     module = importlib.import_module(REPORTS[report])
     period = quarter if report in QUARTERLY else 0
     if fmt == "html":
-        from ..html_document import HtmlDocument
+        from .html_document import HtmlDocument
 
         document = module.build(wb, financial_year, period, document=HtmlDocument)
     else:

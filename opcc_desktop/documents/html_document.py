@@ -1,6 +1,6 @@
 """The accessible HTML edition of a public document: one self-contained file.
 
-It has the same writing API as :class:`opcc_desktop.pdf.ReportDocument` (section, subsection,
+It has the same writing API as :class:`opcc_desktop.documents.pdf.ReportDocument` (section, subsection,
 heading, paragraphs, bullets, note, table, chart, build), so a report builder writes each
 document once and either class renders it. GOV.UK prefers HTML because, unlike reportlab's
 PDF, it carries real structure: semantic headings, tables with header cells, and each chart
@@ -15,7 +15,7 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from .charts import PALETTE, ChartSpec
+from ..figures.charts import PALETTE, ChartSpec
 from .numbering import Heading, Numbering
 from .pdf.markup import inline, parse
 from .pdf.tables import cell_text, numeric_columns

@@ -5,7 +5,7 @@ the baseline year's four quarters beside the report year's, the change on the sa
 last year, a trend chart and the group's commentary; then the delivery update (narrative,
 headline figures and the out-of-court schemes' tables, disclosure-controlled); conclusion.
 
-Reads the workbook only through :mod:`opcc_desktop.publishable` (import-linter enforces it).
+Reads the workbook only through :mod:`opcc_desktop.figures.publishable` (import-linter enforces it).
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ from typing import Any
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from .. import publishable
-from ..charts import ChartSpec, Series
-from ..disclosure import Policy, suppress_table
-from ..figures import (
+from ..figures import publishable
+from ..figures.charts import ChartSpec, Series
+from ..figures.disclosure import Policy, suppress_table
+from ..figures.formatting import (
     Cell,
     CellState,
     format_count,
@@ -28,18 +28,11 @@ from ..figures import (
     round_half_up,
     to_decimal,
 )
-from ..kpi_analysis import (
-    KpiGrid,
-    KpiGroup,
-    baseline_year,
-    build_grids,
-    build_groups,
-    period_label,
-)
-from ..pdf import ReportDocument, fonts
-from ..pdf.styles import CONTENT_WIDTH, TABLE_SIZE
-from ..pdf.tables import PAD_X
-from ..workbook import Workbook
+from ..figures.kpi_analysis import KpiGrid, KpiGroup, baseline_year, build_grids, build_groups, period_label
+from ..store.workbook import Workbook
+from .pdf import ReportDocument, fonts
+from .pdf.styles import CONTENT_WIDTH, TABLE_SIZE
+from .pdf.tables import PAD_X
 
 REPORT = "performance-update"
 TITLE = "Police and Crime Plan Performance and Delivery Update"

@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from . import publishable
-from .disclosure import suppress_distribution
-from .figures import percent
-from .settings import settings
-from .vocab import DIMENSION_LABELS, NOT_DISCLOSED, PUBLIC_REPORTS, QUARTERLY_REPORTS, REPORT_SECTIONS
-from .workbook import Workbook
+from ..areas.settings import settings
+from ..areas.vocab import DIMENSION_LABELS, NOT_DISCLOSED, PUBLIC_REPORTS, QUARTERLY_REPORTS, REPORT_SECTIONS
+from ..figures import publishable
+from ..figures.disclosure import suppress_distribution
+from ..figures.formatting import percent
+from ..store.workbook import Workbook
 
 
 @dataclass(frozen=True)

@@ -16,15 +16,16 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from opcc_desktop import narrative, settings, workforce
-from opcc_desktop import workforce_analysis as wa
-from opcc_desktop.charts import ChartSpec
+from opcc_desktop.areas import settings, workforce
+from opcc_desktop.areas.vocab import CHARACTERISTIC_LABELS, UNDECLARED, WORKFORCE_CHARACTERISTICS
+from opcc_desktop.documents.pdf import ReportDocument
+from opcc_desktop.documents.pdf.styles import CONTENT_WIDTH
 from opcc_desktop.errors import OpccError
-from opcc_desktop.figures import format_count, format_percent, percent
-from opcc_desktop.pdf import ReportDocument
-from opcc_desktop.pdf.styles import CONTENT_WIDTH
-from opcc_desktop.vocab import CHARACTERISTIC_LABELS, UNDECLARED, WORKFORCE_CHARACTERISTICS
-from opcc_desktop.workbook import Workbook
+from opcc_desktop.figures import publishable
+from opcc_desktop.figures import workforce_analysis as wa
+from opcc_desktop.figures.charts import ChartSpec
+from opcc_desktop.figures.formatting import format_count, format_percent, percent
+from opcc_desktop.store.workbook import Workbook
 
 __all__ = ["MARKING", "TITLE", "build", "choose_snapshots", "year_bounds"]
 
@@ -93,7 +94,7 @@ def build(wb: Workbook, financial_year: str, quarter: int = 0) -> ReportDocument
     start, end = year_bounds(financial_year)
     current, previous = choose_snapshots(workforce.snapshots(wb), start, end)
     office = settings.settings(wb)["office_name"] or "Office of the Police and Crime Commissioner"
-    texts = narrative.narrative(wb, REPORT, financial_year)
+    texts = publishable.narrative(wb, REPORT, financial_year)
     subtitle = f"Snapshot at {long_date(current['snapshot_date'])}" if current else f"Financial year {financial_year}"
     doc = ReportDocument(
         TITLE,

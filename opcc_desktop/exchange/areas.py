@@ -15,14 +15,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..changes import Tx
+from ..areas.kpis import cell_problems
+from ..areas.settings import SETTING_RULES, _check_logo, _media_type
+from ..areas.validation import Invalid
+from ..areas.vocab import ALL_GENDERS, QUARTERLY_REPORTS, REPORT_SECTIONS
+from ..areas.workforce import leave_date_problems, start_date_problems
 from ..errors import ImportProblem, ValidationError
-from ..kpis import cell_problems
-from ..settings import SETTING_RULES, _check_logo, _media_type
-from ..validation import Invalid
-from ..vocab import ALL_GENDERS, QUARTERLY_REPORTS, REPORT_SECTIONS
-from ..workbook import Workbook
-from ..workforce import leave_date_problems, start_date_problems
+from ..store.changes import Tx
+from ..store.workbook import Workbook
 from .rows import CleanRow
 
 EXTRA_SETTINGS = ("hr_extract.mapping",)  # kept in the settings table by other parts of the app

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UnsafePath, counted
-from ..user_paths import atomic_output, check_output, check_output_folder, make_output_folder
-from ..workbook import Workbook
+from ..store.user_paths import atomic_output, check_output, check_output_folder, make_output_folder
+from ..store.workbook import Workbook
 from .cells import neutralise
 from .layout import SHEETS, Sheet
 

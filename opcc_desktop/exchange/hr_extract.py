@@ -22,14 +22,14 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from ..changes import Changes, Tx
-from ..editing import recorded
+from ..areas.editing import recorded
+from ..areas.validation import Field, Invalid
+from ..areas.vocab import WORKFORCE_CHARACTERISTICS
+from ..areas.workforce import SNAPSHOT_RULES, STAFF_COLUMNS, STAFF_REF, STAFF_RULES
 from ..errors import ImportProblem, ImportRefused, counted
-from ..user_paths import check_input
-from ..validation import Field, Invalid
-from ..vocab import WORKFORCE_CHARACTERISTICS
-from ..workbook import Workbook
-from ..workforce import SNAPSHOT_RULES, STAFF_COLUMNS, STAFF_REF, STAFF_RULES
+from ..store.changes import Changes, Tx
+from ..store.user_paths import check_input
+from ..store.workbook import Workbook
 from .cells import restore
 from .collector import paused
 from .result import ImportResult

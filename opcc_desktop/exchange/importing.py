@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import ImportProblem, ImportRefused
-from ..user_paths import check_input
-from ..workbook import Workbook
+from ..store.user_paths import check_input
+from ..store.workbook import Workbook
 from .load import import_exchange, is_exchange_workbook
 from .result import ImportResult
 from .returns import import_return, is_monitoring_return

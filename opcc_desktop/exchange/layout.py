@@ -10,14 +10,32 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..validation import (
-    Field, choice, date, financial_year, flag, integer, long_text, number, quarter, text,
+from ..areas.validation import (
+    Field,
+    choice,
+    date,
+    financial_year,
+    flag,
+    integer,
+    long_text,
+    number,
+    quarter,
+    text,
 )
-from ..vocab import (
-    DERIVED_KINDS, GOAL_STATUSES, LEAVE_OUTCOMES, LEAVE_TYPES, POLARITIES, REPORT_SECTIONS, SCHEME_DIMENSIONS,
-    SCHEME_MEASURES, SERVICE_DIMENSIONS, UNITS, VALUE_STATUSES,
+from ..areas.vocab import (
+    DERIVED_KINDS,
+    GOAL_STATUSES,
+    LEAVE_OUTCOMES,
+    LEAVE_TYPES,
+    POLARITIES,
+    REPORT_SECTIONS,
+    SCHEME_DIMENSIONS,
+    SCHEME_MEASURES,
+    SERVICE_DIMENSIONS,
+    UNITS,
+    VALUE_STATUSES,
 )
-from ..workforce import STAFF_RULES
+from ..areas.workforce import STAFF_RULES
 
 
 def quarter_or_zero() -> Field:

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..changes import Tx
+from ..areas.settings import edi_levels
 from ..errors import ImportProblem, ImportRefused, counted
-from ..settings import edi_levels
-from ..workbook import Workbook
+from ..store.changes import Tx
+from ..store.workbook import Workbook
 from . import areas
 from .areas import SCHEMES, SERVICES, Plan
 from .export import sheet_rows

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..changes import Changes
+from ..store.changes import Changes
 
 
 @dataclass(frozen=True)

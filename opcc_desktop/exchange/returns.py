@@ -22,15 +22,15 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..changes import Changes, Tx
-from ..editing import ensure_category, recorded
+from ..areas.editing import ensure_category, recorded
+from ..areas.services import ACTIVITY_RULES, COUNT_RULES
+from ..areas.settings import settings
+from ..areas.validation import collect, refuse, text
+from ..areas.vocab import DIMENSION_LABELS, NOT_DISCLOSED, QUARTER_MONTHS, SERVICE_DIMENSIONS
 from ..errors import ImportProblem, ImportRefused, Problem
-from ..services import ACTIVITY_RULES, COUNT_RULES
-from ..settings import settings
-from ..user_paths import atomic_output, check_output
-from ..validation import collect, refuse, text
-from ..vocab import DIMENSION_LABELS, NOT_DISCLOSED, QUARTER_MONTHS, SERVICE_DIMENSIONS
-from ..workbook import Workbook
+from ..store.changes import Changes, Tx
+from ..store.user_paths import atomic_output, check_output
+from ..store.workbook import Workbook
 from .cells import neutralise
 from .result import ImportResult
 from .rows import CleanRow, clean_rows, duplicate_problems

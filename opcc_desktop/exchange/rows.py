@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from ..areas.validation import Field, Invalid
 from ..errors import ImportProblem
-from ..validation import Field, Invalid
 from .cells import restore
 from .sources import Table, fold
 

@@ -8,13 +8,15 @@ cells of a column share a type, so most columns are cleaned by one map at C spee
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterator, Sequence
+import re
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, partial
-from itertools import compress
+from itertools import compress, islice
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +24,8 @@ import python_calamine
 
 from ..errors import ImportProblem, ImportRefused
 from .collector import paused
-from .guards import MAX_ROWS, Refused, check_size, inspect_xlsx, refuse
+from .guards import MAX_CELLS, MAX_COLUMNS, MAX_ROWS, Refused, cell_ref, check_size, inspect_xlsx, refuse
 
-ENCODINGS = ("utf-8-sig", "cp1252")
 DELIMITERS = (",", ";", "\t")
 CSV_SUFFIXES = (".csv", ".txt")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
@@ -142,43 +143,162 @@ def _calamine_tables(path: Path) -> dict[str, Table]:
 
 
 def _sheet_table(name: str, sheet: python_calamine.CalamineSheet) -> Table:
-    if sheet.height > MAX_ROWS + 1:
-        raise refuse(f"has {sheet.height} rows in sheet '{name}', too many to import",
-                     f"at most {MAX_ROWS:,} rows a sheet")  # fmt: skip
+    """One sheet as a table. The guard has bounded what calamine built; its size is checked
+    again here (defence in depth) before Python copies it."""
+    height, width = sheet.height, sheet.width
+    if height > MAX_ROWS + 1 or width > MAX_COLUMNS or height * width > MAX_CELLS:
+        corner = cell_ref(*(sheet.end or (height - 1, width - 1))[:2])  # 0-based
+        raise Refused(ImportProblem(name, None, "", None,
+                                    f"spans {height:,} rows by {width:,} columns (to {corner}), too many to import",
+                                    f"at most {MAX_ROWS:,} rows under the header, {MAX_COLUMNS} columns"
+                                    f" and {MAX_CELLS:,} cells a sheet"))  # fmt: skip
     table = _table(name, sheet.to_python())
     table.problems += _merged_problems(name, sheet.merged_cell_ranges or [])
     return table
 
 
 def read_csv(path: Path) -> Table:
+    """A CSV file as a table: its encoding found (or the file refused, naming the line and byte
+    at fault), then its rows read as a stream, refused as soon as there are too many: memory
+    stays bounded by the file's size and the limits, whatever the file holds."""
     check_size(path)
     data = path.read_bytes()
     if b"\x00" in data[:65536]:
         raise refuse("is not a text file (it holds binary data)", "a CSV file saved as text")
-    text = _decode(data)
-    try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)))
-    except csv.Error as exc:
-        raise refuse(f"is not a well-formed CSV file ({exc})", "comma-separated values with a header row") from None
-    if len(rows) > MAX_ROWS + 1:
-        raise refuse(f"has {len(rows)} rows, too many to import", f"at most {MAX_ROWS:,} rows")
+    encoding = _encoding(data, path.stem)
+    with io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="") as text:
+        header = text.readline()
+        text.seek(0)
+        delimiter = _delimiter(header)
+        try:
+            rows = _csv_rows(path.stem, text, data, delimiter)
+        except csv.Error as exc:
+            raise refuse(f"is not a well-formed CSV file ({exc})",
+                         "comma-separated values with a header row") from None  # fmt: skip
     return _table(path.stem, rows)
 
 
-def _delimiter(text: str) -> str:
+def _csv_rows(name: str, text: Iterable[str], data: bytes, delimiter: str) -> list[list[str]]:
+    """The rows of a CSV file, at most ``MAX_ROWS + 1`` of them (header and blank lines count),
+    never more than :data:`MAX_CELLS` cells. When the separators and lines in the file cannot
+    add up to that many cells, the csv module reads it at C speed; otherwise each row's
+    separators are counted line by line as it is read, so no single row can grow past the
+    limit before it is refused."""
+    limit = MAX_ROWS + 1
+    separators = data.count(delimiter.encode("ascii"))
+    if separators + data.count(b"\n") + data.count(b"\r") + 1 <= MAX_CELLS:
+        rows = list(islice(csv.reader(text, delimiter=delimiter), limit + 1))
+    else:
+        rows = _counted_rows(name, text, delimiter, limit)
+    if len(rows) > limit:
+        raise refuse(f"has more than {limit:,} rows, too many to import",
+                     f"at most {MAX_ROWS:,} rows under the header (blank lines count)")  # fmt: skip
+    _check_shape(name, rows)
+    return rows
+
+
+def _counted_rows(name: str, text: Iterable[str], delimiter: str, limit: int) -> list[list[str]]:
+    pending = [0]  # separators in the lines read for the row being read
+
+    def lines() -> Iterator[str]:
+        for number, line in enumerate(text, start=1):
+            pending[0] += line.count(delimiter)
+            if pending[0] >= MAX_CELLS:
+                raise Refused(ImportProblem(name, number, "", None,
+                                            f"has a row of more than {MAX_CELLS:,} cells (by line {number:,}),"
+                                            " too many to import", f"at most {MAX_COLUMNS} columns"))  # fmt: skip
+            yield line
+
+    rows: list[list[str]] = []
+    cells = 0
+    for row in csv.reader(lines(), delimiter=delimiter):
+        pending[0] = 0
+        rows.append(row)
+        cells += len(row)
+        if len(rows) > limit or cells > MAX_CELLS:
+            break
+    if cells > MAX_CELLS:
+        raise Refused(ImportProblem(name, len(rows), "", None,
+                                    f"has more than {MAX_CELLS:,} cells by row {len(rows):,}, too many to import",
+                                    f"at most {MAX_CELLS:,} cells (rows x columns) a file"))  # fmt: skip
+    return rows
+
+
+def _check_shape(name: str, rows: list[list[str]]) -> None:
+    """No row wider than :data:`MAX_COLUMNS`, and rows x the widest row (what a table padded to
+    its widest row would hold) within :data:`MAX_CELLS`."""
+    width = max(map(len, rows), default=0)
+    if width > MAX_COLUMNS:
+        number = next(i for i, row in enumerate(rows, start=1) if len(row) == width)
+        raise Refused(ImportProblem(name, number, "", None, f"has {width:,} columns, too many to import",
+                                    f"at most {MAX_COLUMNS} columns"))  # fmt: skip
+    if len(rows) * width > MAX_CELLS:
+        raise Refused(ImportProblem(name, None, "", None,
+                                    f"is {len(rows):,} rows by {width:,} columns ({len(rows) * width:,} cells),"
+                                    " too many to import", f"at most {MAX_CELLS:,} cells (rows x columns) a file"))
+
+
+def _delimiter(header: str) -> str:
     """Comma, semicolon (Excel in some locales) or tab: whichever the header line uses most.
     (csv.Sniffer also guesses the quote character, and takes an apostrophe for one.)"""
-    header = text.split("\n", 1)[0]
     return max(DELIMITERS, key=header.count)
 
 
-def _decode(data: bytes) -> str:
-    for encoding in ENCODINGS:
+# A valid UTF-8 sequence of two bytes or more.
+UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}"
+                           rb"|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}"
+                           rb"|\xf4[\x80-\x8f][\x80-\xbf]{2}")  # fmt: skip
+UNDEFINED_IN_CP1252 = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
+BOM = codecs.BOM_UTF8
+UNREADABLE = "is not in a text encoding we can read"
+SAVE_AS_UTF8 = "UTF-8 throughout (in Excel: Save As, 'CSV UTF-8 (Comma delimited)'), or Windows-1252 throughout"
+
+
+def _encoding(data: bytes, name: str) -> str:
+    """The file's encoding, never a guess between two that both fit part of it: UTF-8 (with or
+    without a byte-order mark) when every byte is UTF-8; Windows-1252 (old Excel "CSV") when
+    none of its other bytes, or few of them by chance, form UTF-8 characters. A file that is
+    UTF-8 in places and not in others (a UTF-8 file with one byte from elsewhere) is refused,
+    naming the line and byte, rather than read as "CafÃ©"."""
+    invalid = _first_invalid_utf8(data)
+    if invalid is None:
+        return "utf-8-sig"
+    if data.startswith(BOM):
+        raise _bad_byte(name, data, invalid, "is not UTF-8, though the file starts with a UTF-8 byte-order mark")
+    sequences = UTF8_SEQUENCE.findall(data)
+    in_utf8 = sum(map(len, sequences))
+    non_ascii = len(data) - len(data.translate(None, bytes(range(128))))
+    if any(len(found) > 2 for found in sequences) or in_utf8 >= non_ascii - in_utf8:
+        raise _bad_byte(name, data, invalid, "is not UTF-8, though the file has UTF-8 text elsewhere")
+    undefined = UNDEFINED_IN_CP1252.search(data)
+    if undefined:
+        raise _bad_byte(name, data, undefined.start(), "is a character neither in UTF-8 nor in Windows-1252")
+    return "cp1252"
+
+
+def _first_invalid_utf8(data: bytes) -> int | None:
+    """The offset of the first byte that is not UTF-8 (a BOM is fine), or None. Decoded a
+    megabyte at a time, keeping nothing: the text is decoded again as it is read."""
+    if data.isascii():
+        return None
+    view = memoryview(data)
+    position = len(BOM) if data.startswith(BOM) else 0
+    while position < len(data):
+        piece = view[position : position + (1 << 20)]
         try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise refuse("is not in a text encoding we can read", "UTF-8 (with or without BOM) or Windows-1252")
+            _, used = codecs.utf_8_decode(piece, "strict", position + len(piece) >= len(data))
+        except UnicodeDecodeError as exc:
+            return position + exc.start
+        position += used
+    return None
+
+
+def _bad_byte(name: str, data: bytes, offset: int, what: str) -> Refused:
+    line = data.count(b"\n", 0, offset) + 1
+    column = offset - (data.rfind(b"\n", 0, offset) + 1) + 1
+    return Refused(ImportProblem(name, line, "", None,
+                                 f"{UNREADABLE}: line {line:,}, byte {column:,} of the line (byte {offset:,} of the"
+                                 f" file, 0x{data[offset]:02X}) {what}", SAVE_AS_UTF8))  # fmt: skip
 
 
 def _table(name: str, grid: list[list[Any]]) -> Table:

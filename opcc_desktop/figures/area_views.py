@@ -1,7 +1,7 @@
-"""What the desktop tabs show of the workforce, services and schemes: plain rows and charts.
+"""What the desktop tabs show of the workforce, services, schemes and goals: plain rows and charts.
 
 The tabs display these and never run SQL. Every figure is computed as the documents compute
-it: percentages through :func:`figures.percent` (one place, half-up), workforce breakdowns
+it: percentages through :func:`formatting.percent` (one place, half-up), workforce breakdowns
 through :mod:`workforce_analysis` (as the internal pack), and a scheme's published
 percentages through the annual report's own :func:`equality_tables.scheme_distributions`
 under the office's disclosure policy, so the screen shows exactly what Tables 1 and 2 print,
@@ -16,16 +16,12 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from . import publishable, schemes, services
-from . import workforce_analysis as wa
-from .charts import ChartSpec, Series
-from .disclosure import Policy, SuppressedDistribution, suppress_distribution
-from .figures import percent
-from .reports import equality_tables as et
-from .vocab import (
+from ..areas import schemes, services
+from ..areas.vocab import (
     ALL_GENDERS,
     CHARACTERISTIC_LABELS,
     DIMENSION_LABELS,
+    GOAL_STATUSES,
     NOT_DECLARED,
     NOT_DISCLOSED,
     QUARTER_MONTHS,
@@ -34,7 +30,13 @@ from .vocab import (
     SERVICE_DIMENSIONS,
     WORKFORCE_CHARACTERISTICS,
 )
-from .workbook import Workbook
+from ..store.workbook import Workbook
+from . import equality_tables as et
+from . import publishable
+from . import workforce_analysis as wa
+from .charts import ChartSpec, Series
+from .disclosure import Policy, SuppressedDistribution, suppress_distribution
+from .formatting import percent
 
 __all__ = [
     "GENDERS", "PARTICIPANTS", "SCHEME_MEASURE_LABELS", "SERVICE_MEASURES", "TABLE_DIMENSIONS",
@@ -435,3 +437,17 @@ def scheme_chart(wb: Workbook, scheme_id: int, financial_year: str, dimension: s
     title = f"Participants by {DIMENSION_LABELS[dimension]} and gender, {financial_year}"
     orientation = _orientation(categories)
     return ChartSpec("grouped_bar", title, categories, series, orientation=orientation, **options)
+
+
+def status_chart(wb: Workbook, set_for_year: str) -> ChartSpec | None:
+    """The goals set for a year, counted by status (every status shown, in the order of
+    the goal's life); None when no goal was set for that year."""
+    rows = wb.rows("SELECT status, count(*) AS n FROM goals WHERE set_for_year = ? GROUP BY status",
+                   [set_for_year])  # fmt: skip
+    counts = {r["status"]: r["n"] for r in rows}
+    if not counts:
+        return None
+    labels = tuple(s[:1].upper() + s[1:] for s in GOAL_STATUSES)
+    return ChartSpec("bar", f"{set_for_year} goals by status", labels,
+                     (Series("Goals", tuple(counts.get(s, 0) for s in GOAL_STATUSES)),),
+                     value_label="Goals", category_label="Status", orientation="vertical")  # fmt: skip

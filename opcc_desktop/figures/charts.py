@@ -1,7 +1,7 @@
 """Charts as plain data: what to draw, not how.
 
 A :class:`ChartSpec` is built once from the analysis results and drawn twice: with
-``reportlab.graphics`` in the PDF (``opcc_desktop.pdf.chart_drawing``) and with pyqtgraph on
+``reportlab.graphics`` in the PDF (``opcc_desktop.documents.pdf.chart_drawing``) and with pyqtgraph on
 screen (the ``ui`` package). Keeping it free of both libraries is what lets the screen and the
 PDF never disagree, so this module imports neither.
 
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal, Protocol
 
-from opcc_desktop.figures import Unit, format_value
+from opcc_desktop.figures.formatting import Unit, format_value
 
 __all__ = ["PALETTE", "ChartKind", "ChartSpec", "Orientation", "Series"]
 
@@ -35,7 +35,7 @@ _KIND_WORDS = {"bar": "Bar chart", "grouped_bar": "Grouped bar chart", "line": "
 
 
 class _CellLike(Protocol):
-    """What :meth:`Series.from_cells` needs: ``opcc_desktop.figures.Cell`` fits."""
+    """What :meth:`Series.from_cells` needs: ``opcc_desktop.figures.formatting.Cell`` fits."""
 
     @property
     def value(self) -> Decimal | None: ...

@@ -4,7 +4,7 @@ Why: publishing a count of 1 or 2 people can identify them, so the office sets a
 (counts 1..threshold-1 are hidden, shown as the policy's symbol). Hiding a small cell is not
 enough when totals are published too: a lone hidden cell in a row is the row total minus the
 cells shown. Every public table and chart goes through this module, which returns
-:class:`~opcc_desktop.figures.Cell` objects; a suppressed cell is built without its number,
+:class:`~opcc_desktop.figures.formatting.Cell` objects; a suppressed cell is built without its number,
 so a suppressed value cannot be printed by mistake.
 
 How (the "why" of the design):
@@ -53,7 +53,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from .figures import Cell, percent
+from .formatting import Cell, percent
 
 __all__ = [
     "Decision",

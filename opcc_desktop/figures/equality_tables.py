@@ -1,8 +1,8 @@
 """Pure helpers for the Annual Equality Monitoring Report: plain rows (as
-:mod:`opcc_desktop.publishable` returns them) in, suppressed distributions and table rows out.
+:mod:`opcc_desktop.figures.publishable` returns them) in, suppressed distributions and table rows out.
 
 No workbook and no PDF here, so each step can be tested on a handful of dicts. Every figure
-leaves through :func:`opcc_desktop.disclosure.suppress_distribution`, so nothing below the
+leaves through :func:`opcc_desktop.figures.disclosure.suppress_distribution`, so nothing below the
 office's threshold (or recoverable from what is shown) is ever printed.
 """
 
@@ -12,9 +12,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..disclosure import Policy, SuppressedDistribution, suppress_distribution
-from ..figures import Cell
-from ..vocab import ALL_GENDERS, NOT_DISCLOSED
+from ..areas.vocab import ALL_GENDERS, NOT_DISCLOSED
+from .disclosure import Policy, SuppressedDistribution, suppress_distribution
+from .formatting import Cell
 
 # Service-user characteristics in the order the report shows them (transgender only when
 # the year has returns for it).

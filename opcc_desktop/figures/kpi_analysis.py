@@ -1,6 +1,6 @@
 """The KPI tables of the performance update, as plain data.
 
-Pure functions over the plain rows :mod:`opcc_desktop.publishable` returns (no workbook, no
+Pure functions over the plain rows :mod:`opcc_desktop.figures.publishable` returns (no workbook, no
 PDF): per KPI an eight-quarter grid (the baseline year, the year before the report year, in
 full; the report year up to the report quarter), every cell a :class:`figures.Cell`; derived
 KPIs computed from their inputs; and the change against the same quarter last year.
@@ -28,18 +28,10 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from .charts import ChartSpec, Series
-from .figures import (
-    Cell,
-    CellState,
-    change_since,
-    describe_change,
-    percent,
-    round_half_up,
-    to_decimal,
-)
+from .formatting import Cell, CellState, change_since, describe_change, percent, round_half_up, to_decimal
 
 if TYPE_CHECKING:
-    from .workbook import Workbook
+    from ..store.workbook import Workbook
 
 __all__ = [
     "KpiGrid",

@@ -12,11 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ..areas.settings import logo as logo  # the settings' reader: the logo is public
+from ..areas.settings import settings
+from ..areas.vocab import ETHNIC_MINORITY
+from ..store.workbook import Workbook
 from .disclosure import Policy, SuppressedDistribution, suppress_distribution
-from .settings import logo as logo  # the settings' reader: the logo is public
-from .settings import settings
-from .vocab import ETHNIC_MINORITY
-from .workbook import Workbook
 
 
 def policy(wb: Workbook) -> Policy:
@@ -163,7 +163,7 @@ def edi_assessments(wb: Workbook, financial_year: str) -> list[dict[str, Any]]:
 
 def narrative(wb: Workbook, report: str, financial_year: str, quarter: int = 0) -> dict[str, str]:
     """Narrative text by section (all of it is written for publication). The one reader of
-    narratives: :mod:`opcc_desktop.narrative` re-exports it."""
+    narratives: the window's editor reads them here too."""
     rows = wb.rows(
         "SELECT section, text FROM narratives WHERE report = ? AND financial_year = ? AND quarter = ?",
         [report, financial_year, quarter],

@@ -1,7 +1,7 @@
 """Workforce figures for the internal pack: pure functions over staff rows.
 
 A staff row is a mapping with at least ``staff_ref`` and the characteristic columns of
-:data:`opcc_desktop.vocab.WORKFORCE_CHARACTERISTICS` (as ``workforce.staff_rows`` returns
+:data:`opcc_desktop.areas.vocab.WORKFORCE_CHARACTERISTICS` (as ``workforce.staff_rows`` returns
 them). Nothing here reads the workbook, so every figure can be checked by hand.
 
 Percentages are of the snapshot's headcount, rounded half-up to one place
@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from .figures import percent
-from .vocab import LEAVE_OUTCOMES, LEAVE_TYPES, NOT_DECLARED, UNDECLARED, WORKFORCE_CHARACTERISTICS
+from ..areas.vocab import LEAVE_OUTCOMES, LEAVE_TYPES, NOT_DECLARED, UNDECLARED, WORKFORCE_CHARACTERISTICS
+from .formatting import percent
 
 __all__ = [
     "CategoryCount",

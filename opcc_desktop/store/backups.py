@@ -18,8 +18,8 @@ from typing import Any
 
 import sqlcipher3.dbapi2 as dbapi
 
+from ..errors import WrongPassphrase
 from .cipher import quote
-from .errors import WrongPassphrase
 from .paths import user_data_dir
 
 BACKUP_SUFFIX = ".opcc"

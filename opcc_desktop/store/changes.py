@@ -22,8 +22,8 @@ from itertools import groupby, repeat
 from operator import itemgetter
 from typing import Any
 
+from ..errors import ConflictError, NotFound
 from . import cipher
-from .errors import ConflictError, NotFound
 
 Row = dict[str, Any]
 Key = dict[str, Any]

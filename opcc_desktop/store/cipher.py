@@ -17,7 +17,7 @@ import sqlcipher3.dbapi2 as dbapi
 import sqlite_utils.db
 import sqlite_utils.utils
 
-from .errors import (
+from ..errors import (
     DamagedWorkbook,
     NotAWorkbook,
     WorkbookError,

@@ -12,7 +12,7 @@ DATA_DIR_ENV = "OPCC_DATA_DIR"  # overrides the per-user data directory (portabl
 
 
 def resources_dir() -> Path:
-    return Path(__file__).resolve().parent.parent / "resources"
+    return Path(__file__).resolve().parents[2] / "resources"
 
 
 def user_data_dir() -> Path:

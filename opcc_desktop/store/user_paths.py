@@ -23,8 +23,8 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from ..errors import UnsafePath
 from . import cipher
-from .errors import UnsafePath
 
 WORKBOOK_SUFFIX = ".opcc"
 COMPANION_SUFFIXES = ("-wal", "-shm", "-journal")

@@ -17,10 +17,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from . import cipher, schema
-from .backups import Retention, backup_to, list_backups, reencrypt_backups, rotate_backup
-from .changes import Changes, Tx, recorded_changes, revert_into
-from .errors import (
+from ..errors import (
     DamagedWorkbook,
     NewerWorkbook,
     NotAWorkbook,
@@ -31,6 +28,9 @@ from .errors import (
     WorkbookExists,
     counted,
 )
+from . import cipher, schema
+from .backups import Retention, backup_to, list_backups, reencrypt_backups, rotate_backup
+from .changes import Changes, Tx, recorded_changes, revert_into
 from .schema import APPLICATION_ID, migrate
 from .user_paths import check_new_file
 

@@ -12,13 +12,7 @@ from datetime import date
 from itertools import pairwise
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractItemModel,
-    QItemSelectionModel,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-)
+from PySide6.QtCore import QAbstractItemModel, QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -35,8 +29,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from opcc_desktop import goals, settings
-from opcc_desktop.vocab import GOAL_STATUSES
+from opcc_desktop.areas import goals, settings
+from opcc_desktop.areas.vocab import GOAL_STATUSES
+from opcc_desktop.figures import area_views
 from ui.plots import ChartView
 from ui.table_model import Call, Column, Row, RowsModel
 from ui.table_view import DataTable
@@ -297,7 +292,7 @@ class GoalsTab(Tab):
         self._fit_columns()
         self._show_goal()
         self._show_area()
-        spec = self.context.read(goals.status_chart, self.year)
+        spec = self.context.read(area_views.status_chart, self.year)
         self.chart.show_spec(spec)
         self.chart_stack.setCurrentIndex(0 if spec is not None else 1)
         self.no_chart.setText("" if spec is not None else f"No goals were set for {self.year}.")

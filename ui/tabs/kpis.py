@@ -43,9 +43,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from opcc_desktop import kpis, periods
-from opcc_desktop.figures import Cell, CellState
-from opcc_desktop.kpi_analysis import (
+from opcc_desktop.areas import kpis, periods
+from opcc_desktop.areas.vocab import QUARTER_MONTHS
+from opcc_desktop.figures.formatting import Cell, CellState
+from opcc_desktop.figures.kpi_analysis import (
     KpiGrid,
     baseline_year,
     commentary_text,
@@ -54,7 +55,6 @@ from opcc_desktop.kpi_analysis import (
     trend_chart,
     workbook_grids,
 )
-from opcc_desktop.vocab import QUARTER_MONTHS
 from ui.plots import ChartView
 from ui.table_model import Call, Column, Index, Row, RowsModel
 from ui.table_view import DataTable

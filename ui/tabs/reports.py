@@ -9,13 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QUrl
-from PySide6.QtGui import (
-    QDesktopServices,
-    QFocusEvent,
-    QKeySequence,
-    QTextCharFormat,
-    QTextListFormat,
-)
+from PySide6.QtGui import QDesktopServices, QFocusEvent, QKeySequence, QTextCharFormat, QTextListFormat
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -34,9 +28,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from opcc_desktop import narrative, periods
-from opcc_desktop.preflight import preflight
-from opcc_desktop.vocab import QUARTER_MONTHS, QUARTERLY_REPORTS, REPORT_SECTIONS
+from opcc_desktop.areas import narrative, periods
+from opcc_desktop.areas.vocab import QUARTER_MONTHS, QUARTERLY_REPORTS, REPORT_SECTIONS
+from opcc_desktop.documents.preflight import preflight
+from opcc_desktop.figures import publishable
 from ui.export_job import ExportJob
 from ui.tabs.base import Tab
 
@@ -222,7 +217,7 @@ class ReportsTab(Tab):
 
     def _show_sections(self) -> None:
         report, year, quarter = self.choice()
-        texts = narrative.narrative(self.context.wb, report, year, quarter or 0) if year else {}
+        texts = publishable.narrative(self.context.wb, report, year, quarter or 0) if year else {}
         current = max(0, self.sections.currentRow())
         self.sections.blockSignals(True)
         self.sections.clear()
@@ -251,7 +246,7 @@ class ReportsTab(Tab):
             self.editor.set_markdown("")
             return
         section = REPORT_SECTIONS[report][row]
-        texts = narrative.narrative(self.context.wb, report, year, quarter or 0)
+        texts = publishable.narrative(self.context.wb, report, year, quarter or 0)
         self._loaded = (report, year, quarter or 0, section)
         self.editor.set_markdown(texts.get(section, ""))
 

@@ -15,9 +15,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QAbstractItemView, QComboBox, QLineEdit, QPushButton
 
-from opcc_desktop import area_views as av
-from opcc_desktop import publishable, schemes
-from opcc_desktop.vocab import ALL_GENDERS, SCHEME_DIMENSIONS
+from opcc_desktop.areas import schemes
+from opcc_desktop.areas.vocab import ALL_GENDERS, SCHEME_DIMENSIONS
+from opcc_desktop.figures import area_views as av
+from opcc_desktop.figures import publishable
 from ui.clipboard import GuardedClipboard
 from ui.context import AppContext
 from ui.plots import ChartView

@@ -2,7 +2,7 @@
 
 Pick a service and a quarter to see and type its counts by characteristic; the charts show a
 characteristic against all services combined and the service's non-disclosure over time.
-Every figure comes from :mod:`opcc_desktop.area_views`; every edit is one core action.
+Every figure comes from :mod:`opcc_desktop.figures.area_views`; every edit is one core action.
 """
 
 from __future__ import annotations
@@ -10,16 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
-    QLineEdit,
-    QPushButton,
-)
+from PySide6.QtWidgets import QAbstractItemView, QComboBox, QLineEdit, QPushButton
 
-from opcc_desktop import area_views as av
-from opcc_desktop import services
-from opcc_desktop.vocab import SERVICE_DIMENSIONS
+from opcc_desktop.areas import services
+from opcc_desktop.areas.vocab import SERVICE_DIMENSIONS
+from opcc_desktop.figures import area_views as av
 from ui.clipboard import GuardedClipboard
 from ui.context import AppContext
 from ui.plots import ChartView

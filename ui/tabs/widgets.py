@@ -23,9 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from opcc_desktop import area_views as av
-from opcc_desktop.charts import ChartSpec
-from opcc_desktop.figures import format_percent
+from opcc_desktop.figures import area_views as av
+from opcc_desktop.figures.charts import ChartSpec
+from opcc_desktop.figures.formatting import format_percent
 from ui.clipboard import GuardedClipboard
 from ui.plots import ChartView
 from ui.table_model import Index, RowsModel

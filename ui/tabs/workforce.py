@@ -13,24 +13,12 @@ import datetime as dt
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt, QTimer
-from PySide6.QtWidgets import (
-    QComboBox,
-    QDateEdit,
-    QFrame,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QSizePolicy,
-)
+from PySide6.QtWidgets import QComboBox, QDateEdit, QFrame, QLabel, QLineEdit, QPushButton, QSizePolicy
 
-from opcc_desktop import area_views as av
-from opcc_desktop import workforce
-from opcc_desktop import workforce_analysis as wa
-from opcc_desktop.vocab import (
-    CHARACTERISTIC_LABELS,
-    LEAVE_OUTCOMES,
-    WORKFORCE_CHARACTERISTICS,
-)
+from opcc_desktop.areas import workforce
+from opcc_desktop.areas.vocab import CHARACTERISTIC_LABELS, LEAVE_OUTCOMES, WORKFORCE_CHARACTERISTICS
+from opcc_desktop.figures import area_views as av
+from opcc_desktop.figures import workforce_analysis as wa
 from ui.clipboard import GuardedClipboard
 from ui.context import AppContext
 from ui.plots import ChartView

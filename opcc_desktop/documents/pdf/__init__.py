@@ -17,9 +17,9 @@ if "RL_shapeChecking" not in os.environ:
     rl_config.shapeChecking = 0
 rl_config.useA85 = 0
 
-from opcc_desktop.pdf.chart_drawing import draw_chart  # noqa: E402 - after the settings
-from opcc_desktop.pdf.document import ReportDocument  # noqa: E402
-from opcc_desktop.pdf.fonts import register_fonts  # noqa: E402
-from opcc_desktop.pdf.tables import house_table  # noqa: E402
+from opcc_desktop.documents.pdf.chart_drawing import draw_chart  # noqa: E402 - after the settings
+from opcc_desktop.documents.pdf.document import ReportDocument  # noqa: E402
+from opcc_desktop.documents.pdf.fonts import register_fonts  # noqa: E402
+from opcc_desktop.documents.pdf.tables import house_table  # noqa: E402
 
 __all__ = ["ReportDocument", "draw_chart", "house_table", "register_fonts"]

@@ -1,4 +1,4 @@
-"""Draw a :class:`~opcc_desktop.charts.ChartSpec` as vector graphics (reportlab.graphics).
+"""Draw a :class:`~opcc_desktop.figures.charts.ChartSpec` as vector graphics (reportlab.graphics).
 
 The rules the published charts follow, and how they are kept here:
 
@@ -25,14 +25,14 @@ from reportlab.graphics.shapes import Drawing, Group, Line, PolyLine, Rect, Stri
 from reportlab.graphics.widgets.markers import makeMarker
 from reportlab.lib import colors
 from reportlab.lib.attrmap import AttrMap, AttrMapValue
-from reportlab.lib.validators import isNumber
 from reportlab.lib.utils import simpleSplit
+from reportlab.lib.validators import isNumber
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from opcc_desktop.charts import ChartSpec
-from opcc_desktop.figures import format_value
-from opcc_desktop.pdf import fonts
-from opcc_desktop.pdf.styles import CHART_SIZE, GRID, MUTED, RULE, TEXT
+from opcc_desktop.documents.pdf import fonts
+from opcc_desktop.documents.pdf.styles import CHART_SIZE, GRID, MUTED, RULE, TEXT
+from opcc_desktop.figures.charts import ChartSpec
+from opcc_desktop.figures.formatting import format_value
 
 __all__ = ["ChartDrawing", "draw_chart", "nice_scale"]
 

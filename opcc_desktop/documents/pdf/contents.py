@@ -18,7 +18,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
-from opcc_desktop.pdf.paragraph import Paragraph
+from opcc_desktop.documents.pdf.paragraph import Paragraph
 
 __all__ = ["Contents", "Entry"]
 

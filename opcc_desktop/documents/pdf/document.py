@@ -19,7 +19,7 @@ follows; and byte-identical output for identical input (reportlab's ``invariant`
 
 One layout pass is enough: what is known only at the end, the page of each contents entry
 and the page count in "Page X of Y", is drawn as PDF forms that the pages use where those
-numbers go and that are defined once the pass is over (see :mod:`opcc_desktop.pdf.contents`).
+numbers go and that are defined once the pass is over (see :mod:`opcc_desktop.documents.pdf.contents`).
 """
 
 from __future__ import annotations
@@ -50,13 +50,12 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from opcc_desktop.charts import ChartSpec
-from opcc_desktop.numbering import Numbering
-from opcc_desktop.pdf import fonts, markup
-from opcc_desktop.pdf.chart_drawing import draw_chart
-from opcc_desktop.pdf.contents import Contents, Entry
-from opcc_desktop.pdf.paragraph import Paragraph
-from opcc_desktop.pdf.styles import (
+from opcc_desktop.documents.numbering import Numbering
+from opcc_desktop.documents.pdf import fonts, markup
+from opcc_desktop.documents.pdf.chart_drawing import draw_chart
+from opcc_desktop.documents.pdf.contents import Contents, Entry
+from opcc_desktop.documents.pdf.paragraph import Paragraph
+from opcc_desktop.documents.pdf.styles import (
     ACCENT,
     BODY_SIZE,
     CONTENT_HEIGHT,
@@ -74,7 +73,8 @@ from opcc_desktop.pdf.styles import (
     ZEBRA,
     house_styles,
 )
-from opcc_desktop.pdf.tables import Align, CellValue, house_table, natural_width
+from opcc_desktop.documents.pdf.tables import Align, CellValue, house_table, natural_width
+from opcc_desktop.figures.charts import ChartSpec
 
 __all__ = ["ReportDocument"]
 

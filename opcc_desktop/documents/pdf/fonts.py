@@ -12,7 +12,7 @@ import functools
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
-from opcc_desktop.paths import resources_dir
+from opcc_desktop.store.paths import resources_dir
 
 FAMILY = "LiberationSans"
 REGULAR = "LiberationSans"

@@ -16,8 +16,8 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
 
-from opcc_desktop.charts import PALETTE
-from opcc_desktop.pdf import fonts
+from opcc_desktop.documents.pdf import fonts
+from opcc_desktop.figures.charts import PALETTE
 
 # -- page geometry (points) -----------------------------------------------------------------
 PAGE_WIDTH, PAGE_HEIGHT = A4

@@ -19,9 +19,18 @@ from typing import Literal, Protocol
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Table, TableStyle
 
-from opcc_desktop.pdf import fonts, markup
-from opcc_desktop.pdf.paragraph import Paragraph
-from opcc_desktop.pdf.styles import ACCENT, CONTENT_WIDTH, RULE, TABLE_SIZE, TEXT, WHITE, ZEBRA, house_styles
+from opcc_desktop.documents.pdf import fonts, markup
+from opcc_desktop.documents.pdf.paragraph import Paragraph
+from opcc_desktop.documents.pdf.styles import (
+    ACCENT,
+    CONTENT_WIDTH,
+    RULE,
+    TABLE_SIZE,
+    TEXT,
+    WHITE,
+    ZEBRA,
+    house_styles,
+)
 
 Align = Literal["left", "right", "centre"]
 
@@ -54,7 +63,7 @@ def cell_text(value: CellValue) -> str:
     if value is None:
         return ""
     if isinstance(value, bool) or isinstance(value, float):
-        raise TypeError(f"format {value!r} before putting it in a table (see opcc_desktop.figures)")
+        raise TypeError(f"format {value!r} before putting it in a table (see opcc_desktop.figures.formatting)")
     if isinstance(value, int):
         return f"{value:,}"
     if isinstance(value, str):

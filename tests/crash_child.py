@@ -18,6 +18,7 @@ Lines written, each with a single ``os.write`` (so never torn, duplicated or lef
   worker ``ack N``          edit N has committed
   worker ``reopen``         it closed and reopened the workbook (a checkpoint happened)
   worker ``key N``          (rekey) it opened the workbook with passphrase N
+  worker ``rekeying N``     (rekey) it is about to change the passphrase to N
   worker ``rekeyed N``      (rekey) the passphrase is now N, committed
   worker ``created``        (create) Workbook.create returned
   worker ``error MESSAGE``  it failed (the test fails with MESSAGE)
@@ -133,6 +134,7 @@ def rekey_forever(path: Path, base: str, known: int) -> None:
     say(f"key {current}")
     while True:
         current += 1
+        say(f"rekeying {current}")
         wb.change_passphrase(passphrase(base, current))
         say(f"rekeyed {current}")
 

@@ -120,7 +120,8 @@ def test_reading_leaves_the_cycle_collector_as_it_found_it(enabled: bool) -> Non
 @pytest.mark.parametrize("offset", range(-12, 4))
 def test_a_declaration_anywhere_in_a_part_is_seen(tmp_path: Path, offset: int) -> None:
     """Each part is read whole (no chunks to join), so nothing can hide across a boundary."""
-    part = b" " * (65536 + offset) + b"<!DOCTYPE x>" + b"<worksheet/>"
+    padding = b"".join(b"<!-- %d -->" % n for n in range(6000))
+    part = padding[: 65536 + offset] + b"<!DOCTYPE x>" + b"<worksheet/>"
     path = rezipped(BAD / "good.xlsx", tmp_path / "split.xlsx", SHEET1, lambda _: part)
     with pytest.raises(Refused, match="document type declaration"):
         inspect_xlsx(path, lambda: None)

@@ -191,8 +191,8 @@ def _csv_rows(name: str, text: Iterable[str], data: bytes, delimiter: str) -> li
     else:
         rows = _counted_rows(name, text, delimiter, limit)
     if len(rows) > limit:
-        raise refuse(f"has more than {limit:,} rows, too many to import",
-                     f"at most {MAX_ROWS:,} rows under the header (blank lines count)")  # fmt: skip
+        raise Refused(ImportProblem(name, limit + 1, "", None, f"has more than {limit:,} rows (blank lines count),"
+                                    " too many to import", f"at most {MAX_ROWS:,} rows under the header"))  # fmt: skip
     _check_shape(name, rows)
     return rows
 
@@ -235,7 +235,7 @@ def _check_shape(name: str, rows: list[list[str]]) -> None:
     if len(rows) * width > MAX_CELLS:
         raise Refused(ImportProblem(name, None, "", None,
                                     f"is {len(rows):,} rows by {width:,} columns ({len(rows) * width:,} cells),"
-                                    " too many to import", f"at most {MAX_CELLS:,} cells (rows x columns) a file"))
+                                    " too many to import", f"at most {MAX_CELLS:,} cells (rows x columns) a file"))  # fmt: skip
 
 
 def _delimiter(header: str) -> str:
@@ -297,8 +297,8 @@ def _bad_byte(name: str, data: bytes, offset: int, what: str) -> Refused:
     line = data.count(b"\n", 0, offset) + 1
     column = offset - (data.rfind(b"\n", 0, offset) + 1) + 1
     return Refused(ImportProblem(name, line, "", None,
-                                 f"{UNREADABLE}: line {line:,}, byte {column:,} of the line (byte {offset:,} of the"
-                                 f" file, 0x{data[offset]:02X}) {what}", SAVE_AS_UTF8))  # fmt: skip
+                                 f"{UNREADABLE}: line {line:,}, byte {column:,} of the line (byte {offset + 1:,} of"
+                                 f" the file, 0x{data[offset]:02X}) {what}", SAVE_AS_UTF8))  # fmt: skip
 
 
 def _table(name: str, grid: list[list[Any]]) -> Table:

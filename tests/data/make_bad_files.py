@@ -20,6 +20,7 @@ so a test can regenerate the folder and compare it byte for byte.
 
 from __future__ import annotations
 
+import codecs
 import copy
 import csv
 import datetime as dt
@@ -51,7 +52,9 @@ SHEET1 = "xl/worksheets/sheet1.xml"
 THEME = "xl/theme/theme1.xml"
 MB = 1 << 20
 MAX_ROWS = 250_000  # guards.MAX_ROWS
+MAX_COLUMNS = 702  # guards.MAX_COLUMNS (A to ZZ)
 MAX_ZIP_ENTRIES = 2_000  # guards.MAX_ZIP_ENTRIES
+MAX_SHARED_TEXT = 100 * MB  # guards.MAX_SHARED_TEXT
 SNAP = dt.date(2023, 3, 31)
 OUTCOME = "Safer streets"
 
@@ -407,7 +410,7 @@ def zip_cases() -> list[Case]:
             "would expand to 3815 MB"),
         raw("zip_header_lies_small.xlsx", lying_size(good, SHEET1, half), UNREADABLE),
         raw("zip_header_lies_small_crc_matches.xlsx", lying_size(good, SHEET1, half, goals[SHEET1][:half]),
-            NOT_READ),
+            UNREADABLE),
         raw("zip_too_many_entries.xlsx", many_entries(MAX_ZIP_ENTRIES + 1), "files inside its zip, too many"),
         raw("zip_encrypted_entries.xlsx", patched(good, 6, "<H", 0x1), "is password-protected"),
         raw("zip_unknown_compression.xlsx", patched(good, 8, "<H", 99), UNREADABLE),
@@ -454,10 +457,94 @@ def file_cases() -> list[Case]:
         raw("no_extension", good, "extension '(none)'"),
         raw("folder_without_csv", put_folder({"README.md": b"No CSV here.\n"}), "is a folder with no CSV"),
         raw("notes.txt", b"Notes from the meeting\nNothing in columns here\n", unknown),
-        raw("too_many_rows_sparse.xlsx", xlsx_bytes({"goals": [["set_for_year"]]}, far_cell),
-            "too many to import"),
+        Case("too_many_rows_sparse.xlsx", put(xlsx_bytes({"goals": [["set_for_year"]]}, far_cell)),
+             "in row 250,002: too many rows to import", None, at("goals", MAX_ROWS + 2, "A")),
         book_case("no_exchange_sheets", other, unknown, kind=None),
         book_case("no_exchange_sheets_as_exchange", other, "has none of the exchange workbook's sheets"),
+    ]  # fmt: skip
+
+
+# -- sheets whose cells lie too far for memory: calamine builds a sheet as one rectangle ------
+TOO_FAR_RIGHT = "too far right to import"
+TOO_MANY_ROWS = "too many rows to import"
+MAIN_NS = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+def cell_at(row: int, column: int) -> Callable[[Any], None]:
+    """A tweak writing one more cell, at (row, column), on the goals sheet."""
+
+    def tweak(sheets: Any) -> None:
+        sheets["goals"].cell(row=row, column=column, value="far")
+
+    return tweak
+
+
+def two_cells(row: int, column: int, dimension: bool = True) -> bytes:
+    """A1 and one far cell: a tiny file, and a huge rectangle for calamine. openpyxl writes
+    the sheet's <dimension> (A1 to the far cell); without it the cells alone tell."""
+    parts = xlsx_parts({"goals": [["set_for_year"]]}, cell_at(row, column))
+    if not dimension:
+        parts[SHEET1] = re.sub(rb"<dimension [^>]*/>", b"", parts[SHEET1])
+    return zip_bytes(parts)
+
+
+def edited_cells(old: bytes, new: bytes) -> bytes:
+    """The goals area with ``old`` replaced by ``new`` in its sheet's XML (cell A2's tag, say)."""
+    return with_part(areas("goals"), SHEET1, lambda xml: xml.replace(old, new, 1))
+
+
+def repeated_shared_text() -> bytes:
+    """A 64,000-character shared text that 1,700 cells refer to: 109 MB once calamine has
+    copied it into each cell, from a file of a few kilobytes."""
+    parts = xlsx_parts({"goals": [["title"]]})
+    text = b"".join(b"word%d " % (n % 89) for n in range(11000))[:64000]
+    parts["xl/sharedStrings.xml"] = (b'<sst xmlns="%s" count="1" uniqueCount="1"><si><t>%s</t></si></sst>'
+                                     % (MAIN_NS, text))  # fmt: skip
+    cells = b"".join(b'<row r="%d"><c r="A%d" t="s"><v>0</v></c></row>' % (n, n) for n in range(2, 1702))
+    sheet = re.sub(rb"<dimension [^>]*/>", b"", parts[SHEET1])
+    parts[SHEET1] = sheet.replace(b"</row></sheetData>", b"</row>" + cells + b"</sheetData>")
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
+                     b'officedocument.spreadsheetml.sharedStrings+xml"/></Types>')  # fmt: skip
+    return zip_bytes(parts)
+
+
+def range_cases() -> list[Case]:
+    """Cells (or a declared range) beyond the last row or column, or a rectangle of more cells
+    than a sheet may hold, refused by the guard before calamine allocates it; and the ways a
+    cell can be placed that the guard's bulk reading leaves to its exact one."""
+    a2 = b'<c r="A2" t="inlineStr">'
+    row2 = at("goals", 2, "XFD")
+    return [
+        Case("far_cell_A1_XFD250000.xlsx", put(two_cells(250_000, 16_384)), TOO_FAR_RIGHT,
+             where=at("goals", 250_000, "XFD")),
+        Case("far_cell_A1_XFD250000_no_dimension.xlsx", put(two_cells(250_000, 16_384, dimension=False)),
+             "has a cell at XFD250000, in column XFD, " + TOO_FAR_RIGHT, where=at("goals", 250_000, "XFD")),
+        Case("far_cell_A1_XFD3000_no_dimension.xlsx", put(two_cells(3_000, 16_384, dimension=False)),
+             TOO_FAR_RIGHT, where=at("goals", 3_000, "XFD")),
+        Case("used_range_too_many_cells.xlsx", put(two_cells(10_000, MAX_COLUMNS, dimension=False)),
+             "used range A1:ZZ10000 is 10,000 rows by 702 columns", where=at("goals", 10_000, "ZZ")),
+        Case("dimension_too_large.xlsx", put(edited_cells(b'<dimension ref="A1:E3" />',
+                                                          b'<dimension ref="A1:XFD1048576" />')),
+             "declares its used range as A1:XFD1048576", where=at("goals", 1_048_576, "XFD")),
+        Case("cell_without_reference_far_down.xlsx",
+             put(edited_cells(b"</sheetData>", b'<row r="300000"><c t="inlineStr"><is><t>far</t></is></c></row>'
+                                               b"</sheetData>")),
+             TOO_MANY_ROWS, where=at("goals", 300_000, "A")),
+        Case("cell_with_a_second_reference.xlsx", put(edited_cells(a2, b'<c r="A2" t="inlineStr" r="XFD2">')),
+             TOO_FAR_RIGHT, where=row2),
+        Case("cell_reference_in_single_quotes.xlsx", put(edited_cells(a2, b"<c r='XFD2' t=\"inlineStr\">")),
+             TOO_FAR_RIGHT, where=row2),
+        Case("cell_reference_spaced.xlsx", put(edited_cells(a2, b'<c r = "XFD2" t="inlineStr">')),
+             TOO_FAR_RIGHT, where=row2),
+        Case("cell_reference_lower_case.xlsx", put(edited_cells(a2, b'<c r="xfd2" t="inlineStr">')),
+             TOO_FAR_RIGHT, where=row2),
+        Case("cell_with_a_prefix.xlsx",
+             put(edited_cells(a2, b'<x:c xmlns:x="%s" r="XFD2" t="inlineStr"><is><t>x</t></is></x:c>%s'
+                                  % (MAIN_NS, a2))),
+             TOO_FAR_RIGHT, where=row2),
+        Case("shared_text_repeated.xlsx", put(repeated_shared_text()), "refer to the workbook's shared texts",
+             where=at("goals", None, "")),
     ]  # fmt: skip
 
 
@@ -470,6 +557,12 @@ def narrative_text(length: int) -> bytes:
 def counts_csv(count: str) -> bytes:
     header, row = BASE["services"]["service_counts"][:2]
     return csv_bytes([header, text_cells(row[:5]) + [count, ""]])
+
+
+def one_windows_byte() -> bytes:
+    """The goals in UTF-8, but for one é typed in Windows-1252 (0xE9): a file that must be
+    refused, not read as "CafÃ©" throughout."""
+    return csv_bytes(GOALS_TEXT).replace("Café".encode(), b"Caf\xe9", 1)
 
 
 def csv_file_cases() -> list[Case]:
@@ -495,6 +588,14 @@ def csv_file_cases() -> list[Case]:
         csv_case("csv_field_over_csv_limit", "narrative", narrative_text(131_073),
                  "field larger than field limit"),
         csv_case("csv_too_many_rows", "goals", b"title\n" + b"x\n" * (MAX_ROWS + 1), "too many to import"),
+        csv_case("csv_blank_line_flood", "goals", b"title\n" + b"\n" * (MAX_ROWS + 1), "too many to import",
+                 at("goals", MAX_ROWS + 2, "")),
+        csv_case("csv_too_many_columns", "goals", b"title\n" + b"x," * 1000 + b"x\n", "has 1,001 columns",
+                 at("goals", 2, "")),
+        csv_case("csv_utf8_with_one_windows_byte", "goals", one_windows_byte(),
+                 "line 2, byte 12 of the line (byte 57 of the file, 0xE9) is not UTF-8", at("goals", 2, "")),
+        csv_case("csv_bom_then_windows_1252", "goals", codecs.BOM_UTF8 + csv_bytes(GOALS_TEXT, "cp1252"),
+                 "is not UTF-8, though the file starts with a UTF-8 byte-order mark", at("goals", 2, "")),
         csv_case("csv_text_in_number", "service_counts", counts_csv("12 people"), "is not a number", count),
         csv_case("csv_nan_count", "service_counts", counts_csv("nan"), "is not a finite number", count),
         csv_case("csv_overflowing_number", "service_counts", counts_csv("1e400"), "is not a finite number",
@@ -701,8 +802,8 @@ def multi_problem_case() -> Case:
 
 
 def cases() -> list[Case]:
-    return [*zip_cases(), *xml_cases(), *file_cases(), *csv_file_cases(), *control_cases(), *layout_cases(),
-            *cell_cases(), *rule_cases(), knock_on_case(), multi_problem_case()]  # fmt: skip
+    return [*zip_cases(), *xml_cases(), *file_cases(), *range_cases(), *csv_file_cases(), *control_cases(),
+            *layout_cases(), *cell_cases(), *rule_cases(), knock_on_case(), multi_problem_case()]  # fmt: skip
 
 
 def clear(out: Path) -> None:

@@ -247,8 +247,11 @@ def test_a_dry_run_checks_and_summarises_but_writes_nothing(demo, tmp_path) -> N
     assert trial.summary[0].startswith(f"{LABEL}: 1 count (1 changed, 0 new, ")
 
 
-def test_an_empty_return_warns_that_it_clears_the_quarter(demo, tmp_path) -> None:
-    trial = import_return(demo, read(template(demo, tmp_path)), dry_run=True)
+def test_an_empty_return_is_refused_unless_allowed_and_then_warns_that_it_clears_the_quarter(demo, tmp_path) -> None:
+    blank = read(template(demo, tmp_path))
+    with pytest.raises(ImportRefused, match="holds no figures at all"):
+        import_return(demo, blank, dry_run=True)
+    trial = import_return(demo, blank, dry_run=True, allow_empty=True)
     assert trial.summary[0] == f"{LABEL}: 0 counts (0 changed, 0 new, {len(held(demo))} cleared)"
     assert trial.warnings == [f"The return holds no counts: importing it clears the {len(held(demo))} held"
                               f" for {LABEL}"]  # fmt: skip

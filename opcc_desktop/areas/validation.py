@@ -13,6 +13,9 @@ from ..errors import Problem, ValidationError
 
 FY_PATTERN = re.compile(r"^(\d{4})/(\d{2})$")
 MAX_INTEGER = 2**63 - 1  # SQLite's largest integer
+# Invisible, refused by spreadsheets (xlsx cannot hold them) and never typed on purpose; tab and
+# new line are text. Lone surrogates cannot be written as UTF-8 at all.
+CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 class Invalid(Exception):
@@ -42,7 +45,11 @@ def text(max_len: int = 200, required: bool = True) -> Field:
     def check(value: Any) -> str:
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
             raise Invalid("is not text")
-        cleaned = as_text(value).strip()
+        cleaned = as_text(value).replace("\r\n", "\n").replace("\r", "\n").strip()
+        control = CONTROL_CHARACTER.search(cleaned)
+        if control:
+            raise Invalid(f"holds a control character (U+{ord(control[0]):04X}) at character {control.start() + 1}",
+                          "text without control characters (tabs and new lines are fine)")  # fmt: skip
         if len(cleaned) > max_len:
             raise Invalid(f"is too long ({len(cleaned)} characters)", f"at most {max_len}")
         return cleaned
@@ -126,12 +133,18 @@ def date(required: bool = True) -> Field:
 
 def financial_year(required: bool = True) -> Field:
     def check(value: Any) -> str:
-        match = FY_PATTERN.match(str(value).strip())
-        if not match or (int(match[1]) + 1) % 100 != int(match[2]):
+        year = str(value).strip()
+        if not is_financial_year(year):
             raise Invalid("is not a financial year", "a year written like 2021/22")
-        return match[0]
+        return year
 
     return Field(check, required)
+
+
+def is_financial_year(text_: str) -> bool:
+    """``2021/22``: four digits, a slash, and the next year's last two digits."""
+    match = FY_PATTERN.fullmatch(text_)
+    return bool(match) and (int(match[1]) + 1) % 100 == int(match[2])
 
 
 def quarter() -> Field:

@@ -5,8 +5,10 @@ Every failure the user can cause ends with one clear line on stderr and a non-ze
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -31,18 +33,33 @@ class Cli(click.Group):
         try:
             return super().invoke(ctx)
         except OpccError as exc:
-            click.echo(f"Error: {exc}", err=True)
-            sys.exit(1)
+            fail(str(exc))
+        except BrokenPipeError:
+            quiet_stdout()
+            fail("the output was closed before all of it was written (it was piped to a command that "
+                 "stopped reading); nothing else was affected")  # fmt: skip
         except OSError as exc:
             where = f" ({exc.filename})" if exc.filename else ""
-            click.echo(f"Error: {exc.strerror or exc}{where}.", err=True)
-            sys.exit(1)
+            fail(f"{exc.strerror or exc}{where}")
         except cipher.DatabaseError as exc:
-            click.echo(f"Error: the workbook could not be read or written ({exc}).", err=True)
-            sys.exit(1)
+            fail(f"the workbook could not be read or written ({exc}); it was left as it was")
         except KeyboardInterrupt:
-            click.echo("Cancelled; nothing was changed by the unfinished step.", err=True)
-            sys.exit(130)
+            fail("Cancelled; nothing was changed by the unfinished step.", code=130, prefix="")
+
+
+def fail(message: str, *, code: int = 1, prefix: str = "Error: ") -> NoReturn:
+    """Say what went wrong in one line and exit. Objects a failed writer left half-used (an
+    xlsx writer's zip, its row generators) are finalised at exit and would print their own
+    "Exception ignored" tracebacks: the failure has been told, so those are silenced."""
+    click.echo(f"{prefix}{message.rstrip('.')}.", err=True)
+    sys.unraisablehook = lambda unraisable: None
+    sys.exit(code)
+
+
+def quiet_stdout() -> None:
+    """Point stdout at nothing, so the interpreter's own flush at exit cannot fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 @click.group(cls=Cli, context_settings={"help_option_names": ["-h", "--help"]})
@@ -126,12 +143,13 @@ def report(
 ) -> None:
     """Export one of the three documents of FILE as a PDF (or, for the two public ones, as
     accessible HTML). Pre-flight findings are listed first."""
-    from ..documents.export import check_request, export_report
+    from ..documents.export import check_request, check_year_held, export_report
     from ..store.workbook import Workbook
 
-    check_request(report, quarter, fmt)
+    year = check_request(report, year, quarter, fmt)
     check_output(output, workbooks=[file])
     with Workbook.open(file, pp.resolve(passphrase_file), readonly=not publish) as wb:
+        check_year_held(wb, report, year)
         show_findings(preflight(wb, report, year, quarter or 0))
         made = export_report(wb, report, year, quarter, output, fmt)
         if publish:
@@ -152,9 +170,12 @@ def preflight_command(
 ) -> None:
     """List what needs attention before exporting a document from FILE (gaps, suppressed
     cells, high non-disclosure, goals without an update, KPI groups without commentary)."""
+    from ..documents.export import check_request, check_year_held
     from ..store.workbook import Workbook
 
+    year = check_request(report, year, quarter)
     with Workbook.open(file, pp.resolve(passphrase_file), readonly=True) as wb:
+        check_year_held(wb, report, year)
         findings = preflight(wb, report, year, quarter or 0)
     show_findings(findings)
     if not findings:

@@ -22,11 +22,13 @@ KINDS = ["exchange", "monitoring-return", "hr-extract"]
 @click.option("--dry-run", is_flag=True, help="Check DATA and say what would change; write nothing.")
 @click.option("--snapshot", help="HR extract: the date of the workforce snapshot it fills (YYYY-MM-DD).")
 @click.option("--label", default="", help="HR extract: a label for the new snapshot.")
+@click.option("--allow-empty", is_flag=True,
+              help="Monitoring return: import one with no figures at all, clearing that quarter on purpose.")  # fmt: skip
 @click.option("--mapping", type=click.Path(dir_okay=False, path_type=Path),
               help="HR extract: a JSON mapping of their headers and codes to ours; saved in FILE for next time.")  # fmt: skip
 def import_command(
     file: Path, data: Path, passphrase_file: Path | None, kind: str | None, dry_run: bool,
-    snapshot: str | None, label: str, mapping: Path | None,
+    snapshot: str | None, label: str, mapping: Path | None, allow_empty: bool,
 ) -> None:
     """Import DATA into FILE: an exchange workbook (.xlsx or a folder of CSV files, as
     export-data writes), a completed service monitoring return, or an HR extract.
@@ -42,7 +44,7 @@ def import_command(
             check_input(given, workbooks=[file])
     with Workbook.open(file, pp.resolve(passphrase_file), readonly=dry_run, auto_backup=not dry_run) as wb:
         result = import_file(wb, data, kind=kind, dry_run=dry_run, snapshot=snapshot, label=label,
-                             mapping_file=mapping)  # fmt: skip
+                             mapping_file=mapping, allow_empty=allow_empty)  # fmt: skip
     for line in [*result.summary, *result.warnings]:
         click.echo(line)
     if dry_run:

@@ -15,8 +15,9 @@ from typing import Any
 
 from ..areas import goals, kpis, narrative, schemes, services, settings, workforce
 from ..store import paths
+from ..store.backups import private_folder
 from ..store.changes import Changes
-from ..store.workbook import Workbook
+from ..store.workbook import Workbook, remove_workbook_files
 from . import demo_synthetic as synth
 
 SEED = 2021
@@ -39,6 +40,7 @@ def demo_path() -> Path:
 def ensure_demo(path: Path, passphrase: str) -> Path:
     """The demo workbook at ``path``, built first if it is not there yet."""
     if not path.exists():
+        private_folder(path.parent)
         build_demo(path, passphrase)
     return path
 
@@ -53,14 +55,9 @@ def build_demo(path: Path, passphrase: str) -> None:
             _fill(wb, random.Random(SEED))
     except BaseException:
         wb.close()
-        _remove(path)
+        remove_workbook_files(path)
         raise
     wb.close()
-
-
-def _remove(path: Path) -> None:
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 def _fill(wb: Workbook, rng: random.Random) -> None:

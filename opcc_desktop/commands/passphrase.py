@@ -21,9 +21,9 @@ def from_file(path: Path) -> str:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
         raise PassphraseError(f"Cannot read the passphrase file {path}: {exc.strerror}.") from None
-    passphrase = text.rstrip("\r\n")
+    passphrase = text.splitlines()[0] if text else ""
     if not passphrase:
-        raise PassphraseError(f"The passphrase file {path} is empty.")
+        raise PassphraseError(f"The passphrase file {path} is empty: its first line is the passphrase.")
     return passphrase
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 
+from ..areas.periods import financial_years
+from ..areas.validation import is_financial_year
 from ..areas.vocab import PUBLIC_REPORTS
 from ..errors import OpccError
 from ..store.user_paths import atomic_output, check_output
@@ -26,14 +28,32 @@ QUARTERLY = ("performance-update",)
 FORMATS = ("pdf", "html")
 
 
-def check_request(report: str, quarter: int | None, fmt: str = "pdf") -> None:
-    """Refuse a document that cannot be made, before any work is done."""
+def check_request(report: str, financial_year: str, quarter: int | None, fmt: str = "pdf") -> str:
+    """Refuse a document that cannot be made, before any work is done; returns the year as
+    it is stored (``2021/22``)."""
     if report not in REPORTS:
         raise OpccError(f"There is no report called {report!r}; choose one of: {', '.join(REPORTS)}.")
+    year = str(financial_year).strip()
+    if not is_financial_year(year):
+        raise OpccError(f"{financial_year!r} is not a financial year: write it like 2021/22 "
+                        "(1 April 2021 to 31 March 2022).")  # fmt: skip
     if report in QUARTERLY and quarter not in (1, 2, 3, 4):
-        raise OpccError(f"The {report} report is quarterly: give --quarter 1, 2, 3 or 4.")
+        raise OpccError(f"The {report} report is quarterly: give its quarter (--quarter 1 to 4; 1 is Apr-Jun).")
+    if report not in QUARTERLY and quarter is not None:
+        raise OpccError(f"The {report} report covers a whole financial year, so it takes no quarter.")
     if fmt not in FORMATS or (fmt == "html" and report not in PUBLIC_REPORTS):
         raise OpccError(f"The {report} report is exported as PDF only (the HTML edition is for public documents).")
+    return year
+
+
+def check_year_held(wb: Workbook, report: str, financial_year: str) -> None:
+    """Refuse a public document for a year the workbook holds nothing for (it would be empty).
+    The internal pack says itself when a year has no workforce snapshot."""
+    held = financial_years(wb)
+    if report in PUBLIC_REPORTS and financial_year not in held:
+        offered = ", ".join(held) if held else "none yet"
+        raise OpccError(f"The workbook holds no figures or text for {financial_year}, so the {report} "
+                        f"document would be empty. Years it holds: {offered}.")  # fmt: skip
 
 
 def export_report(
@@ -43,7 +63,8 @@ def export_report(
     half-written file, and never replaces a good one; see :mod:`opcc_desktop.store.user_paths`, which
     also keeps it off any workbook). ``fmt`` "html" gives the accessible HTML edition of a
     public document."""
-    check_request(report, quarter, fmt)
+    financial_year = check_request(report, financial_year, quarter, fmt)
+    check_year_held(wb, report, financial_year)
     check_output(out)
     module = importlib.import_module(REPORTS[report])
     period = quarter if report in QUARTERLY else 0

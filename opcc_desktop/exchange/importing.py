@@ -25,26 +25,28 @@ KIND_NAMES = {
 
 def import_file(
     wb: Workbook, path: Path, *, kind: str | None = None, dry_run: bool = False,
-    snapshot: str | None = None, label: str = "", mapping_file: Path | None = None,
+    snapshot: str | None = None, label: str = "", mapping_file: Path | None = None, allow_empty: bool = False,
 ) -> ImportResult:  # fmt: skip
     """Import ``path`` into ``wb`` as ``kind`` (recognised when None). HR extracts need the
     snapshot date; their mapping comes from ``mapping_file`` (then saved in ``wb`` by the same
-    edit) or the one saved before. ``path`` is never the workbook under another name."""
+    edit) or the one saved before. A monitoring return with no figures is refused unless
+    ``allow_empty``. ``path`` is never the workbook under another name."""
     check_input(Path(path))
     source = read(Path(path))
     kind = kind or detect(source, snapshot is not None or mapping_file is not None)
     mapping = _read_mapping(mapping_file) if kind == "hr-extract" and mapping_file else None
-    return import_source(wb, source, kind, dry_run=dry_run, snapshot=snapshot, label=label, mapping=mapping)
+    return import_source(wb, source, kind, dry_run=dry_run, snapshot=snapshot, label=label, mapping=mapping,
+                         allow_empty=allow_empty)  # fmt: skip
 
 
 def import_source(
     wb: Workbook, source: Source, kind: str, *, dry_run: bool = False, snapshot: str | None = None,
-    label: str = "", mapping: HrMapping | None = None,
+    label: str = "", mapping: HrMapping | None = None, allow_empty: bool = False,
 ) -> ImportResult:  # fmt: skip
     """Import a file already read as ``kind``: the window checks it (a dry run) and then
     imports it without reading it again. Importers never change ``source``."""
     if kind == "monitoring-return":
-        return import_return(wb, source, dry_run=dry_run)
+        return import_return(wb, source, dry_run=dry_run, allow_empty=allow_empty)
     if kind == "exchange":
         return import_exchange(wb, source, dry_run=dry_run)
     from .hr_extract import import_hr_extract

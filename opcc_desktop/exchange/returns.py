@@ -279,13 +279,20 @@ class _Difference:
         return f"{figures} ({len(self.changed)} changed, {len(self.new)} new, {len(self.cleared)} cleared)"
 
 
-def import_return(wb: Workbook, source: Source, *, dry_run: bool = False) -> ImportResult:
+def import_return(
+    wb: Workbook, source: Source, *, dry_run: bool = False, allow_empty: bool = False
+) -> ImportResult:
     """Check a completed return and replace that service-quarter's figures with it.
 
     All counts held for the service and quarter are replaced (a blank or missing row clears
-    one); activity figures only for the measures the activity sheet lists. Raises
+    one); activity figures only for the measures the activity sheet lists. A return with no
+    figures at all is refused unless ``allow_empty`` (it would clear the quarter). Raises
     ImportRefused listing every problem, having written nothing."""
     ret = _read_return(wb, source)
+    if not allow_empty and not _filled(ret.counts) and not _filled(ret.activity or {}):
+        raise ImportRefused(source.path.name, [ImportProblem(
+            RETURN_SHEET, None, "", None, f"holds no figures at all: importing it would clear {ret.label}",
+            "the return filled in (to clear the quarter on purpose, import it with --allow-empty)")])  # fmt: skip
     counts = _difference(_held_counts(wb, ret), ret.counts)
     activity = _difference(_held_activity(wb, ret), ret.activity) if ret.activity is not None else None
     summary = [f"{ret.label}: {counts.describe(_filled(ret.counts), 'count')}"]

@@ -1,8 +1,9 @@
 """The workbook file: one encrypted SQLite database per office.
 
-Opening checks, in order: the file is there and looks encrypted, the passphrase, that it is
-ours (``application_id``), its version, and its integrity. Nothing is written before all of
-them pass, so a refused file is left byte-identical. Each edit is one transaction.
+Opening checks, in order: the file is there and looks encrypted, its write-ahead log (for
+editing), the passphrase, that it is ours (``application_id``), its version, and its
+integrity. Nothing is written before all of them pass, so a refused file is left
+byte-identical; a read-only open writes nothing at all. Each edit is one transaction.
 """
 
 from __future__ import annotations
@@ -10,8 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import os
+import secrets
+import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -28,8 +31,8 @@ from ..errors import (
     WorkbookExists,
     counted,
 )
-from . import cipher, schema
-from .backups import Retention, backup_to, list_backups, reencrypt_backups, rotate_backup
+from . import backups, cipher, compaction, schema, wal
+from .backups import Retention, backup_to, backups_in, reencrypt_backups, rotate_backup
 from .changes import Changes, Tx, recorded_changes, revert_into
 from .schema import APPLICATION_ID, migrate
 from .user_paths import check_new_file
@@ -55,6 +58,9 @@ class Workbook:
         self._passphrase = passphrase
         self._batch: Tx | None = None
         self._backup_due = False  # an automatic backup is made before the first edit is written
+        self.id: str | None = None  # the id its backups are kept by (None before the upgrade)
+        self._log_damage: wal.LogDamage | None = None  # found at a read-only open
+        self._checked: list[str] | None = None  # a read-only open's page check (nothing changes it)
 
     # -- opening and closing --------------------------------------------------
     @classmethod
@@ -64,38 +70,52 @@ class Workbook:
             raise WorkbookExists(f"{path} already exists. Choose another name, or open it instead.")
         if not passphrase:
             raise OpccError("The passphrase is empty. Choose a passphrase to encrypt the workbook.")
-        path.parent.mkdir(parents=True, exist_ok=True)
+        check_new_file(path)
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))  # its owner's only
-        conn = cipher.connect(path, passphrase, mode="rwc")
-        book = cls(path, conn, passphrase, readonly=False)
+        book = None
         try:
-            conn.execute("PRAGMA journal_mode = WAL")
+            book = cls(path, cipher.connect(path, passphrase, mode="rwc"), passphrase, readonly=False)
+            book.conn.execute("PRAGMA journal_mode = WAL")
             book._prepare_for_writing()
             migrate(book.db)
-        except BaseException:
-            book.close()
+            book.id = schema.workbook_id(book.conn)
+        except BaseException:  # a full disk, say: leave nothing behind, not an unfinished file
+            if book is not None:
+                book.close()
+            remove_workbook_files(path)
             raise
         return book
 
     @classmethod
     def open(
-        cls, path: Path | str, passphrase: str, *, readonly: bool = False, auto_backup: bool = True
+        cls, path: Path | str, passphrase: str, *, readonly: bool = False, auto_backup: bool = True,
+        compact: bool = True,
     ) -> Workbook:
         """Open ``path``. With ``auto_backup`` (read-write only), an encrypted backup is made
         just before the first edit is written, so a session that changes nothing (a refused
-        import, a look) makes none and cannot push good backups out."""
+        import, a look) makes none and cannot push good backups out. With ``compact``
+        (read-write only), history due to be trimmed is trimmed, and a file a quarter free is
+        rewritten smaller (see ``compaction``); when nothing is due that costs one look-up."""
         path = Path(path)
+        damage = None if cipher.is_open_here(path) else wal.log_damage(path)
+        if damage is not None and not readonly:
+            _refuse_damaged_log(path, passphrase, damage)
         conn = cipher.connect(path, passphrase, readonly=readonly)
         book = cls(path, conn, passphrase, readonly)
+        book._log_damage = damage
         try:  # anything refused or failing below must not leave the file locked by us
             version = _check_identity(conn, path, readonly)
-            _check_integrity(conn, path)
+            book._check_pages()
+            book.id = schema.workbook_id(conn)
             if not readonly:
                 book._prepare_for_writing()
                 if version < schema.SCHEMA_VERSION:
                     book._upgrade(version)
                 else:
                     book._backup_due = auto_backup
+                book._claim_backups()
+                if compact:
+                    book._compact_at_open()
         except BaseException:
             book.close()
             raise
@@ -111,6 +131,7 @@ class Workbook:
                 f"{self.path.name} could not be upgraded from file version {version} ({exc}). "
                 f"It was left as it was; a backup made just before is at {made}."
             ) from exc
+        self.id = schema.workbook_id(self.conn)
 
     def _prepare_for_writing(self) -> None:
         self.conn.execute("PRAGMA synchronous = FULL")
@@ -118,6 +139,29 @@ class Workbook:
         # Take the write lock now (held until close, as locking_mode is EXCLUSIVE).
         self.conn.execute("BEGIN EXCLUSIVE")
         self.conn.execute("COMMIT")
+        # A -shm left by a reader that found a crash's log: we hold the file exclusively, so no
+        # one uses it, and an exclusive connection never does (it keeps the log index in memory).
+        with suppress(OSError):
+            Path(f"{self.path}-shm").unlink(missing_ok=True)
+
+    def _claim_backups(self) -> None:
+        """Key this workbook's backups by its id: a copy of a workbook still at its recorded
+        place becomes a workbook of its own (a new id), the folder its path used before ids is
+        adopted, and where it is (with its salt) is recorded for listing without the passphrase."""
+        if self.id is None:
+            return
+        if backups.elsewhere(self.id, self.path):
+            self.id = schema.renew_id(self.conn)
+        backups.adopt_path_folder(self.path, self.backup_folder)
+        backups.write_record(self.backup_folder, self.path, self._salt())
+
+    def _salt(self) -> str:
+        return self.scalar("PRAGMA cipher_salt")
+
+    @property
+    def backup_folder(self) -> Path:
+        """Where this workbook's backups are kept: by its id (by its path before the upgrade)."""
+        return backups.id_folder(self.id) if self.id else backups.path_folder(self.path)
 
     def close(self) -> None:
         if self.conn is not None:
@@ -197,7 +241,8 @@ class Workbook:
         """Undo one edit exactly, as a new edit (so reverting that one is redo)."""
         found = self.conn.execute("SELECT description FROM edits WHERE id = ?", [edit_id]).fetchone()
         if found is None:
-            raise NotFound(f"There is no edit number {edit_id} to undo.")
+            trimmed = compaction.trimmed_message(self.conn, edit_id)
+            raise NotFound(trimmed or f"There is no edit number {edit_id} to undo.")
         description = f"Undo: {found[0]}"
         with self.edit(description, reverts=edit_id) as tx:
             revert_into(tx, recorded_changes(self.conn, edit_id), edit_id)
@@ -215,7 +260,36 @@ class Workbook:
 
     # -- safety ---------------------------------------------------------------
     def integrity_problems(self) -> list[str]:
-        return integrity_problems(self.conn)
+        """What is wrong with the file (empty when sound): damage to its write-ahead log that
+        loses saved edits, then damaged pages (see :meth:`_page_problems`)."""
+        log = [f"{self.path.name}: {self._log_damage}"] if self._log_damage else []
+        return log + (self._checked if self._checked is not None else self._page_problems())
+
+    def _check_pages(self) -> None:
+        problems = self._page_problems()
+        if problems:
+            raise DamagedWorkbook(
+                f"{self.path.name} is damaged ({problems[0]}). Restore it from a backup "
+                "(see 'opcc-desktop restore'); the file was not changed."
+            )
+        if self.readonly:
+            self._checked = problems
+
+    def _page_problems(self) -> list[str]:
+        """What ``quick_check`` and ``cipher_integrity_check`` report.
+
+        ``cipher_integrity_check`` reads the file itself, not the write-ahead log: it would miss
+        pages only in the log, and after a passphrase change whose checkpoint was cut short (a
+        crash) it would report a sound workbook as damaged, as the file's pages are under the
+        old key until the log's, under the new one, are copied in. Open for editing, the log is
+        first folded into the file (a checkpoint, as closing does). Read-only, nothing may be
+        written, so when there is a log the checks run on a copy made with the backup API,
+        which reads every page where SQLite would (the log's newest, else the file's)."""
+        if not self.readonly:
+            self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+        elif cipher.has_log(self.path):
+            return _problems_of_a_copy(self.conn)
+        return page_problems(self.conn)
 
     def change_passphrase(self, new_passphrase: str, *, backups: str = "reencrypt") -> str:
         """Re-encrypt the workbook under ``new_passphrase``, then its backups: ``reencrypt``
@@ -233,7 +307,7 @@ class Workbook:
         # the log, so the file is under one key again as soon as possible (and the log keeps
         # no pages under the old one).
         self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
-        existing = list_backups(self.path)
+        existing = backups_in(self.backup_folder)
         if backups == "delete":
             for item in existing:
                 item.path.unlink(missing_ok=True)
@@ -258,7 +332,62 @@ class Workbook:
         defaults = Retention()
         retention = Retention(*(int(stored.get(f"backups.{name}", getattr(defaults, name)))
                                 for name in ("keep", "days", "weeks")))  # fmt: skip
-        return rotate_backup(self.conn, self._passphrase, self.path, reason, retention)
+        made = rotate_backup(self.conn, self._passphrase, self.backup_folder, reason, retention)
+        if self.id and not backups.read_record(self.backup_folder):
+            backups.write_record(self.backup_folder, self.path, self._salt())
+        return made
+
+    # -- compaction -----------------------------------------------------------
+    def compact(self, keep_days: int | None = None) -> str:
+        """Back up, trim the history older than ``keep_days`` (the setting by default) that the
+        backup holds, and rewrite the file without the space it took (see ``compaction``).
+        Returns a sentence saying what was done. Never call it while an undo stack may still
+        name an edit of this session."""
+        before = compaction.size(self.conn)
+        self.backup_rotating("before-compact")
+        trimmed = self._trim(compaction.keep_days(self.conn) if keep_days is None else keep_days)
+        compaction.vacuum(self.conn)
+        return compaction.summary(self.path.name, trimmed, before, compaction.size(self.conn))
+
+    def _compact_at_open(self) -> None:
+        """Trim the history due and rewrite the file when a quarter of it is free; a failure
+        (a full disk, say) leaves the file as it was, and is tried again at the next open."""
+        try:
+            keep_days = compaction.keep_days(self.conn)
+            if compaction.due(self.conn, keep_days, _now()):
+                self._trim(keep_days)
+            if compaction.worth_vacuuming(self.conn):
+                compaction.vacuum(self.conn)
+        except cipher.OperationalError:
+            pass
+
+    def _trim(self, keep_days: int) -> compaction.Trimmed | None:
+        made = [item.made for item in backups_in(self.backup_folder)]
+        before = compaction.cutoff(keep_days, max(made, default=None), _now())
+        return compaction.trim(self.conn, before) if before else None
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _refuse_damaged_log(path: Path, passphrase: str, damage: wal.LogDamage) -> None:
+    """Refuse to edit a workbook whose log has lost saved edits: opening it would copy what
+    SQLite can read into the file and soon write over the rest. A log being written by another
+    process can look damaged too, so first make sure no one holds it (a read-only connection
+    is refused then, and never writes)."""
+    cipher.connect(path, passphrase, readonly=True).close()
+    raise DamagedWorkbook(
+        f"{path.name} was not opened for editing: {damage}, and opening it would lose them. Nothing was "
+        f"changed: keep a copy of {path.name} and {wal.log_path(path).name}, then restore a backup "
+        f"(see 'opcc-desktop restore') or save what can be read with 'opcc-desktop backup {path.name} -o NEW.opcc'."
+    )
+
+
+def remove_workbook_files(path: Path) -> None:
+    """Delete a workbook file this process made and holds no more, with its journal files."""
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 def _check_identity(conn: Any, path: Path, readonly: bool) -> int:
@@ -299,19 +428,8 @@ def _storage_failure(path: Path, exc: Exception) -> Exception:
     return exc
 
 
-def integrity_problems(conn: Any) -> list[str]:
-    """What ``quick_check`` and ``cipher_integrity_check`` report (empty when sound).
-
-    ``cipher_integrity_check`` reads the file itself, not the write-ahead log, so the log is
-    first folded into the file (a checkpoint, as closing does). Otherwise it would miss pages
-    still in the log, and after a passphrase change whose checkpoint was cut short (a crash)
-    it would report a sound workbook as damaged: the file's pages are under the old key
-    until the log's pages, under the new one, are copied in.
-    """
-    try:
-        conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
-    except cipher.DatabaseError:
-        pass  # e.g. a read-only file: check what is there
+def page_problems(conn: Any) -> list[str]:
+    """What ``quick_check`` and ``cipher_integrity_check`` report (empty when sound)."""
     try:
         quick = [r[0] for r in conn.execute("PRAGMA quick_check").fetchall()]
         hmac = [r[0] for r in conn.execute("PRAGMA cipher_integrity_check").fetchall()]
@@ -320,10 +438,18 @@ def integrity_problems(conn: Any) -> list[str]:
     return [q for q in quick if q != "ok"] + hmac
 
 
-def _check_integrity(conn: Any, path: Path) -> None:
-    problems = integrity_problems(conn)
-    if problems:
-        raise DamagedWorkbook(
-            f"{path.name} is damaged ({problems[0]}). Restore it from a backup "
-            "(see 'opcc-desktop restore'); the file was not changed."
-        )
+def _problems_of_a_copy(conn: Any) -> list[str]:
+    """:func:`page_problems` of a copy of the database made with the backup API, which reads
+    (and so decrypts and authenticates) every page where SQLite finds it, log or file. The
+    copy is in a private temporary folder, under a random key that is never written down."""
+    with tempfile.TemporaryDirectory(prefix="opcc-check-") as folder:
+        copy = cipher.dbapi.connect(str(Path(folder) / "copy.opcc"), isolation_level=None)
+        try:
+            copy.execute("PRAGMA cipher_log_level = NONE")
+            copy.execute(f"PRAGMA key = \"x'{secrets.token_hex(32)}'\"")  # a raw key: no key derivation
+            conn.backup(copy)
+            return page_problems(copy)
+        except cipher.DatabaseError as exc:
+            return [str(exc)]
+        finally:
+            copy.close()

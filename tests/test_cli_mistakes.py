@@ -1,0 +1,210 @@
+"""Every command, given the mistakes a new user (or an attacker) makes, ends with one clear line
+on stderr and a non-zero exit code, never a traceback, and leaves the workbook byte-identical.
+
+Real processes on real file systems: a nearly full one and a read-only one are small tmpfs
+mounts (skipped where this user may not mount), stdout closed or piped to a reader that stops.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import DEMO_PASSPHRASE
+
+YEAR = "2021/22"
+SERVICE = "Harbour"
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def opcc(*args: object, stdout: int | None = subprocess.PIPE, close_stdout: bool = False,
+         env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:  # fmt: skip
+    """``opcc-desktop ARGS`` in a new process, with the demo's passphrase."""
+    environment = {**os.environ, "OPCC_PASSPHRASE": DEMO_PASSPHRASE, "OPCC_NEW_PASSPHRASE": "a new one",
+                   **(env or {})}  # fmt: skip
+    command = [sys.executable, "-c", "from ui.cli import main; main()", *map(str, args)]
+    return subprocess.run(command, stdout=stdout, stderr=subprocess.PIPE, text=True, env=environment,
+                          stdin=subprocess.DEVNULL, pass_fds=(), close_fds=True,
+                          preexec_fn=(lambda: os.close(1)) if close_stdout else None)  # fmt: skip
+
+
+def one_clear_line(done: subprocess.CompletedProcess[str], *phrases: str) -> str:
+    assert done.returncode != 0, (done.stdout, done.stderr)
+    assert "Traceback" not in done.stderr, done.stderr
+    errors = [line for line in done.stderr.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 1, done.stderr
+    for phrase in phrases:
+        assert phrase in errors[0], errors[0]
+    return errors[0]
+
+
+@pytest.fixture
+def book(demo_path: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "office.opcc"
+    shutil.copy(demo_path, copy)
+    return copy
+
+
+def mounted(folder: Path, *options: str) -> Iterator[Path]:
+    folder.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", ",".join(options), "tmpfs", str(folder)],
+                          capture_output=True)  # fmt: skip
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a small file system here: {done.stderr.decode().strip()}")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], check=False)
+
+
+def fill(folder: Path) -> Path:
+    """A file taking every free byte of ``folder``'s file system."""
+    filler = folder / "filler"
+    with filler.open("wb", buffering=0) as handle:
+        try:
+            while handle.write(b"\0" * 4096):
+                pass
+        except OSError:
+            pass
+    return filler
+
+
+@pytest.fixture
+def full_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 1 MB file system with 8 KB left."""
+    for folder in mounted(tmp_path / "full", "size=1m"):
+        filler = fill(folder)
+        os.truncate(filler, filler.stat().st_size - 8192)
+        yield folder
+
+
+@pytest.fixture
+def read_only(tmp_path: Path) -> Iterator[Path]:
+    yield from mounted(tmp_path / "ro", "size=64k", "ro")
+
+
+def outputs_into(folder: Path, book: Path) -> dict[str, list[object]]:
+    return {
+        "report pdf": ["report", book, "--report", "annual-equality", "--year", YEAR, "-o", folder / "r.pdf"],
+        "report html": ["report", book, "--report", "annual-equality", "--year", YEAR, "--format", "html",
+                        "-o", folder / "r.html"],
+        "pack": ["report", book, "--report", "workforce-pack", "--year", YEAR, "-o", folder / "p.pdf"],
+        "template": ["template", book, "--service", SERVICE, "--year", YEAR, "--quarter", "1",
+                     "-o", folder / "t.xlsx"],
+        "export xlsx": ["export-data", book, folder / "x.xlsx"],
+        "export csv": ["export-data", book, folder / "csv"],
+        "backup": ["backup", book, "-o", folder / "copy.opcc"],
+        "new": ["new", folder / "new.opcc"],
+        "demo": ["demo", folder / "demo.opcc"],
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("case", list(outputs_into(Path(), Path())))
+def test_a_full_disk_is_one_line_and_leaves_no_half_file(book: Path, full_disk: Path, case: str) -> None:
+    before, present = sha(book), sorted(full_disk.iterdir())
+    one_clear_line(opcc(*outputs_into(full_disk, book)[case]))
+    assert sha(book) == before
+    assert sorted(full_disk.iterdir()) == present
+
+
+@pytest.mark.parametrize("case", list(outputs_into(Path(), Path())))
+def test_a_read_only_folder_is_one_line(book: Path, read_only: Path, case: str) -> None:
+    before = sha(book)
+    one_clear_line(opcc(*outputs_into(read_only, book)[case]))
+    assert sha(book) == before
+
+
+def test_editing_a_workbook_on_a_full_disk_is_one_line_and_changes_nothing(
+    demo_path: Path, tmp_path: Path
+) -> None:
+    for folder in mounted(tmp_path / "full", "size=8m"):
+        book = folder / "office.opcc"
+        shutil.copy(demo_path, book)
+        returned = tmp_path / "return.xlsx"
+        assert opcc("template", book, "--service", SERVICE, "--year", YEAR, "--quarter", "2",
+                    "-o", returned).returncode == 0  # fmt: skip
+        filler = fill(folder)
+        before = sha(book)
+        for args in (["passwd", book], ["import", book, returned, "--allow-empty"]):
+            one_clear_line(opcc(*args))
+            assert sha(book) == before
+        filler.unlink()
+        assert opcc("check", book).returncode == 0
+
+
+@pytest.mark.parametrize("args", [
+    ["check"], ["preflight", "--report", "annual-equality", "--year", YEAR],
+    ["report", "--report", "annual-equality", "--year", YEAR, "-o", "{tmp}/r.pdf"],
+    ["export-data", "{tmp}/x.xlsx"], ["backup"], ["restore"],
+])  # fmt: skip
+def test_a_closed_stdout_is_not_a_crash(book: Path, tmp_path: Path, args: list[str]) -> None:
+    done = opcc(args[0], book, *(a.replace("{tmp}", str(tmp_path)) for a in args[1:]), close_stdout=True)
+    assert "Traceback" not in done.stderr, done.stderr
+    if done.returncode:
+        one_clear_line(done)
+
+
+def test_output_piped_to_a_reader_that_stops_is_not_a_crash(book: Path) -> None:
+    environment = {**os.environ, "OPCC_PASSPHRASE": DEMO_PASSPHRASE}
+    writer = subprocess.Popen([sys.executable, "-c", "from ui.cli import main; main()", "restore", str(book)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=environment)  # fmt: skip
+    assert writer.stdout is not None
+    writer.stdout.close()  # the reader is gone before anything is written
+    _, err = writer.communicate()
+    assert b"Traceback" not in err, err
+
+
+@pytest.mark.parametrize(("args", "phrase"), [
+    (["--report", "annual-equality", "--year", "2021"], "not a financial year"),
+    (["--report", "annual-equality", "--year", "2021-22"], "not a financial year"),
+    (["--report", "annual-equality", "--year", "2021/23"], "not a financial year"),
+    (["--report", "annual-equality", "--year", "2099/00"], "holds no figures or text for 2099/00"),
+    (["--report", "annual-equality", "--year", YEAR, "--quarter", "2"], "takes no quarter"),
+    (["--report", "performance-update", "--year", YEAR], "quarterly"),
+])  # fmt: skip
+def test_loose_years_and_quarters_are_refused_before_anything_is_written(
+    book: Path, tmp_path: Path, args: list[str], phrase: str
+) -> None:
+    before = sha(book)
+    out = tmp_path / "r.pdf"
+    one_clear_line(opcc("report", book, *args, "-o", out, "--publish"), phrase)
+    one_clear_line(opcc("preflight", book, *args), phrase)
+    assert not out.exists()
+    assert sha(book) == before
+
+
+def test_an_empty_monitoring_return_is_refused_unless_allowed(book: Path, tmp_path: Path) -> None:
+    blank = tmp_path / "blank.xlsx"
+    assert opcc("template", book, "--service", SERVICE, "--year", YEAR, "--quarter", "2", "-o", blank).returncode == 0
+    before = sha(book)
+    done = opcc("import", book, blank)
+    assert done.returncode != 0 and "holds no figures at all" in done.stderr + done.stdout
+    assert sha(book) == before
+    assert opcc("import", book, blank, "--allow-empty").returncode == 0
+
+
+def test_a_control_character_in_text_is_refused_with_its_position(book: Path, tmp_path: Path) -> None:
+    from opcc_desktop.areas import services
+    from opcc_desktop.errors import ValidationError
+    from opcc_desktop.store.workbook import Workbook
+
+    with Workbook.open(book, DEMO_PASSPHRASE, auto_backup=False) as wb:
+        with pytest.raises(ValidationError, match=r"control character \(U\+0000\) at character 5"):
+            services.add_service(wb, {"name": "Cafe\x00 au lait"})
+    assert opcc("export-data", book, tmp_path / "x.xlsx").returncode == 0
+
+
+def test_a_passphrase_file_gives_its_first_line(book: Path, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text(f"{DEMO_PASSPHRASE}\nthe second line is a note\n", encoding="utf-8")
+    done = opcc("check", book, "--passphrase-file", secret, env={"OPCC_PASSPHRASE": ""})
+    assert done.returncode == 0, done.stderr

@@ -208,3 +208,24 @@ def test_a_passphrase_file_gives_its_first_line(book: Path, tmp_path: Path) -> N
     secret.write_text(f"{DEMO_PASSPHRASE}\nthe second line is a note\n", encoding="utf-8")
     done = opcc("check", book, "--passphrase-file", secret, env={"OPCC_PASSPHRASE": ""})
     assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.parametrize("quarter", ["1", "4"])
+def test_the_html_update_exports_in_a_fresh_process(book: Path, tmp_path: Path, quarter: str) -> None:
+    """Its tables are measured in the house font before any PDF has registered it."""
+    out = tmp_path / "update.html"
+    done = opcc("report", book, "--report", "performance-update", "--year", YEAR, "--quarter", quarter,
+                "--format", "html", "-o", out)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "<table" in out.read_text(encoding="utf-8")
+
+
+def test_an_unexpected_failure_is_one_line_too(book: Path, tmp_path: Path) -> None:
+    """A bug still ends in one line saying how to see the details, not a traceback."""
+    crash = "import opcc_desktop.figures.formatting as f; f.percent = None; from ui.cli import main; main()"
+    environment = {**os.environ, "OPCC_PASSPHRASE": DEMO_PASSPHRASE}
+    done = subprocess.run([sys.executable, "-c", crash, "report", str(book), "--report", "annual-equality",
+                           "--year", YEAR, "-o", str(tmp_path / "r.pdf")],
+                          capture_output=True, text=True, env=environment)  # fmt: skip
+    assert "OPCC_DEBUG=1" in one_clear_line(done)
+    assert not (tmp_path / "r.pdf").exists()

@@ -23,6 +23,7 @@ from .cli_file import FILE_COMMANDS
 from .cli_options import passphrase_option, workbook_argument
 
 DEMO_PASSPHRASE = "opcc-demo"
+DEBUG_ENV = "OPCC_DEBUG"  # set: an unexpected failure shows its traceback
 REPORT_NAMES = ["annual-equality", "performance-update", "workforce-pack"]
 
 
@@ -32,6 +33,8 @@ class Cli(click.Group):
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise  # usage mistakes, --help and the like: click says those itself
         except OpccError as exc:
             fail(str(exc))
         except BrokenPipeError:
@@ -45,6 +48,12 @@ class Cli(click.Group):
             fail(f"the workbook could not be read or written ({exc}); it was left as it was")
         except KeyboardInterrupt:
             fail("Cancelled; nothing was changed by the unfinished step.", code=130, prefix="")
+        except Exception as exc:  # a bug: still one line, with the way to see the details
+            if os.environ.get(DEBUG_ENV):
+                raise
+            fail(f"something unexpected went wrong ({type(exc).__name__}: {exc}); the unfinished step "
+                 f"changed nothing. This is a fault in OPCC Desktop: run again with {DEBUG_ENV}=1 for "
+                 "the details to report")  # fmt: skip
 
 
 def fail(message: str, *, code: int = 1, prefix: str = "Error: ") -> NoReturn:

@@ -47,8 +47,10 @@ def check_request(report: str, financial_year: str, quarter: int | None, fmt: st
 
 
 def check_year_held(wb: Workbook, report: str, financial_year: str) -> None:
-    """Refuse a public document for a year the workbook holds nothing for (it would be empty).
-    The internal pack says itself when a year has no workforce snapshot."""
+    """Refuse a public document for a year the workbook holds nothing for: a year typed by
+    hand is more likely mistyped than wanted empty (a document for an empty workbook can
+    still be made, and says it has no figures). The internal pack says itself when a year
+    has no workforce snapshot."""
     held = financial_years(wb)
     if report in PUBLIC_REPORTS and financial_year not in held:
         offered = ", ".join(held) if held else "none yet"
@@ -64,7 +66,6 @@ def export_report(
     also keeps it off any workbook). ``fmt`` "html" gives the accessible HTML edition of a
     public document."""
     financial_year = check_request(report, financial_year, quarter, fmt)
-    check_year_held(wb, report, financial_year)
     check_output(out)
     module = importlib.import_module(REPORTS[report])
     period = quarter if report in QUARTERLY else 0

@@ -108,6 +108,7 @@ def _group(
         for c in k.cells
         if c.state is not CellState.UNDER_DEVELOPMENT
     ]
+    fonts.register_house_faces()  # measured in the house face, for the HTML edition too
     figure_width = max(
         [
             40.0,

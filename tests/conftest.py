@@ -4,6 +4,7 @@ user's profile."""
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,16 @@ def private_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyte
     monkeypatch.setenv("OPCC_DATA_DIR", str(folder))
     monkeypatch.delenv("OPCC_PASSPHRASE", raising=False)
     monkeypatch.delenv("OPCC_NEW_PASSPHRASE", raising=False)
+    return folder
+
+
+@pytest.fixture
+def empty_tmpdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """$TMPDIR (and Python's tempfile) pointed at an empty folder, to see what lands there."""
+    folder = tmp_path / "tmpdir"
+    folder.mkdir()
+    monkeypatch.setenv("TMPDIR", str(folder))
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
     return folder
 
 

@@ -4,6 +4,8 @@ nothing, one undoable edit, and a file that matches changes nothing."""
 from __future__ import annotations
 
 import csv
+import io
+import os
 import re
 import shutil
 from pathlib import Path
@@ -14,9 +16,11 @@ from conftest import DEMO_PASSPHRASE, PASSPHRASE, dump
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from opcc_desktop.areas import goals, kpis, narrative, services
+from opcc_desktop.areas import goals, kpis, narrative, services, workforce
 from opcc_desktop.areas import settings as office_settings
+from opcc_desktop.areas.vocab import REPORT_SECTIONS, WORKFORCE_CHARACTERISTICS
 from opcc_desktop.errors import ImportRefused
+from opcc_desktop.exchange import export
 from opcc_desktop.exchange.export import exchange_tables, export_data
 from opcc_desktop.exchange.layout import SHEETS
 from opcc_desktop.exchange.load import import_exchange
@@ -143,6 +147,10 @@ def test_dry_run_writes_nothing(wb, demo_xlsx):
 
 
 RISKY = ["=1+1", "+44 1642 301653", "-5 below target", "@SUM(A1)", "'=already quoted", "\t=tab"]
+# Safe in a cell, but not in a CSV opened where ';' (or a tab, '|', a line break) splits cells.
+SPLIT_RISKY = ["x;=1+2", "a,-5 below", "a|@SUM(A1)", "a\t+1", 'first line\n=HYPERLINK("http://x","y")',
+               'x; "=1+2"', "x;'=already quoted", "x;\t+1", "- one\n- two"]  # fmt: skip
+TRIGGERS = ("=", "+", "-", "@")
 
 
 @pytest.mark.parametrize("form", ["xlsx", "csv"])
@@ -160,7 +168,28 @@ def test_exports_neutralise_formula_injection_and_round_trip(wb, tmp_path, form)
 
 
 def narrative_section(position: int) -> str:
-    return ("introduction", "governance", "workforce", "services", "non_disclosure", "consultation")[position]
+    return REPORT_SECTIONS["annual-equality"][position]
+
+
+def test_csv_fields_stay_text_however_a_spreadsheet_splits_them(wb, tmp_path):
+    for position, text in enumerate(SPLIT_RISKY):
+        narrative.set_narrative(wb, "annual-equality", "2021/22", narrative_section(position), text)
+    export_data(wb, tmp_path / "x")
+    raw = (tmp_path / "x" / "narrative.csv").read_text(encoding="utf-8-sig")
+    assert "\"annual-equality\"" not in raw and '"x;\'=1+2"' in raw  # quoted: it holds a ';'
+    for delimiter in (",", ";", "\t", "|"):
+        for row in csv.reader(io.StringIO(raw, newline=""), delimiter=delimiter):
+            for field in row:
+                assert not field.lstrip(' "').startswith(TRIGGERS), (delimiter, field)
+    with Workbook.create(tmp_path / "again.opcc", PASSPHRASE) as again:
+        import_exchange(again, read(tmp_path / "x"))
+        assert exchange_tables(again)["narrative"] == exchange_tables(wb)["narrative"]
+
+
+def test_an_xlsx_keeps_such_text_as_it_is(wb, tmp_path):
+    narrative.set_narrative(wb, "annual-equality", "2021/22", "introduction", "x;=1+2")
+    export_data(wb, tmp_path / "x.xlsx")
+    assert _narrative_cells(tmp_path / "x.xlsx", "xlsx") == ["x;=1+2"]  # one cell: nothing splits it
 
 
 def _narrative_cells(out: Path, form: str) -> list[str]:
@@ -175,7 +204,7 @@ def _narrative_cells(out: Path, form: str) -> list[str]:
 # -- the round trip, over generated workbooks --------------------------------------------
 names = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zl", "Zp")),
                 min_size=1, max_size=30).map(str.strip).filter(bool)  # fmt: skip
-tricky = st.one_of(names, st.sampled_from(RISKY + ["'", "''=x", "0123", "1e5", "TRUE", "2021/22"]))
+tricky = st.one_of(names, st.sampled_from(RISKY + SPLIT_RISKY + ["'", "''=x", "0123", "1e5", "TRUE", "2021/22"]))
 counts = st.one_of(st.none(), st.integers(0, 10_000))
 
 
@@ -268,3 +297,85 @@ def test_a_file_without_the_list_sheets_keeps_never_publish_flags(demo_path, tmp
 
     assert flags(after["kpis"]) == flags(before["kpis"])
     assert "yes" in flags(after["kpis"]).values() and any(r["never_publish"] == "yes" for r in after["services"])
+
+
+# -- nothing private outside the requested output ------------------------------------------
+def add_staff(book: Workbook, count: int = 3) -> None:
+    snapshot = workforce.add_snapshot(book, "2022-03-31").rows[0].key["id"]
+    people = [{"staff_ref": f"E{i:06d}", **{k: v[0] for k, v in WORKFORCE_CHARACTERISTICS.items()}}
+              for i in range(count)]  # fmt: skip
+    workforce.add_staff_rows(book, snapshot, people)
+
+
+def files_of(path: Path) -> dict[str, bytes]:
+    files = sorted(path.rglob("*")) if path.is_dir() else [path]
+    return {str(f.relative_to(path.parent)): f.read_bytes() for f in files if f.is_file()}
+
+
+@pytest.mark.parametrize("form", ["xlsx", "csv"])
+def test_an_export_writes_nothing_in_tmpdir_and_a_failure_leaves_nothing(wb, tmp_path, empty_tmpdir, monkeypatch,
+                                                                          form):  # fmt: skip
+    add_staff(wb)
+    narrative.set_narrative(wb, "annual-equality", "2021/22", "introduction", "Text")
+    folder = tmp_path / "out"
+    folder.mkdir()
+    out = folder / ("all.xlsx" if form == "xlsx" else "all")
+    seen: list[tuple[list[str], list[str]]] = []
+    cells = export._cells
+    fail = False
+
+    def watched(sheet, row, *rest):  # type: ignore[no-untyped-def]
+        seen.append((os.listdir(empty_tmpdir), os.listdir(folder)))
+        if sheet.name == "narrative" and fail:
+            raise OSError("No space left on device")
+        return cells(sheet, row, *rest)
+
+    monkeypatch.setattr(export, "_cells", watched)
+    export_data(wb, out)
+    assert os.listdir(folder) == [out.name] and os.listdir(empty_tmpdir) == []
+    assert seen and all(tmp == [] for tmp, _ in seen)
+    assert all(len(beside) == 1 and beside[0].startswith(f".{out.name}.") for _, beside in seen)  # a working folder
+    written = files_of(out)
+    fail = True
+    with pytest.raises(OSError):
+        export_data(wb, out)  # over the last export: left as it was
+    assert os.listdir(folder) == [out.name] and files_of(out) == written and os.listdir(empty_tmpdir) == []
+    shutil.rmtree(out) if out.is_dir() else out.unlink()
+    with pytest.raises(OSError):
+        export_data(wb, out)
+    assert os.listdir(folder) == [] and os.listdir(empty_tmpdir) == []
+
+
+@pytest.mark.parametrize("form", ["xlsx", "csv"])
+def test_without_workforce_leaves_out_the_workforce_pack_narrative_and_an_import_keeps_it(wb, tmp_path, form):
+    add_staff(wb)
+    narrative.set_narrative(wb, "workforce-pack", "2021/22", "summary", "Turnover in the control room")
+    narrative.set_narrative(wb, "annual-equality", "2021/22", "introduction", "Public text")
+    out = tmp_path / ("public.xlsx" if form == "xlsx" else "public")
+    export_data(wb, out, without=("workforce",))
+    written = [row["report"] for _, row in read(out).table("narrative").records()]
+    assert written == ["annual-equality"]
+    narrative.set_narrative(wb, "annual-equality", "2021/22", "introduction", "Edited since")
+    narrative.set_narrative(wb, "workforce-pack", "2021/22", "summary", "Edited since too")
+    result = import_exchange(wb, read(out))
+    assert "Keeps: the workforce pack's narrative (the file has no workforce sheets)" in result.summary
+    texts = {(r["report"], r["section"]): r["text"] for r in exchange_tables(wb)["narrative"]}
+    assert texts == {("annual-equality", "introduction"): "Public text",
+                     ("workforce-pack", "summary"): "Edited since too"}  # fmt: skip
+    assert len(exchange_tables(wb)["workforce"]) == 3
+
+
+def test_a_file_without_workforce_sheets_but_with_workforce_pack_rows_replaces_them(wb, tmp_path):
+    narrative.set_narrative(wb, "workforce-pack", "2021/22", "summary", "Old summary")
+    narrative.set_narrative(wb, "workforce-pack", "2021/22", "observations", "Old observations")
+    rows = ["report,financial_year,quarter,section,text", "workforce-pack,2021/22,0,summary,New summary"]
+    (tmp_path / "narrative.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    result = import_exchange(wb, read(tmp_path / "narrative.csv"))
+    assert not any(line.startswith("Keeps:") for line in result.summary)
+    assert [(r["section"], r["text"]) for r in exchange_tables(wb)["narrative"]] == [("summary", "New summary")]
+
+
+def test_a_full_export_still_carries_the_workforce_pack_narrative(wb, tmp_path):
+    narrative.set_narrative(wb, "workforce-pack", "2021/22", "summary", "Pack text")
+    export_data(wb, tmp_path / "all.xlsx")
+    assert [row["report"] for _, row in read(tmp_path / "all.xlsx").table("narrative").records()] == ["workforce-pack"]

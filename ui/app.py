@@ -13,6 +13,7 @@ from opcc_desktop.errors import OpccError, WorkbookError
 from opcc_desktop.store.workbook import Workbook
 from ui.autolock import DEFAULT_MINUTES, IdleLock, WindowsSessionFilter, register_session_notifications
 from ui.context import AppContext
+from ui.export_job import remove_left_snapshots
 from ui.main_window import MainWindow
 from ui.start_screen import remember
 from ui.unlock import UnlockDialog
@@ -23,6 +24,7 @@ class Session:
     chart, forgets the clipboard) and asks for the passphrase again to unlock."""
 
     def __init__(self, settings: QSettings | None = None) -> None:
+        remove_left_snapshots()  # a window killed mid-export leaves its workbook snapshot
         self.context = AppContext(settings or QSettings())
         self.window = MainWindow(self.context)
         self.window.lock_requested.connect(self.lock)

@@ -1,11 +1,20 @@
 """Copy and paste of cell ranges as tab-separated text (what Excel puts on the clipboard),
-and a clipboard that forgets private data after 30 seconds and when the workbook locks."""
+and a clipboard that forgets private data after 30 seconds and when the workbook locks.
+
+Copied text is neutralised as the exports neutralise it (opcc_desktop.exchange.cells), so a
+cell holding ``=HYPERLINK(...)`` pastes into a spreadsheet as text, never as a formula;
+pasting takes exactly that neutralising away again, so a copy pasted back is unchanged.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QTimer
+from numbers import Number
+
+from PySide6.QtCore import QModelIndex, QObject, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QAbstractItemView
+
+from opcc_desktop.exchange.cells import neutralise_delimited, restore_delimited
 
 CLEAR_AFTER_MS = 30_000
 
@@ -17,20 +26,26 @@ def selection_as_tsv(view: QAbstractItemView) -> str:
         return ""
     rows = sorted({i.row() for i in indexes})
     columns = sorted({i.column() for i in indexes})
-    cells = {(i.row(), i.column()): str(i.data() or "") for i in indexes}
-    return "\n".join("\t".join(_clean(cells.get((r, c), "")) for c in columns) for r in rows)
+    cells = {(i.row(), i.column()): _copied(i) for i in indexes}
+    return "\n".join("\t".join(cells.get((r, c), "") for c in columns) for r in rows)
 
 
-def _clean(text: str) -> str:
-    return text.replace("\t", " ").replace("\n", " ")
+def _copied(index: QModelIndex) -> str:
+    """A cell's display text, safe to paste into a spreadsheet. A number (the raw value the
+    models give as UserRole) is left as shown: ``-5`` must paste as minus five."""
+    text = str(index.data() or "").replace("\t", " ").replace("\n", " ")
+    if isinstance(index.data(Qt.ItemDataRole.UserRole), Number):
+        return text
+    return neutralise_delimited(text)
 
 
 def parse_tsv(text: str) -> list[list[str]]:
-    """Rows of cells from tab-separated text; Excel's trailing line break is dropped."""
+    """Rows of cells from tab-separated text; Excel's trailing line break is dropped, and
+    the neutralising of :func:`selection_as_tsv` (or an export's) is taken away."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if lines and lines[-1] == "":
         lines.pop()
-    return [line.split("\t") for line in lines]
+    return [[restore_delimited(cell) for cell in line.split("\t")] for line in lines]
 
 
 class GuardedClipboard(QObject):

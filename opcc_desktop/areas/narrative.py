@@ -1,6 +1,7 @@
 """Narrative text per report, year (and quarter, for the quarterly update) and section.
 
-Text uses a small Markdown subset: ``#`` headings, ``**bold**``, ``- `` bullet lists.
+Text uses a small Markdown subset: ``#`` headings, ``**bold**``, ``- `` bullet lists, ``[label](url)``
+links (only http, https and mailto become links; see documents.pdf.markup).
 """
 
 from __future__ import annotations

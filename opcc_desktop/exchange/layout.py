@@ -223,6 +223,10 @@ SHEETS: tuple[Sheet, ...] = (
 )  # fmt: skip
 
 BY_NAME = {sheet.name: sheet for sheet in SHEETS}
+# The workforce pack's narrative is about the staff, so it goes with the workforce area: an
+# export without the workforce leaves its rows off the narrative sheet, and importing such a
+# file keeps it (see load.py).
+WORKFORCE_REPORT = "workforce-pack"
 AREAS = tuple(dict.fromkeys(sheet.area for sheet in SHEETS))
 # Tables each area's import replaces, children first (the order they are emptied in).
 AREA_TABLES: dict[str, tuple[str, ...]] = {

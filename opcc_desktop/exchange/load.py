@@ -15,8 +15,9 @@ from ..store.changes import Tx
 from ..store.workbook import Workbook
 from . import areas
 from .areas import SCHEMES, SERVICES, Plan
+from .cells import restore, restore_delimited
 from .export import sheet_rows
-from .layout import AREA_TABLES, AREAS, SHEETS
+from .layout import AREA_TABLES, AREAS, SHEETS, WORKFORCE_REPORT
 from .result import ImportResult
 from .rows import clean_rows, duplicate_problems
 from .sources import Source
@@ -58,11 +59,12 @@ def is_exchange_workbook(source: Source) -> bool:
 def plan_import(wb: Workbook, source: Source) -> tuple[Plan, list[str]]:
     """Every sheet cleaned and checked; the areas the file covers, in writing order."""
     plan = Plan({}, edi_levels=edi_levels(wb), kept=areas.kept_details(wb))
+    unquote = restore if source.kind == "xlsx" else restore_delimited  # as export-data wrote it
     for sheet in SHEETS:
         table = source.table(sheet.name)
         if table is None:
             continue
-        rows, problems = clean_rows(table, sheet.rules, optional=sheet.optional)
+        rows, problems = clean_rows(table, sheet.rules, optional=sheet.optional, unquote=unquote)
         if sheet.key:
             problems += duplicate_problems(sheet.name, rows, sheet.key)
         plan.sheets[sheet.name] = rows
@@ -93,6 +95,9 @@ def import_exchange(wb: Workbook, source: Source, *, dry_run: bool = False) -> I
     if plan.problems:
         raise ImportRefused(source.path.name, plan.problems)
     summary = [f"{name}: {counted(len(rows), 'row')}" for name, rows in plan.sheets.items()]
+    kept = _kept_rows(plan, covered)
+    if kept:
+        summary.append("Keeps: the workforce pack's narrative (the file has no workforce sheets)")
     summary.append(f"Replaces: {', '.join(covered)}")
     if dry_run:
         return ImportResult("exchange", summary, dry_run=True)
@@ -102,7 +107,7 @@ def import_exchange(wb: Workbook, source: Source, *, dry_run: bool = False) -> I
         with wb.edit(description) as tx:
             for area in reversed(covered):
                 for table in AREA_TABLES[area]:
-                    _empty(tx, table)
+                    _empty(tx, table, kept.get(table, ""))
             for area in covered:
                 WRITES[area](tx, plan)
             if _snapshot(wb, covered) == before:
@@ -112,13 +117,28 @@ def import_exchange(wb: Workbook, source: Source, *, dry_run: bool = False) -> I
     return ImportResult("exchange", summary, tx.changes(description))
 
 
+def _kept_rows(plan: Plan, covered: list[str]) -> dict[str, str]:
+    """Rows an import leaves in the tables of the areas it replaces (table -> SQL condition).
+
+    The workforce pack's narrative goes with the workforce: a file without the workforce
+    sheets (``export-data --without-workforce``) keeps it as it is, unless the file's own
+    narrative sheet has rows for the workforce pack, which then replace it."""
+    if "narrative" not in covered or "workforce" in covered:
+        return {}
+    if any(row.get("report") == WORKFORCE_REPORT for _, row in plan.rows("narrative")):
+        return {}
+    return {"narratives": f"report = '{WORKFORCE_REPORT}'"}
+
+
 def _snapshot(wb: Workbook, covered: list[str]) -> dict[str, object]:
     return {sheet.name: sheet_rows(wb, sheet) for sheet in SHEETS if sheet.area in covered}
 
 
-def _empty(tx: Tx, table: str) -> None:
+def _empty(tx: Tx, table: str, kept: str = "") -> None:
+    """Delete every row of ``table`` but those matching the SQL condition ``kept``."""
     key = "key" if table == "settings" else ("name" if table == "assets" else "id")
-    ids = [row[0] for row in tx.conn.execute(f'SELECT "{key}" FROM "{table}" ORDER BY 1')]
+    where = f" WHERE NOT ({kept})" if kept else ""
+    ids = [row[0] for row in tx.conn.execute(f'SELECT "{key}" FROM "{table}"{where} ORDER BY 1')]
     if key == "id":
         tx.delete_many(table, ids)
     else:

@@ -6,7 +6,7 @@ holds a few dozen distinct ethnicity codes, so validation costs a dictionary loo
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from ..areas.validation import Field, Invalid
@@ -33,10 +33,12 @@ def header_problems(table: Table, required: Iterable[str]) -> list[ImportProblem
 
 
 def clean_rows(
-    table: Table, rules: Mapping[str, Field], *, optional: Sequence[str] = ()
+    table: Table, rules: Mapping[str, Field], *, optional: Sequence[str] = (),
+    unquote: Callable[[Any], Any] = restore,
 ) -> tuple[list[CleanRow], list[ImportProblem]]:
     """Every row of ``table`` cleaned by ``rules`` (columns in ``optional`` may be absent:
-    their rule then sees a blank), and every problem found, including the table's own."""
+    their rule then sees a blank), and every problem found, including the table's own.
+    ``unquote`` undoes the export's formula neutralising (see cells.py)."""
     problems = list(table.problems) + header_problems(table, [n for n in rules if n not in optional])
     index = table.index()
     positions = [(name, index.get(fold(name)), rule, {}) for name, rule in rules.items()]
@@ -44,7 +46,7 @@ def clean_rows(
     for number, values in table.rows:
         row: dict[str, Any] = {}
         for name, position, rule, memo in positions:
-            raw = restore(values[position]) if position is not None else None
+            raw = unquote(values[position]) if position is not None else None
             key = (type(raw), raw)
             outcome = memo.get(key)
             if outcome is None:

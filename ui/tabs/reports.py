@@ -1,7 +1,7 @@
 """Reports: the narrative sections of each document, the pre-flight list, and the export.
 
 The narrative editor is a small rich-text editor whose text is stored as the Markdown subset
-the documents print (bold, bullet and numbered lists, headings).
+the documents print (bold, bullet and numbered lists, headings, links).
 """
 
 from __future__ import annotations

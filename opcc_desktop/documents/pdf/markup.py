@@ -5,8 +5,14 @@ reportlab's Paragraph parses an XML-like markup, so user text containing ``<b>``
 :func:`escape` or :func:`inline` here; only the markup this module writes itself survives.
 
 The narrative subset is deliberately small (what officers write in the app's text boxes):
-``#`` and ``##`` headings, ``**bold**``, ``- `` bullet lists, ``1. `` numbered lists and
-blank-line paragraphs. Lines within a paragraph are joined, as in Markdown.
+``#`` and ``##`` headings, ``**bold**``, ``[label](url)`` links, ``- `` bullet lists,
+``1. `` numbered lists and blank-line paragraphs. Lines within a paragraph are joined, as in
+Markdown.
+
+A link becomes one only when its url is http, https or mailto (see :func:`link_target`);
+reportlab would otherwise write any scheme into the PDF as a URI action (``javascript:``,
+``pdf:`` opening another file) and a browser would follow it in the HTML edition, which
+uses this markup too. Any other link is printed as its label, as plain text.
 """
 
 from __future__ import annotations
@@ -16,6 +22,12 @@ from dataclasses import dataclass
 from typing import Literal
 
 _BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
+# [label](url), as Qt's toMarkdown writes a link typed or pasted in the narrative editor: the
+# url without spaces, quotes or angle brackets, allowing one level of parentheses (as in
+# Wikipedia's addresses).
+_LINK = re.compile(r"\[([^\[\]\n]+)\]\(\s*((?:[^()\s\"<>]|\([^()\s\"<>]*\))+)\s*\)")
+_HELD = re.compile(r"\x00(\d+)\x00")  # a link set aside while the text around it is marked up
+LINK_SCHEMES = ("http", "https", "mailto")
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _BULLET = re.compile(r"^\s*[-\u2022]\s+(.*)$")
 _NUMBERED = re.compile(r"^\s*\d{1,3}[.)]\s+(.*)$")
@@ -30,8 +42,32 @@ def escape(text: str) -> str:
 
 
 def inline(text: str) -> str:
-    """Escaped text with ``**bold**`` turned into bold."""
-    return _BOLD.sub(r"<b>\1</b>", escape(text))
+    """Escaped text with ``**bold**`` turned into bold and ``[label](url)`` into a link (or
+    its label alone, see :func:`link_target`). Links are set aside while the text around them
+    is marked up, so a bold span holds whole links or none and the tags always nest."""
+    links: list[str] = []
+
+    def hold(match: re.Match[str]) -> str:
+        links.append(_link(match.group(1), match.group(2)))
+        return f"\x00{len(links) - 1}\x00"
+
+    marked = _BOLD.sub(r"<b>\1</b>", escape(_LINK.sub(hold, str(text).replace("\x00", ""))))
+    return _HELD.sub(lambda held: links[int(held.group(1))], marked)
+
+
+def link_target(url: str) -> str | None:
+    """``url`` without whitespace and control characters if its scheme (in any case) is
+    http, https or mailto; None for any other (``javascript:``, ``data:``, ``file:``...) and
+    for one without a scheme."""
+    cleaned = "".join(ch for ch in url if ch.isprintable() and not ch.isspace())
+    scheme, colon, _ = cleaned.partition(":")
+    return cleaned if colon and scheme.lower() in LINK_SCHEMES else None
+
+
+def _link(label: str, url: str) -> str:
+    shown = _BOLD.sub(r"<b>\1</b>", escape(label))
+    target = link_target(url)
+    return f'<a href="{escape(target)}">{shown}</a>' if target else shown
 
 
 @dataclass(frozen=True)
@@ -67,7 +103,7 @@ def parse(markdown: str) -> list[Block]:
         if heading := _HEADING.match(line):
             close()
             kind: BlockKind = "heading" if len(heading.group(1)) == 1 else "subheading"
-            blocks.append(Block(kind, _BOLD.sub(r"\1", heading.group(2))))
+            blocks.append(Block(kind, _LINK.sub(r"\1", _BOLD.sub(r"\1", heading.group(2)))))
             continue
         marker = _BULLET.match(raw) or _NUMBERED.match(raw)
         if marker:

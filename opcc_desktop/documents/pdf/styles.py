@@ -78,7 +78,7 @@ def house_styles() -> Styles:
     base = ParagraphStyle(
         "Body", fontName=fonts.REGULAR, fontSize=BODY_SIZE, leading=15.5, textColor=TEXT,
         spaceAfter=7, alignment=TA_LEFT, bulletFontName=fonts.REGULAR,
-        allowWidows=0, allowOrphans=0,
+        allowWidows=0, allowOrphans=0, linkUnderline=1,  # a link is told by more than its target
     )
 
     def style(name: str, parent: ParagraphStyle = base, **kw: object) -> ParagraphStyle:

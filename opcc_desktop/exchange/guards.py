@@ -52,13 +52,19 @@ from ..errors import ImportProblem
 
 MAX_FILE_BYTES = 100 * 1024 * 1024
 MAX_ZIP_ENTRIES = 2_000
-MAX_UNCOMPRESSED_BYTES = 400 * 1024 * 1024
+# The limits keep the memory a file takes to read (calamine's copy of every sheet, then
+# Python's) within 1 GB whatever the file holds: benchmarks/bench_reader_memory.py reads the
+# worst files they let through. Text costs most: Python keeps a string at 1, 2 or 4 bytes a
+# character, 4 if it holds one character past U+FFFF (an emoji), so a sheet's bytes can take
+# 3 times as much once read, or 5 times with such characters: those files get less room.
+MAX_UNCOMPRESSED_BYTES = 256 * 1024 * 1024  # all the parts of a workbook
+MAX_UNCOMPRESSED_WIDE = 160 * 1024 * 1024  # ...when its XML holds a character past U+FFFF (an emoji)
 MAX_RATIO = 500  # uncompressed / compressed; real sheets stay well under 100
 MAX_ROWS = 250_000  # per sheet or CSV file, under the header
 MAX_COLUMNS = 702  # A to ZZ
-MAX_CELLS = 5_000_000  # rows x columns of a sheet's used range (from A1), or of a CSV file
+MAX_CELLS = 3_500_000  # rows x columns of the used ranges (from A1) of all a workbook's sheets, or CSV files
 MAX_SHARED_STRINGS = 1_000_000  # distinct texts in a workbook's shared strings
-MAX_SHARED_TEXT = 100 * 1024 * 1024  # bytes of shared text a sheet's cells refer to, counted a cell
+MAX_SHARED_TEXT = 48 * 1024 * 1024  # bytes of shared text the cells of all the sheets refer to, counted a cell
 DECLARATION = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 SLICE = 1 << 22  # bytes of a sheet part the vectorised scan takes at a time
 
@@ -128,24 +134,55 @@ def _unreadable() -> Iterator[None]:
 
 
 def _scan(path: Path) -> Inspection:
-    """Every XML part inflated and searched; the sheets named; where their cells lie; their
-    formula and error cells."""
+    """Every XML part inflated and searched; the sheets named; where their cells lie (and how
+    many cells and how much shared text they make in all); their formula and error cells."""
     with _unreadable(), zipfile.ZipFile(path) as archive, path.open("rb") as file:
         parts = {info.filename: _inflate(file, info) for info in archive.infolist() if _is_xml(info.filename)}
+    _check_wide_text(parts)
     sheets = _sheet_parts(parts)
     shared = _shared_lengths(parts.get(SHARED_STRINGS))
     formulas: dict[str, list[str]] = {}
     errors: dict[str, list[str]] = {}
+    cells = text = 0
     for name, part in sheets.items():
         xml = parts.get(part)
         if xml is None:
             continue
         found = used_range(name, xml, shared)
-        if found.formula and (cells := _refs(FORMULA_CELL, xml)):
-            formulas[name] = cells
-        if found.error and (cells := _refs(ERROR_CELL, xml)):
-            errors[name] = cells
+        cells, text = cells + found.rows * found.columns, text + found.shared_text
+        _check_totals(name, found, cells, text)
+        if found.formula and (refs := _refs(FORMULA_CELL, xml)):
+            formulas[name] = refs
+        if found.error and (refs := _refs(ERROR_CELL, xml)):
+            errors[name] = refs
     return Inspection(tuple(sheets), formulas, errors)
+
+
+def _check_totals(sheet: str, found: UsedRange, cells: int, text: int) -> None:
+    """The sheets read so far, ``sheet`` the last, hold ``cells`` cells and refer to ``text``
+    bytes of shared text in all: every sheet is kept once read, so the limits hold for all."""
+    if cells > MAX_CELLS:
+        corner = cell_ref(found.rows, found.columns)
+        raise Refused(ImportProblem(sheet, None, "", None,
+                                    f"brings the cells of the workbook's sheets to {cells:,} in all (its used range"
+                                    f" A1:{corner} is {found.rows:,} rows by {found.columns:,} columns): too many"
+                                    " to import", f"at most {MAX_CELLS:,} cells (rows x columns) in all the sheets"
+                                    " of a workbook: import it in parts"))  # fmt: skip
+    if text > MAX_SHARED_TEXT:
+        raise _shared_refusal(sheet, text, "brings the shared text that the workbook's cells refer to")
+
+
+def _check_wide_text(parts: dict[str, bytes]) -> None:
+    """XML holding a character past U+FFFF (the lead bytes F0-F4 of its 4 bytes in UTF-8, the
+    only encoding calamine reads) may be read at 4 bytes a character: it gets less room."""
+    total = sum(map(len, parts.values()))
+    if total > MAX_UNCOMPRESSED_WIDE and any(bytes([lead]) in data for data in parts.values() for lead in WIDE_LEADS):
+        raise refuse(f"would expand to {total / 1048576:.0f} MB, with characters past U+FFFF (such as emoji) that"
+                     " take 4 bytes each once read", f"at most {MAX_UNCOMPRESSED_WIDE // 1048576} MB uncompressed for"
+                     f" such a file ({MAX_UNCOMPRESSED_BYTES // 1048576} MB otherwise)")  # fmt: skip
+
+
+WIDE_LEADS = range(0xF0, 0xF5)
 
 
 def _refs(pattern: re.Pattern[bytes], xml: bytes) -> list[str]:
@@ -235,7 +272,8 @@ def _part_path(target: str) -> str:
 class UsedRange:
     """What the scan learned of one sheet part: its last row and column holding a cell (A1 is
     row 1, column 1) and a cell in each; how many cells hold a shared text; whether a formula
-    or an error value may be there (the patterns above then find them)."""
+    or an error value may be there (the patterns above then find them); how much shared text
+    its cells refer to."""
 
     rows: int = 0
     columns: int = 0
@@ -244,6 +282,7 @@ class UsedRange:
     shared: int = 0
     formula: bool = False
     error: bool = False
+    shared_text: int = 0  # bytes of shared text its cells refer to, at most, counted a cell
 
     def take(self, row: int, column: int) -> None:
         """One cell's place (1-based), which can only widen the range."""
@@ -259,7 +298,8 @@ class UsedRange:
 def used_range(sheet: str, xml: bytes, shared: np.ndarray | None = None) -> UsedRange:
     """Where the cells of one sheet part lie, as calamine will place them; refused (naming the
     sheet and the cell) if anything lies beyond the limits, its declared ``<dimension>`` too,
-    or if its cells would expand the shared strings beyond :data:`MAX_SHARED_TEXT`.
+    or if its cells would expand the shared strings beyond :data:`MAX_SHARED_TEXT`. (The
+    limits on all the sheets together are checked by the caller.)
     ``shared``: the byte lengths :func:`_shared_lengths` gives, if the workbook has any."""
     _check_dimension(sheet, xml)
     found = _fast_range(xml, count_shared=shared is not None)
@@ -267,7 +307,7 @@ def used_range(sheet: str, xml: bytes, shared: np.ndarray | None = None) -> Used
         found = _exact_range(sheet, xml)
     _check_range(sheet, found)
     if shared is not None and found.shared:
-        _check_shared_text(sheet, xml, found, shared)
+        found.shared_text = _shared_text(sheet, xml, found, shared)
     return found
 
 
@@ -289,7 +329,7 @@ def _check_range(sheet: str, found: UsedRange, declared: str = "") -> None:
         corner = cell_ref(found.rows, found.columns)
         raise _at(sheet, corner, f"{what(corner)}, so its used range A1:{corner} is {found.rows:,} rows by"
                   f" {found.columns:,} columns ({cells:,} cells): too many to import",
-                  f"at most {MAX_CELLS:,} cells (rows x columns) a sheet: split it, or {clear}")  # fmt: skip
+                  f"at most {MAX_CELLS:,} cells (rows x columns) in all the sheets of a workbook: {clear}")  # fmt: skip
 
 
 def _at(sheet: str, ref: str, message: str, allowed: str) -> Refused:
@@ -300,7 +340,7 @@ def _at(sheet: str, ref: str, message: str, allowed: str) -> Refused:
 # The <dimension> element, read (as calamine reads it) before <sheetData> only.
 DIMENSION = re.compile(rb"<(?:[^\s/>:<]*:)?dimension(?=[\s/>])((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")
 ATTRIBUTE = re.compile(rb"([^\s=/>\"']+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
-REF = re.compile(rb"([A-Za-z]{1,7})([0-9]{1,10})")
+REF = re.compile(rb"([A-Za-z]+)([0-9]+)")  # any length: calamine wraps what overflows, so a long one must not slip by
 COLUMNS = {letters.encode(): number for number, letters in
            ((n, "".join(chr(65 + d) for d in ((n - 1) // 26 - 1, (n - 1) % 26) if d >= 0)) for n in range(1, 703))}  # fmt: skip
 
@@ -380,20 +420,24 @@ def _fast_range(xml: bytes, count_shared: bool = False) -> UsedRange | None:
     found = UsedRange()
     if begin < 0 or finish - begin < 16:
         return found  # no cells for calamine to read
+    if begin < 16:
+        return None  # no room to look back from the first attributes
+    count_t = count_shared or xml.find(b"#", begin, finish) >= 0  # error values read #N/A, #DIV/0!...
     data = np.frombuffer(xml, dtype=np.uint8)
     words = np.ndarray((len(xml) - 7,), dtype="<u8", buffer=xml, strides=(1,))  # the 8 bytes at each offset
     pairs = (np.frombuffer(xml, dtype="<u2", count=len(xml) // 2),  # the 2 bytes at each even offset
              np.frombuffer(xml, dtype="<u2", count=(len(xml) - 1) // 2, offset=1))  # and each odd one  # fmt: skip
     for start in range(begin, finish, SLICE):
         end = min(start + SLICE, finish)
-        cells = _scan_slice(xml, data, words, pairs, (start, end, finish), found, count_shared)
+        cells = _scan_slice(xml, data, words, pairs, (start, end, finish), found, count_t, count_shared)
         if cells is None or len(cells) and not _read_refs(words, cells, found):
             return None
     return found
 
 
 def _scan_slice(xml: bytes, data: np.ndarray, words: np.ndarray, pairs: tuple[np.ndarray, np.ndarray],
-                bounds: tuple[int, int, int], found: UsedRange, count_shared: bool) -> np.ndarray | None:  # fmt: skip
+                bounds: tuple[int, int, int], found: UsedRange, count_t: bool, count_shared: bool,
+                ) -> np.ndarray | None:  # fmt: skip
     """The positions of the ``<c r="`` tags whose r's "=" lies in bytes ``start:end`` (of a
     region ending at ``finish``), once every tag and attribute there is known to be plain;
     None if any needs the exact reading."""
@@ -425,7 +469,7 @@ def _scan_slice(xml: bytes, data: np.ndarray, words: np.ndarray, pairs: tuple[np
         if np.any(name == ord("c")):
             return None
         found.formula |= bool(np.any(name == ord("f")))
-    if count_shared or xml.find(b"#", start, end) >= 0:  # error values read #N/A, #DIV/0!...
+    if count_t:  # t="e" (error values) and t="s" (shared strings)
         at_t = equals[(before == ord("t")) & BEFORE_NAME[data[equals - 2]]]
         value, closed = data[at_t + 2], data[at_t + 3] == QUOTE
         found.error |= bool(np.any((value == ord("e")) & closed))
@@ -455,25 +499,24 @@ def _count(hits: list[np.ndarray]) -> int:
 
 def _read_refs(words: np.ndarray, cells: np.ndarray, found: UsedRange) -> bool:
     """Widen ``found`` by the references of the cell tags at ``cells`` (each ``<c r="``): one
-    or two letters, then digits (no leading zero) up to the closing quote. False if any is
-    otherwise: three letters or more (a column past ZZ), too many digits, a leading zero.
-    (Digits are not checked one by one: calamine refuses the sheet on any other character,
-    so misreading such a reference cannot let through a sheet that calamine would read.)"""
-    head = words[cells + 6]
-    letters = head.view(np.uint8).reshape(-1, 8)
+    or two letters, then up to 7 digits (no leading zero) and the closing quote. False if any
+    is otherwise: three letters or more (a column past ZZ), 8 digits or more (a row past
+    9,999,999), a leading zero. (Digits are not checked one by one: calamine refuses the
+    sheet on any other character, so misreading such a reference cannot let through a sheet
+    that calamine would read.)"""
+    at = cells + 6
+    letters = words[at].view(np.uint8).reshape(-1, 8)
     second = LETTER[letters[:, 1]]
     if not np.all(LETTER[letters[:, 0]]) or np.any(second & LETTER[letters[:, 2]]):
         return False
-    shift = (second.astype(np.uint64) + 1) * 8
-    spotted = head ^ QUOTES  # a zero byte where a quote is
+    digits = words[at + 1 + second]  # the 8 bytes from the first digit on
+    spotted = digits ^ QUOTES  # a zero byte where a quote is
     marks = (spotted - ONES) & ~spotted & HIGHS  # 0x80 in the first zero byte (and maybe later ones)
-    quote = marks & (~marks + 1)  # the first alone
-    digits = head >> shift  # from the first digit on
-    if not np.all(quote >> shift > 0x80) or np.any((digits & 0xFF) == ord("0")):
-        return _read_long_refs(words, cells, found) if np.any(quote == 0) else False
+    ends = marks & (~marks + 1)  # the first alone: 0x80 << 8 * (number of digits)
+    if np.any(ends <= 0x80) or np.any((digits & 0xFF) == ord("0")):
+        return False  # no quote in reach, no digit, or a leading zero
     first, other = (letters[:, 0] | 32).astype(np.int32) - 96, (letters[:, 1] | 32).astype(np.int32) - 96
     columns = np.where(second, first * 26 + other, first)
-    ends = quote >> shift  # 0x80 << 8 * (number of digits)
     longest = ends.max()  # the most digits; then, digit by digit, the greatest
     tied = np.flatnonzero(ends == longest)
     keys = (digits[tied] & ((longest >> 7) - 1)).byteswap()
@@ -484,12 +527,6 @@ def _read_refs(words: np.ndarray, cells: np.ndarray, found: UsedRange) -> bool:
     found.take(rows[0], int(columns[last]))  # type: ignore[arg-type]
     found.take(rows[1], int(columns[widest]))  # type: ignore[arg-type]
     return True
-
-
-def _read_long_refs(words: np.ndarray, cells: np.ndarray, found: UsedRange) -> bool:
-    """As :func:`_read_refs`, for references longer than 7 characters (AB100000): read from
-    the second byte on, with no quote in reach the reference has too many digits to pass."""
-    return False
 
 
 def _row_of(digits: np.uint64) -> int | None:
@@ -507,8 +544,7 @@ TAG = re.compile(rb"<(?:!--.*?-->|!\[CDATA\[.*?\]\]>|\?.*?\?>|(/)(?:[^\s/>:<!?]*
                  rb"|(?:[^\s/>:<!?]*+:)?(c|row)(?=[\s/>])(?: r=\"([^\"]*)\")?((?:[^>\"']++|\"[^\"]*+\"|'[^']*+')*+)>)",
                  re.DOTALL)  # fmt: skip
 OTHER_R = re.compile(rb"[\s\"']r\s*=")
-ROW_NUMBER = re.compile(rb"[0-9]{1,10}")
-SHARED_ATTRIBUTE = re.compile(rb"[\s\"']t\s*=\s*[\"']s[\"']")
+ROW_NUMBER = re.compile(rb"[A-Za-z]*([0-9]+)")
 
 
 def _exact_range(sheet: str, xml: bytes) -> UsedRange:
@@ -518,20 +554,22 @@ def _exact_range(sheet: str, xml: bytes) -> UsedRange:
     limits. (A value calamine cannot read makes calamine refuse the sheet there: it is
     skipped, which can only widen the range.)"""
     found = UsedRange(formula=bool(FORMULA_HINT.search(xml)), error=bool(ERROR_HINT.search(xml)))
-    found.shared = len(SHARED_ATTRIBUTE.findall(xml))
+    found.shared = xml.count(b's"') + xml.count(b"s'")  # at least as many as t="s"
     row = column = 0  # calamine's next row and column, 0-based
     last_row = last_column = 0  # 1-based, of the cells so far
-    for end_of_row, name, first, rest in TAG.findall(xml):
+    for match in TAG.finditer(xml):  # one at a time: a list of every tag could take more than the sheet
+        end_of_row, name, first, rest = match.groups()
         if end_of_row:
             row, column = row + 1, 0
         elif name == b"row":
-            given = first or (_attribute(rest, b"r") if _other_r(rest) else None)
-            if given and ROW_NUMBER.fullmatch(given) and int(given) > 0:
-                row = int(given) - 1
-            if rest.endswith(b"/"):
+            given = first or (_attribute(rest or b"", b"r") if rest and _other_r(rest) else None)
+            number = ROW_NUMBER.fullmatch(given) if given else None
+            if number and int(number.group(1)) > 0:
+                row = int(number.group(1)) - 1  # any letters before the digits are ignored
+            if rest and rest.endswith(b"/"):
                 row, column = row + 1, 0
         elif name:
-            given = (_attribute(rest, b"r", last=True) or first) if _other_r(rest) else first
+            given = (_attribute(rest, b"r", last=True) or first) if rest and _other_r(rest) else first
             place = _place(given) if given else None
             if place is None:
                 place = (row + 1, column + 1)
@@ -556,14 +594,17 @@ def _over_limits(rows: int, columns: int) -> bool:
 
 # -- shared strings ---------------------------------------------------------------------------
 SHARED_ITEM = re.compile(rb"<(?:[^\s/>:<!?]*:)?si(?=[\s/>])")
+SHARED_TEXT_TAG = re.compile(rb"[<:][tr][\s/>]")  # <t> or <r> (rich text), perhaps prefixed
 SHARED_CELL = re.compile(rb"[\s\"']t\s*=\s*[\"']s[\"'](?:[^>\"']|\"[^\"]*\"|'[^']*')*>"
                          rb"(?:(?!</?(?:[^\s/>:<!?]*:)?c[\s/>]).)*?v>\s*([0-9]{1,10})", re.DOTALL)  # fmt: skip
 
 
 def _shared_lengths(xml: bytes | None) -> np.ndarray | None:
-    """For each shared string (in order), the most bytes it or any after it can hold once read
-    (an item's bytes in the part bound its text; "any after it" keeps the bound true should
-    calamine skip an item). None when the workbook has none."""
+    """For each shared string (in order), the most bytes of text it can hold once read: an
+    item's bytes in the part, less the least markup around a text (<si><t></t></si>). Calamine
+    skips an item with neither a <t> nor an <r> (and one with phonetic text only), which
+    shifts the items after it: unless every item has one, each is given the most bytes of any
+    item from it on, which holds whichever it turns out to be. None when there are none."""
     if not xml:
         return None
     starts = np.fromiter((match.start() for match in SHARED_ITEM.finditer(xml)), dtype=np.int64)
@@ -572,26 +613,39 @@ def _shared_lengths(xml: bytes | None) -> np.ndarray | None:
                      f"at most {MAX_SHARED_STRINGS:,} distinct texts in a workbook")  # fmt: skip
     if not len(starts):
         return None
-    lengths = np.diff(np.append(starts, len(xml)))
+    end = xml.rfind(b"si>") + 3  # the end of the last item (not the rest of the part)
+    lengths = np.maximum(np.diff(np.append(starts, max(end, int(starts[-1])))) - len(b"<si><t></t></si>"), 0)
+    texts = np.fromiter((match.start() for match in SHARED_TEXT_TAG.finditer(xml)), dtype=np.int64)
+    holders = np.searchsorted(starts, texts, side="right") - 1
+    kept = np.zeros(len(starts), dtype=bool)
+    kept[holders[holders >= 0]] = True
+    if kept.all() and b"rPh" not in xml:
+        return lengths
     return np.maximum.accumulate(lengths[::-1])[::-1]
 
 
-def _check_shared_text(sheet: str, xml: bytes, found: UsedRange, shared: np.ndarray) -> None:
-    """Calamine copies a shared text into every cell that refers to it (and Python once more):
-    refuse a sheet whose cells would expand them beyond :data:`MAX_SHARED_TEXT`. The bound
-    from the longest text is tried first; only if it is too high are the cells counted."""
-    if found.shared * int(shared[0]) <= MAX_SHARED_TEXT:
-        return
-    total = 0
-    for index in SHARED_CELL.findall(xml):
-        position = int(index)
-        if position < len(shared):
-            total += int(shared[position])
-    if total > MAX_SHARED_TEXT:
-        raise Refused(ImportProblem(sheet, None, "", None,
-                                    "has cells that refer to the workbook's shared texts so often that reading"
-                                    f" them would copy {total / 1048576:,.0f} MB of text: too much to import",
-                                    f"at most {MAX_SHARED_TEXT // 1048576} MB of text a sheet, counted cell by cell"))  # fmt: skip
+def _shared_text(sheet: str, xml: bytes, found: UsedRange, shared: np.ndarray) -> int:
+    """At most how many bytes of shared text the cells of one sheet refer to, each cell
+    counted (calamine copies a shared text into every cell that refers to it, and Python
+    once more): the bound from the longest text first; only if that is too high are the
+    cells' own texts added up. Refused beyond :data:`MAX_SHARED_TEXT`."""
+    bound = found.shared * int(shared.max())
+    if bound <= MAX_SHARED_TEXT:
+        return bound
+    total, count = 0, len(shared)
+    for match in SHARED_CELL.finditer(xml):
+        position = int(match.group(1))
+        total += int(shared[position]) if position < count else 0
+        if total > MAX_SHARED_TEXT:
+            raise _shared_refusal(sheet, total, "has cells that refer to the workbook's shared texts so often that"
+                                                " reading them would copy more than")  # fmt: skip
+    return total
+
+
+def _shared_refusal(sheet: str, total: int, what: str) -> Refused:
+    return Refused(ImportProblem(sheet, None, "", None, f"{what} {total / 1048576:,.0f} MB of text: too much to import",
+                                 f"at most {MAX_SHARED_TEXT // 1048576} MB of shared text in all the sheets of a"
+                                 " workbook, counted cell by cell"))  # fmt: skip
 
 
 # -- cell references --------------------------------------------------------------------------

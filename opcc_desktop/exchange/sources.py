@@ -24,7 +24,17 @@ import python_calamine
 
 from ..errors import ImportProblem, ImportRefused
 from .collector import paused
-from .guards import MAX_CELLS, MAX_COLUMNS, MAX_ROWS, Refused, cell_ref, check_size, inspect_xlsx, refuse
+from .guards import (
+    MAX_CELLS,
+    MAX_COLUMNS,
+    MAX_FILE_BYTES,
+    MAX_ROWS,
+    Refused,
+    cell_ref,
+    check_size,
+    inspect_xlsx,
+    refuse,  # fmt: skip
+)
 
 DELIMITERS = (",", ";", "\t")
 CSV_SUFFIXES = (".csv", ".txt")
@@ -102,7 +112,8 @@ def _read(path: Path) -> Source:
         files = sorted(p for p in path.iterdir() if p.suffix.lower() in CSV_SUFFIXES)
         if not files:
             raise refuse("is a folder with no CSV files in it", "a folder of CSV files named after the sheets")
-        return Source(path, {p.stem: read_csv(p) for p in files}, "csv-folder")
+        budget = Budget()  # the files of a folder share the limits: all their tables are kept
+        return Source(path, {p.stem: read_csv(p, budget) for p in files}, "csv-folder")
     if not path.exists():
         raise refuse("does not exist", "the path of a CSV or Excel (.xlsx) file")
     suffix = path.suffix.lower()
@@ -147,7 +158,8 @@ def _sheet_table(name: str, sheet: python_calamine.CalamineSheet) -> Table:
     again here (defence in depth) before Python copies it."""
     height, width = sheet.height, sheet.width
     if height > MAX_ROWS + 1 or width > MAX_COLUMNS or height * width > MAX_CELLS:
-        corner = cell_ref(*(sheet.end or (height - 1, width - 1))[:2])  # 0-based
+        last_row, last_column = sheet.end or (height - 1, width - 1)  # 0-based
+        corner = cell_ref(last_row + 1, last_column + 1)
         raise Refused(ImportProblem(name, None, "", None,
                                     f"spans {height:,} rows by {width:,} columns (to {corner}), too many to import",
                                     f"at most {MAX_ROWS:,} rows under the header, {MAX_COLUMNS} columns"
@@ -157,55 +169,70 @@ def _sheet_table(name: str, sheet: python_calamine.CalamineSheet) -> Table:
     return table
 
 
-def read_csv(path: Path) -> Table:
+@dataclass
+class Budget:
+    """What is left of the limits for the CSV files read so far (a folder's files share them)."""
+
+    bytes: int = field(default_factory=lambda: MAX_FILE_BYTES)
+    cells: int = field(default_factory=lambda: MAX_CELLS)
+
+
+def read_csv(path: Path, budget: Budget | None = None) -> Table:
     """A CSV file as a table: its encoding found (or the file refused, naming the line and byte
     at fault), then its rows read as a stream, refused as soon as there are too many: memory
-    stays bounded by the file's size and the limits, whatever the file holds."""
+    stays bounded by the file's size and the limits, whatever the file holds. ``budget``:
+    what the other files of its folder have left of the limits."""
+    budget = budget or Budget()
     check_size(path)
+    size = path.stat().st_size
+    if size > budget.bytes:
+        raise refuse(f"brings the folder's CSV files to {(MAX_FILE_BYTES - budget.bytes + size) / 1048576:.0f} MB",
+                     f"at most {MAX_FILE_BYTES // 1048576} MB of CSV files in all")  # fmt: skip
+    budget.bytes -= size
     data = path.read_bytes()
     if b"\x00" in data[:65536]:
         raise refuse("is not a text file (it holds binary data)", "a CSV file saved as text")
     encoding = _encoding(data, path.stem)
     with io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="") as text:
-        header = text.readline()
+        delimiter = _delimiter(text.readline(65536))
         text.seek(0)
-        delimiter = _delimiter(header)
         try:
-            rows = _csv_rows(path.stem, text, data, delimiter)
+            rows = _csv_rows(path.stem, text, data, delimiter, budget.cells)
         except csv.Error as exc:
             raise refuse(f"is not a well-formed CSV file ({exc})",
                          "comma-separated values with a header row") from None  # fmt: skip
+    budget.cells -= len(rows) * max(map(len, rows), default=0)
     return _table(path.stem, rows)
 
 
-def _csv_rows(name: str, text: Iterable[str], data: bytes, delimiter: str) -> list[list[str]]:
+def _csv_rows(name: str, text: Iterable[str], data: bytes, delimiter: str, cells: int) -> list[list[str]]:
     """The rows of a CSV file, at most ``MAX_ROWS + 1`` of them (header and blank lines count),
-    never more than :data:`MAX_CELLS` cells. When the separators and lines in the file cannot
-    add up to that many cells, the csv module reads it at C speed; otherwise each row's
-    separators are counted line by line as it is read, so no single row can grow past the
-    limit before it is refused."""
+    never more than ``cells`` cells. When the separators and lines in the file cannot add up
+    to that many cells, the csv module reads it at C speed; otherwise each row's separators
+    are counted line by line as it is read, so no single row can grow past the limit before
+    it is refused."""
     limit = MAX_ROWS + 1
     separators = data.count(delimiter.encode("ascii"))
-    if separators + data.count(b"\n") + data.count(b"\r") + 1 <= MAX_CELLS:
+    if separators + data.count(b"\n") + data.count(b"\r") + 1 <= cells:
         rows = list(islice(csv.reader(text, delimiter=delimiter), limit + 1))
     else:
-        rows = _counted_rows(name, text, delimiter, limit)
+        rows = _counted_rows(name, text, delimiter, limit, cells)
     if len(rows) > limit:
         raise Refused(ImportProblem(name, limit + 1, "", None, f"has more than {limit:,} rows (blank lines count),"
                                     " too many to import", f"at most {MAX_ROWS:,} rows under the header"))  # fmt: skip
-    _check_shape(name, rows)
+    _check_shape(name, rows, cells)
     return rows
 
 
-def _counted_rows(name: str, text: Iterable[str], delimiter: str, limit: int) -> list[list[str]]:
+def _counted_rows(name: str, text: Iterable[str], delimiter: str, limit: int, most: int) -> list[list[str]]:
     pending = [0]  # separators in the lines read for the row being read
 
     def lines() -> Iterator[str]:
         for number, line in enumerate(text, start=1):
             pending[0] += line.count(delimiter)
-            if pending[0] >= MAX_CELLS:
+            if pending[0] >= most:
                 raise Refused(ImportProblem(name, number, "", None,
-                                            f"has a row of more than {MAX_CELLS:,} cells (by line {number:,}),"
+                                            f"has a row of more than {most:,} cells (by line {number:,}),"
                                             " too many to import", f"at most {MAX_COLUMNS} columns"))  # fmt: skip
             yield line
 
@@ -215,27 +242,29 @@ def _counted_rows(name: str, text: Iterable[str], delimiter: str, limit: int) ->
         pending[0] = 0
         rows.append(row)
         cells += len(row)
-        if len(rows) > limit or cells > MAX_CELLS:
+        if len(rows) > limit or cells > most:
             break
-    if cells > MAX_CELLS:
-        raise Refused(ImportProblem(name, len(rows), "", None,
-                                    f"has more than {MAX_CELLS:,} cells by row {len(rows):,}, too many to import",
-                                    f"at most {MAX_CELLS:,} cells (rows x columns) a file"))  # fmt: skip
+    if cells > most:
+        raise _too_many_cells(name, f"has more than {most:,} cells by row {len(rows):,}")
     return rows
 
 
-def _check_shape(name: str, rows: list[list[str]]) -> None:
+def _check_shape(name: str, rows: list[list[str]], most: int) -> None:
     """No row wider than :data:`MAX_COLUMNS`, and rows x the widest row (what a table padded to
-    its widest row would hold) within :data:`MAX_CELLS`."""
+    its widest row would hold) within ``most`` cells."""
     width = max(map(len, rows), default=0)
     if width > MAX_COLUMNS:
         number = next(i for i, row in enumerate(rows, start=1) if len(row) == width)
         raise Refused(ImportProblem(name, number, "", None, f"has {width:,} columns, too many to import",
                                     f"at most {MAX_COLUMNS} columns"))  # fmt: skip
-    if len(rows) * width > MAX_CELLS:
-        raise Refused(ImportProblem(name, None, "", None,
-                                    f"is {len(rows):,} rows by {width:,} columns ({len(rows) * width:,} cells),"
-                                    " too many to import", f"at most {MAX_CELLS:,} cells (rows x columns) a file"))  # fmt: skip
+    if len(rows) * width > most:
+        raise _too_many_cells(name, f"is {len(rows):,} rows by {width:,} columns ({len(rows) * width:,} cells)")
+
+
+def _too_many_cells(name: str, what: str) -> Refused:
+    return Refused(ImportProblem(name, None, "", None, f"{what}, too many to import",
+                                 f"at most {MAX_CELLS:,} cells (rows x columns) a file, or in all the files of a"
+                                 " folder"))  # fmt: skip
 
 
 def _delimiter(header: str) -> str:

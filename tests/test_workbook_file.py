@@ -570,7 +570,7 @@ def test_rotating_backups_keep_the_newest(saved: Path, private_data_dir: Path) -
     folder = backups.backup_folder(saved)
     assert folder.is_relative_to(private_data_dir)  # under OPCC_DATA_DIR, not beside the file
     assert kept(saved, "auto") == made[-3:]
-    assert sorted(folder.iterdir()) == made[-3:]
+    assert sorted(folder.glob("*.opcc")) == made[-3:]
     with Workbook.open(made[-1], PASSPHRASE, readonly=True) as newest:
         assert newest.integrity_problems() == []
         assert "Backed up 4" in {r["name"] for r in services.services(newest)}
@@ -822,7 +822,7 @@ def test_nothing_is_readable_without_the_passphrase(
         services.add_service(wb, {"name": "Another session"})
     scanned, showing = files_showing(marker, *folders)
     assert showing == []  # closed: the file, exports, every backup
-    backup_files = [p for p in scanned if p.is_relative_to(private_data_dir)]
+    backup_files = [p for p in scanned if p.is_relative_to(private_data_dir) and p.suffix == ".opcc"]
     assert len(backup_files) == 4  # auto at the first edit, manual, before-passphrase-change, auto
     with Workbook.open(tmp_path / "exports" / "copy.opcc", PASSPHRASE, readonly=True) as copy:
         assert copy.scalar("SELECT count(*) FROM services WHERE name LIKE ?", [f"%{marker}"]) == 1

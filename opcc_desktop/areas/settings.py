@@ -36,6 +36,7 @@ SETTING_RULES: dict[str, Field] = {
     "backups.keep": integer(low=1, high=100),
     "backups.days": integer(low=0, high=366),
     "backups.weeks": integer(low=0, high=520),
+    "audit.keep_days": integer(low=0, high=3650),  # see store/compaction.py
 }
 DEFAULTS: dict[str, str] = {
     "office_name": "",
@@ -47,6 +48,7 @@ DEFAULTS: dict[str, str] = {
     "backups.keep": "10",
     "backups.days": "14",
     "backups.weeks": "8",
+    "audit.keep_days": "90",
 }
 
 

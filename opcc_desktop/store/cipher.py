@@ -27,6 +27,7 @@ from ..errors import (
 )
 
 PAGE_SIZE = 4096  # SQLCipher 4 default; an intact encrypted file is a whole number of pages
+WAL_HEADER, WAL_FRAME_HEADER = 32, 24  # bytes, before the log's first frame and before each page
 PLAIN_SQLITE_HEADER = b"SQLite format 3\x00"
 OTHER_FORMATS = {  # compressed formats look random too, so name them by their magic bytes
     b"PK\x03\x04": "a zip archive or Office document (xlsx, docx)",
@@ -144,10 +145,14 @@ def connect(
     ``readonly`` opens for reading only, sharing the file with other readers: SQL cannot
     change it (``query_only``), yet the handle stays writable so that the last reader to
     close removes the ``-wal`` and ``-shm`` files (an ``ro`` handle would leave them behind).
+    But when the ``-wal`` holds pages (left by a crash), the handle is ``ro``: the last
+    connection to close would copy the log into the file, and a reader must change neither.
     Nothing is written to the file here, so a failed open leaves it byte-identical.
     """
     if mode != "rwc" and not is_open_here(path):  # never read a file we hold (see Connection)
         diagnose_file(path)
+    if readonly and has_log(path):
+        mode = "ro"
     uri = f"{path.resolve().as_uri()}?mode={mode}"
     conn = dbapi.connect(
         uri, uri=True, isolation_level=None, check_same_thread=False, factory=Connection
@@ -168,6 +173,16 @@ def connect(
         raise explain_open_failure(path, exc) from None
     conn.hold(path)
     return conn
+
+
+def has_log(path: Path) -> bool:
+    """Whether the write-ahead log beside ``path`` holds at least one page: one a crash left,
+    when no one holds the file (readers' logs are empty, and a writer's is gone once it
+    closes). A stat, nothing read."""
+    try:
+        return os.stat(f"{path}-wal").st_size >= WAL_HEADER + WAL_FRAME_HEADER + PAGE_SIZE
+    except OSError:
+        return False
 
 
 def explain_open_failure(path: Path, exc: Exception) -> WorkbookError:

@@ -7,8 +7,13 @@ each removed row is audited and can be restored exactly.
 
 from __future__ import annotations
 
+import secrets
+from typing import Any
+
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
+
+from . import cipher
 
 APPLICATION_ID = 0x4F504343  # "OPCC": marks the file as ours
 MIGRATION_SET = "opcc_desktop"
@@ -297,7 +302,34 @@ def add_publications(db: Database) -> None:
     )
 
 
-SCHEMA_VERSION = 2  # the number of migrations above; a test keeps the two in step
+@migrations()
+def add_workbook_id(db: Database) -> None:
+    """A random id kept in the file, by which its backups are found wherever it is moved. A
+    table of its own, not a setting: it is not the office's data, so exports, imports and undo
+    never copy or compare it. Also an index on ``edits.reverts``: trimming old history deletes
+    edits, and each delete looks for edits still pointing at it."""
+    db.execute("CREATE TABLE workbook_id (id TEXT NOT NULL) STRICT")
+    db.execute("INSERT INTO workbook_id (id) VALUES (?)", [secrets.token_hex(16)])
+    db.execute("CREATE INDEX edits_reverts ON edits (reverts)")
+
+
+SCHEMA_VERSION = 3  # the number of migrations above; a test keeps the two in step
+
+
+def workbook_id(conn: Any) -> str | None:
+    """The file's id; None for a file saved before ids (it gets one when upgraded)."""
+    try:
+        row = conn.execute("SELECT id FROM workbook_id").fetchone()
+    except cipher.OperationalError:  # no such table
+        return None
+    return row[0] if row else None
+
+
+def renew_id(conn: Any) -> str:
+    """Give the file a new id: a copy becomes a workbook of its own, with backups of its own."""
+    new = secrets.token_hex(16)
+    conn.execute("UPDATE workbook_id SET id = ?", [new])
+    return new
 
 
 def migrate(db: Database) -> None:

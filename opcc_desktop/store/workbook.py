@@ -148,8 +148,6 @@ class Workbook:
         """Key this workbook's backups by its id: a copy of a workbook still at its recorded
         place becomes a workbook of its own (a new id), the folder its path used before ids is
         adopted, and where it is (with its salt) is recorded for listing without the passphrase."""
-        if self.id is None:
-            return
         if backups.elsewhere(self.id, self.path):
             self.id = schema.renew_id(self.conn)
         backups.adopt_path_folder(self.path, self.backup_folder)
@@ -262,8 +260,12 @@ class Workbook:
     def integrity_problems(self) -> list[str]:
         """What is wrong with the file (empty when sound): damage to its write-ahead log that
         loses saved edits, then damaged pages (see :meth:`_page_problems`)."""
-        log = [f"{self.path.name}: {self._log_damage}"] if self._log_damage else []
-        return log + (self._checked if self._checked is not None else self._page_problems())
+        pages = self._checked if self._checked is not None else self._page_problems()
+        if self._log_damage is None:
+            return pages
+        log = wal.log_path(self.path).name
+        return [f"the write-ahead log {log} is {self._log_damage}; opening the workbook for editing is "
+                "refused (keep a copy of both files)", *pages]  # fmt: skip
 
     def _check_pages(self) -> None:
         problems = self._page_problems()
@@ -286,7 +288,8 @@ class Workbook:
         written, so when there is a log the checks run on a copy made with the backup API,
         which reads every page where SQLite would (the log's newest, else the file's)."""
         if not self.readonly:
-            self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+            with suppress(cipher.DatabaseError):  # a file the disk will not let us write: check what is there
+                self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
         elif cipher.has_log(self.path):
             return _problems_of_a_copy(self.conn)
         return page_problems(self.conn)
@@ -344,8 +347,9 @@ class Workbook:
         Returns a sentence saying what was done. Never call it while an undo stack may still
         name an edit of this session."""
         before = compaction.size(self.conn)
-        self.backup_rotating("before-compact")
-        trimmed = self._trim(compaction.keep_days(self.conn) if keep_days is None else keep_days)
+        self.backup_rotating("before-compact")  # it holds every edit so far: only their age counts
+        days = compaction.keep_days(self.conn) if keep_days is None else keep_days
+        trimmed = compaction.trim(self.conn, compaction.age_cutoff(days, _now()))
         compaction.vacuum(self.conn)
         return compaction.summary(self.path.name, trimmed, before, compaction.size(self.conn))
 
@@ -355,16 +359,18 @@ class Workbook:
         try:
             keep_days = compaction.keep_days(self.conn)
             if compaction.due(self.conn, keep_days, _now()):
-                self._trim(keep_days)
+                self._trim_backed_up(keep_days)
             if compaction.worth_vacuuming(self.conn):
                 compaction.vacuum(self.conn)
         except cipher.OperationalError:
             pass
 
-    def _trim(self, keep_days: int) -> compaction.Trimmed | None:
+    def _trim_backed_up(self, keep_days: int) -> None:
+        """Trim the history older than ``keep_days`` that the newest backup holds."""
         made = [item.made for item in backups_in(self.backup_folder)]
         before = compaction.cutoff(keep_days, max(made, default=None), _now())
-        return compaction.trim(self.conn, before) if before else None
+        if before is not None:
+            compaction.trim(self.conn, before)
 
 
 def _now() -> dt.datetime:
@@ -378,8 +384,8 @@ def _refuse_damaged_log(path: Path, passphrase: str, damage: wal.LogDamage) -> N
     is refused then, and never writes)."""
     cipher.connect(path, passphrase, readonly=True).close()
     raise DamagedWorkbook(
-        f"{path.name} was not opened for editing: {damage}, and opening it would lose them. Nothing was "
-        f"changed: keep a copy of {path.name} and {wal.log_path(path).name}, then restore a backup "
+        f"{path.name} was not opened for editing: its write-ahead log {wal.log_path(path).name} is {damage}, "
+        f"and editing would lose them. Nothing was changed: keep a copy of both files, then restore a backup "
         f"(see 'opcc-desktop restore') or save what can be read with 'opcc-desktop backup {path.name} -o NEW.opcc'."
     )
 

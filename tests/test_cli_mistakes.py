@@ -229,3 +229,42 @@ def test_an_unexpected_failure_is_one_line_too(book: Path, tmp_path: Path) -> No
                           capture_output=True, text=True, env=environment)  # fmt: skip
     assert "OPCC_DEBUG=1" in one_clear_line(done)
     assert not (tmp_path / "r.pdf").exists()
+
+
+@pytest.mark.parametrize(("make", "phrase"), [
+    (lambda p: p.write_bytes(os.urandom(3 * 4096 + 100)), "not a whole OPCC workbook"),
+    (lambda p: p.write_bytes(os.urandom(3 * 4096)), "first page may be damaged (or it is not a workbook)"),
+])  # fmt: skip
+def test_a_random_file_is_not_called_a_damaged_workbook_only(tmp_path: Path, make, phrase: str) -> None:
+    noise = tmp_path / "noise.opcc"
+    make(noise)
+    before = sha(noise)
+    line = one_clear_line(opcc("check", noise), phrase)
+    assert "If it is some other file" in line or "not a workbook" in line
+    assert sha(noise) == before
+
+
+def test_a_device_is_not_called_a_folder() -> None:
+    one_clear_line(opcc("check", os.devnull), "is not a file (it is a device")
+
+
+def test_an_older_file_version_is_a_note_not_damage(book: Path) -> None:
+    import sqlcipher3.dbapi2 as sqlcipher
+
+    conn = sqlcipher.connect(str(book), isolation_level=None)
+    conn.execute(f"PRAGMA key = '{DEMO_PASSPHRASE}'")
+    older = conn.execute("PRAGMA user_version").fetchone()[0] - 1
+    conn.execute(f"PRAGMA user_version = {older}")
+    conn.close()
+    done = opcc("check", book)
+    assert done.returncode == 0, done.stdout
+    assert "File integrity: ok" in done.stdout
+    assert f"Note: file version {older}: it is upgraded" in done.stdout
+    assert "Records: " in done.stdout
+
+
+def test_counts_are_singular_for_one() -> None:
+    from opcc_desktop.commands.check import CheckReport
+
+    report = CheckReport("x.opcc", counts={"edit": 1, "goal": 2})
+    assert "Records: 1 edit, 2 goals" in report.lines()

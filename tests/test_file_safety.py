@@ -26,6 +26,7 @@ from opcc_desktop.areas import services
 from opcc_desktop.commands.passphrase import from_file
 from opcc_desktop.errors import UnsafePath, WorkbookLocked, WrongPassphrase
 from opcc_desktop.exchange.importing import import_file
+from opcc_desktop.exchange.sources import read
 from opcc_desktop.store.backups import RECORD, Backup, Retention, list_backups, to_prune
 from opcc_desktop.store.user_paths import write_bytes
 from opcc_desktop.store.workbook import Workbook
@@ -204,6 +205,8 @@ def test_reading_the_open_workbook_under_another_name_is_refused_and_the_lock_ho
         for alias in (hard, soft, folder, wal_alias):
             with pytest.raises(UnsafePath, match="workbook itself"):
                 import_file(wb, alias)
+            with pytest.raises(UnsafePath, match="workbook itself"):
+                read(alias)  # as the window's import dialog reads
         with pytest.raises(UnsafePath, match="workbook itself"):
             import_file(wb, book.with_name("data.csv"), kind="hr-extract", snapshot="2022-03-31", mapping_file=mapping)
         with pytest.raises(UnsafePath, match="workbook itself"):

@@ -11,7 +11,7 @@ from typing import Any
 
 from ..areas import goals, kpis, schemes, services, settings, workforce
 from ..areas.validation import Field, choice, validate
-from ..errors import ImportRefused, Problem, ValidationError
+from ..errors import ImportRefused, Problem, ValidationError, counted
 from ..exchange import hr_extract
 from ..store.schema import SCHEMA_VERSION
 from ..store.workbook import Workbook
@@ -39,6 +39,7 @@ RULESETS: tuple[tuple[str, str, dict[str, Field]], ...] = (
 class CheckReport:
     path: str
     integrity: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # worth knowing, not wrong
     problems: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
 
@@ -50,7 +51,8 @@ class CheckReport:
         out = [f"Workbook: {self.path}"]
         out.append("File integrity: " + ("ok" if not self.integrity else "DAMAGED"))
         out += [f"  {line}" for line in self.integrity]
-        out.append("Records: " + ", ".join(f"{n} {name}" for name, n in self.counts.items()))
+        out += [f"Note: {line}" for line in self.notes]
+        out.append("Records: " + ", ".join(counted(n, name) for name, n in self.counts.items()))
         out.append("Data rules: " + ("ok" if not self.problems else f"{len(self.problems)} problem(s)"))
         out += [f"  {line}" for line in self.problems]
         return out
@@ -59,9 +61,7 @@ class CheckReport:
 def check_workbook(wb: Workbook) -> CheckReport:
     report = CheckReport(str(wb.path))
     report.integrity = wb.integrity_problems() + _foreign_key_problems(wb)
-    version = wb.scalar("PRAGMA user_version")
-    if version != SCHEMA_VERSION:
-        report.integrity.append(f"file version {version}, expected {SCHEMA_VERSION}")
+    report.notes = _version_notes(wb.scalar("PRAGMA user_version"))
     levels = {"level": choice(settings.edi_levels(wb))}
     for table, what, rules in (*RULESETS, ("edi_assessments", "EDI assessment", levels)):
         for row in wb.rows(f'SELECT * FROM "{table}" ORDER BY id'):
@@ -70,6 +70,18 @@ def check_workbook(wb: Workbook) -> CheckReport:
     report.problems += _derived_with_values(wb)
     report.counts = _counts(wb)
     return report
+
+
+def _version_notes(version: int) -> list[str]:
+    """An older file is upgraded (after a backup) when next opened for editing; a newer one
+    is checked as far as this version understands it. Neither is damage."""
+    if version < SCHEMA_VERSION:
+        return [f"file version {version}: it is upgraded to version {SCHEMA_VERSION}, after a backup, "
+                "the next time it is opened for editing"]  # fmt: skip
+    if version > SCHEMA_VERSION:
+        return [f"file version {version} was saved by a newer OPCC Desktop (this one understands up to "
+                f"{SCHEMA_VERSION}); it was checked as far as this version can"]  # fmt: skip
+    return []
 
 
 def _row_problems(table: str, what: str, rules: dict[str, Field], row: dict[str, Any]) -> list[str]:
@@ -136,6 +148,6 @@ def _derived_with_values(wb: Workbook) -> list[str]:
 
 
 def _counts(wb: Workbook) -> dict[str, int]:
-    tables = {"staff rows": "staff", "services": "services", "schemes": "schemes",
-              "KPIs": "kpis", "KPI values": "kpi_values", "goals": "goals", "edits": "edits"}  # fmt: skip
+    tables = {"staff row": "staff", "service": "services", "scheme": "schemes",
+              "KPI": "kpis", "KPI value": "kpi_values", "goal": "goals", "edit": "edits"}  # fmt: skip
     return {label: wb.scalar(f'SELECT count(*) FROM "{table}"') for label, table in tables.items()}

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import ImportProblem, ImportRefused
-from ..store.user_paths import check_input
 from ..store.workbook import Workbook
 from .load import import_exchange, is_exchange_workbook
 from .result import ImportResult
@@ -31,7 +30,6 @@ def import_file(
     snapshot date; their mapping comes from ``mapping_file`` (then saved in ``wb`` by the same
     edit) or the one saved before. A monitoring return with no figures is refused unless
     ``allow_empty``. ``path`` is never the workbook under another name."""
-    check_input(Path(path))
     source = read(Path(path))
     kind = kind or detect(source, snapshot is not None or mapping_file is not None)
     mapping = _read_mapping(mapping_file) if kind == "hr-extract" and mapping_file else None

@@ -23,6 +23,7 @@ from typing import Any
 import python_calamine
 
 from ..errors import ImportProblem, ImportRefused
+from ..store.user_paths import check_input
 from .collector import paused
 from .guards import (
     MAX_CELLS,
@@ -96,8 +97,10 @@ def fold(name: Any) -> str:
 @paused()  # a grid of 50,000 rows read: see collector
 def read(path: Path) -> Source:
     """Read ``path`` (xlsx, csv, or a folder of csv files), refusing anything unsafe or unreadable
-    with an :class:`ImportRefused` naming the file."""
+    with an :class:`ImportRefused` naming the file, and the open workbook under any other name
+    (:func:`opcc_desktop.store.user_paths.check_input`)."""
     path = Path(path)
+    check_input(path)
     try:
         return _read(path)
     except Refused as refused:

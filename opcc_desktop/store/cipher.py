@@ -194,10 +194,12 @@ def explain_open_failure(path: Path, exc: Exception) -> WorkbookError:
         )
     if "not a database" in text or "encrypted" in text:
         return WrongPassphrase(
-            f"The passphrase is not correct for {path.name}. "
-            "Check it (passphrases are case-sensitive) and try again; the file was not changed."
+            f"The passphrase is not correct for {path.name}. Check it (passphrases are "
+            "case-sensitive) and try again. If you are sure it is right, the file's first page "
+            "may be damaged (or it is not a workbook): restore it from a backup. The file was not changed."
         )
-    return DamagedWorkbook(f"{path.name} cannot be read ({exc}). Restore it from a backup.")
+    return DamagedWorkbook(f"{path.name} cannot be read ({exc}). Restore it from a backup; "
+                           "the file was not changed.")  # fmt: skip
 
 
 def diagnose_file(path: Path) -> None:
@@ -207,8 +209,11 @@ def diagnose_file(path: Path) -> None:
             f"There is no workbook at {path}. Check the path, "
             "or create one with 'opcc-desktop new'."
         )
-    if not path.is_file():
+    if path.is_dir():
         raise NotAWorkbook(f"{path} is a folder, not an OPCC workbook file.")
+    if not path.is_file():
+        raise NotAWorkbook(f"{path} is not a file (it is a device, a pipe or a socket), so it is "
+                           "not an OPCC workbook.")  # fmt: skip
     size = path.stat().st_size
     if size == 0:
         raise NotAWorkbook(
@@ -229,9 +234,10 @@ def diagnose_file(path: Path) -> None:
         raise NotAWorkbook(f"{path.name} is not an OPCC workbook (it is some other kind of file).")
     if size % PAGE_SIZE:
         raise DamagedWorkbook(
-            f"{path.name} is damaged: it ends part-way through a page ({size} bytes), "
-            "as a truncated copy or an interrupted download would. "
-            "Restore it from a backup; the file was not changed."
+            f"{path.name} is not a whole OPCC workbook: it ends part-way through a page "
+            f"({size} bytes). If it is a workbook, it was cut short (an interrupted copy or "
+            "download): restore it from a backup ('opcc-desktop restore'). If it is some other "
+            "file, choose the workbook instead. The file was not changed."
         )
 
 

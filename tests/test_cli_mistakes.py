@@ -268,3 +268,19 @@ def test_counts_are_singular_for_one() -> None:
 
     report = CheckReport("x.opcc", counts={"edit": 1, "goal": 2})
     assert "Records: 1 edit, 2 goals" in report.lines()
+
+
+def test_a_control_character_stored_by_an_older_version_is_named_on_export(tmp_path: Path) -> None:
+    import sqlcipher3.dbapi2 as sqlcipher
+
+    from opcc_desktop.store.workbook import Workbook
+
+    book = tmp_path / "legacy.opcc"
+    Workbook.create(book, DEMO_PASSPHRASE).close()
+    conn = sqlcipher.connect(str(book), isolation_level=None)
+    conn.execute(f"PRAGMA key = '{DEMO_PASSPHRASE}'")
+    conn.execute("INSERT INTO services (name, position) VALUES (?, 1)", ["Bad\x01name"])
+    conn.close()
+    one_clear_line(opcc("export-data", book, tmp_path / "out.xlsx"), "services sheet's row 2", "control character")
+    assert not (tmp_path / "out.xlsx").exists()
+    assert "holds a control character (U+0001) at character 4" in opcc("check", book).stdout

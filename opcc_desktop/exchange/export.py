@@ -17,7 +17,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
-from ..errors import UnsafePath, counted
+from ..errors import OpccError, UnsafePath, counted
 from ..store.user_paths import atomic_output, check_output, check_output_folder
 from ..store.workbook import Workbook
 from .cells import neutralise, neutralise_delimited
@@ -97,10 +97,23 @@ def _write_xlsx(tables: dict[str, list[dict[str, Any]]], out: Path) -> None:
                 cell.font = bold
                 header.append(cell)
             page.append(header)
-            for row in tables[sheet.name]:
-                page.append(_cells(sheet, row))
+            for number, row in enumerate(tables[sheet.name], start=2):
+                _append(page, sheet, number, row)
         with atomic_output(out) as temporary:
             book.save(temporary)
+
+
+def _append(page: Any, sheet: Sheet, number: int, row: dict[str, Any]) -> None:
+    """One row; text a spreadsheet cannot hold (a control character stored by an older
+    version, which now refuses them when typed) is named, not a crash."""
+    from openpyxl.utils.exceptions import IllegalCharacterError
+
+    try:
+        page.append(_cells(sheet, row))
+    except IllegalCharacterError:
+        raise OpccError(f"The {sheet.name} sheet's row {number} holds a control character, which a "
+                        "spreadsheet cannot hold: correct it in the window ('opcc-desktop check' lists "
+                        "every one) and export again. Nothing was written.") from None  # fmt: skip
 
 
 @contextmanager

@@ -414,7 +414,7 @@ def test_check_passes_valid_data(full) -> None:
     wb, _ = full
     report = check.check_workbook(wb)
     assert report.ok, report.lines()
-    assert report.counts["staff rows"] == 2 and report.counts["KPIs"] == 3
+    assert report.counts["staff row"] == 2 and report.counts["KPI"] == 3
 
 
 @pytest.mark.parametrize(("table", "field", "bad"), [

@@ -81,11 +81,6 @@ def check_output_folder(path: Path, *, workbooks: Iterable[Path] = ()) -> None:
     _require_folder(path.parent)
 
 
-def make_output_folder(path: Path) -> None:
-    """Create the output folder ``path`` (its parent must exist), readable by its owner only."""
-    path.mkdir(mode=0o700, exist_ok=True)
-
-
 @contextmanager
 def atomic_output(path: Path, *, workbooks: Iterable[Path] = ()) -> Iterator[Path]:
     """Check ``path`` (see :func:`check_output`), then yield a new temporary file beside it to

@@ -60,3 +60,28 @@ def test_private_values_never_reach_a_public_document(mark: str, counts: list[in
             plant(wb, mark, counts, published_too)
             for text in texts(wb):
                 assert mark not in text
+
+
+def test_a_kpi_built_at_any_depth_on_a_never_publish_kpi_is_not_published(tmp_path: Path) -> None:
+    """A sum of a sum that includes a never-publish KPI would reveal it: all of them stay out."""
+    from opcc_desktop.figures import publishable
+
+    with Workbook.create(tmp_path / "kpis.opcc", "canary") as wb:
+        outcome = kpis.add_outcome(wb, "Outcome").rows[0].key["id"]
+        group = kpis.add_group(wb, outcome, "Group").rows[0].key["id"]
+
+        def kpi(name: str, never: bool = False, kind: str | None = None, inputs: tuple[int, ...] = ()) -> int:
+            values = {"name": name, "unit": "count", "polarity": "neutral", "never_publish": never}
+            return kpis.add_kpi(wb, group, values, derived_kind=kind, inputs=inputs).rows[0].key["id"]
+
+        secret, shown = kpi("ZqSECRET kpi", never=True), kpi("Shown kpi")
+        inner = kpi("ZqINNER sum", kind="sum", inputs=(secret, shown))
+        kpi("ZqOUTER sum", kind="sum", inputs=(inner, shown))
+        kpis.set_kpi_value(wb, secret, YEAR, 1, 3)
+        kpis.set_kpi_value(wb, shown, YEAR, 1, 40)
+        assert [k["id"] for k in publishable.kpis(wb)] == [shown]
+        assert {v["kpi_id"] for v in publishable.kpi_input_values(wb, (YEAR,))} == set()
+        found = texts(wb)
+        assert all("Shown kpi" in text for text in found[2:])  # the update's PDF and HTML
+        for text in found:
+            assert "ZqINNER" not in text and "ZqOUTER" not in text and "ZqSECRET" not in text

@@ -84,15 +84,22 @@ def scheme_measures(wb: Workbook, scheme_name: str, financial_year: str) -> dict
     return {r["measure"]: r["value"] for r in rows}
 
 
+# Every KPI that is never published or computed, at any depth, from one that is: a sum of a
+# sum that includes a never-publish KPI would reveal it as surely as the sum itself.
+UNPUBLISHABLE_KPIS = (
+    "WITH RECURSIVE unpublishable(id) AS (SELECT id FROM kpis WHERE never_publish = 1"
+    " UNION SELECT i.kpi_id FROM kpi_inputs i JOIN unpublishable u ON u.id = i.input_kpi_id) "
+)
+
+
 def kpis(wb: Workbook) -> list[dict[str, Any]]:
-    """Publishable KPIs with outcome and group, in display order. A derived KPI built on a
-    never-publish input is left out too, since it would reveal that input."""
+    """Publishable KPIs with outcome and group, in display order. A derived KPI built (at any
+    depth) on a never-publish input is left out too, since it would reveal that input."""
     return wb.rows(
-        "SELECT k.id, k.name, k.unit, k.polarity, k.derived_kind, g.id AS group_id,"
+        UNPUBLISHABLE_KPIS + "SELECT k.id, k.name, k.unit, k.polarity, k.derived_kind, g.id AS group_id,"
         " g.name AS group_name, o.name AS outcome FROM kpis k"
         " JOIN kpi_groups g ON g.id = k.group_id JOIN strategic_outcomes o ON o.id = g.outcome_id"
-        " WHERE k.never_publish = 0 AND NOT EXISTS (SELECT 1 FROM kpi_inputs i"
-        " JOIN kpis p ON p.id = i.input_kpi_id WHERE i.kpi_id = k.id AND p.never_publish = 1)"
+        " WHERE k.id NOT IN (SELECT id FROM unpublishable)"
         " ORDER BY o.position, g.position, k.position"
     )
 
@@ -121,9 +128,9 @@ def kpi_input_values(wb: Workbook, financial_years: tuple[str, ...]) -> list[dic
     """Values of the inputs of publishable derived KPIs, for computing them; never printed."""
     marks = ", ".join("?" * len(financial_years))
     return wb.rows(
-        "SELECT v.kpi_id, v.financial_year, v.quarter, v.value, v.status FROM kpi_values v"
-        " WHERE v.kpi_id IN (SELECT i.input_kpi_id FROM kpi_inputs i JOIN kpis d ON d.id = i.kpi_id"
-        " AND d.never_publish = 0)"
+        UNPUBLISHABLE_KPIS + "SELECT v.kpi_id, v.financial_year, v.quarter, v.value, v.status FROM kpi_values v"
+        " WHERE v.kpi_id IN (SELECT i.input_kpi_id FROM kpi_inputs i"
+        " WHERE i.kpi_id NOT IN (SELECT id FROM unpublishable))"
         f" AND v.financial_year IN ({marks})",
         list(financial_years),
     )

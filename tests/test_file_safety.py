@@ -127,11 +127,24 @@ def test_the_window_process_export_is_refused_onto_its_open_workbook(book: Path)
         assert sha(book) == before
 
 
-def test_an_output_in_a_missing_folder_or_onto_a_folder_is_one_clear_line(book: Path, tmp_path: Path) -> None:
-    refused(run("report", book, *REPORT, "-o", tmp_path / "no-such-folder" / "pack.pdf"),
-            "no-such-folder", "does not exist")  # fmt: skip
+def test_a_missing_folder_is_made_for_every_output_and_a_file_in_the_way_is_one_line(
+    book: Path, tmp_path: Path
+) -> None:
+    made = {
+        "report": ["report", book, *REPORT, "-o", tmp_path / "a" / "b" / "pack.pdf"],
+        "template": ["template", book, "--service", "Victim Care", "--year", "2021/22", "--quarter", "1",
+                     "-o", tmp_path / "c" / "t.xlsx"],
+        "export xlsx": ["export-data", book, tmp_path / "d" / "all.xlsx"],
+        "export csv": ["export-data", book, tmp_path / "e" / "csv"],
+        "backup": ["backup", book, "-o", tmp_path / "f" / "copy.opcc"],
+        "new": ["new", tmp_path / "g" / "new.opcc"],
+    }  # fmt: skip
+    for args in made.values():
+        assert run(*args).exit_code == 0, args
+        assert Path(args[-1]).exists(), args
+    (tmp_path / "plain.txt").write_text("a file, not a folder")
+    refused(run("report", book, *REPORT, "-o", tmp_path / "plain.txt" / "pack.pdf"), "plain.txt is a file")
     refused(run("report", book, *REPORT, "-o", tmp_path), "is a directory")
-    refused(run("export-data", book, tmp_path / "no-such-folder" / "data.xlsx"), "does not exist")
     refused(run("export-data", book, tmp_path / "x.csv"), ".csv file")
     assert not (tmp_path / "x.csv").exists()
 

@@ -3,7 +3,8 @@
 Writing: an export given the workbook's own name (or any workbook's) would replace the
 office's data with a PDF. So every output is checked first (not a workbook by name, by
 identity or by its contents) and then written atomically: into a new temporary file in the
-same folder, flushed to disk, then renamed over the target. A failed write leaves no half
+same folder (made if missing, as for every output), flushed to disk, then renamed over the
+target. A failed write leaves no half
 file and never replaces a good one, and a symbolic link at the target is replaced, not
 written through.
 
@@ -47,7 +48,8 @@ def check_input(path: Path, *, workbooks: Iterable[Path] = ()) -> None:
 
 def check_output(path: Path, *, workbooks: Iterable[Path] = ()) -> None:
     """Refuse, with one clear line, an output that could destroy a workbook or cannot be
-    written: a workbook by name, by identity or by contents; a folder; a missing folder."""
+    written: a workbook by name, by identity or by contents; a folder. A missing folder for it
+    is made."""
     _refuse_workbook_name(path)
     if cipher.file_identity(path) in _protected(workbooks):
         raise UnsafePath(f"{path} is the workbook itself; writing there would destroy it. "
@@ -57,7 +59,7 @@ def check_output(path: Path, *, workbooks: Iterable[Path] = ()) -> None:
     if path.is_file() and cipher.looks_like_workbook(path):
         raise UnsafePath(f"{path} looks like an encrypted OPCC workbook, so it was not "
                          "overwritten. Choose another file name.")  # fmt: skip
-    _require_folder(path.parent)
+    _ensure_folder(path.parent)
 
 
 def check_new_file(path: Path, *, workbooks: Iterable[Path] = ()) -> None:
@@ -67,7 +69,7 @@ def check_new_file(path: Path, *, workbooks: Iterable[Path] = ()) -> None:
         raise UnsafePath(f"{path} is the workbook itself. Choose a new file name.")
     if os.path.lexists(path):
         raise UnsafePath(f"{path} already exists and was left as it is. Choose a new file name.")
-    _require_folder(path.parent)
+    _ensure_folder(path.parent)
 
 
 def check_output_folder(path: Path, *, workbooks: Iterable[Path] = ()) -> None:
@@ -78,7 +80,7 @@ def check_output_folder(path: Path, *, workbooks: Iterable[Path] = ()) -> None:
                          "Choose another name.")  # fmt: skip
     if path.exists() and not path.is_dir():
         raise UnsafePath(f"{path} is a file, not a folder. Give the name of a folder to write into.")
-    _require_folder(path.parent)
+    _ensure_folder(path.parent)
 
 
 @contextmanager
@@ -124,10 +126,14 @@ def _refuse_workbook_name(path: Path) -> None:
         )
 
 
-def _require_folder(folder: Path) -> None:
-    if not folder.is_dir():
-        what = "is not a folder" if folder.exists() else "does not exist"
-        raise UnsafePath(f"The folder {folder} {what}. Create it first, or choose another place.")
+def _ensure_folder(folder: Path) -> None:
+    """Make a missing output folder (and its parents), as every output does; refuse, in one
+    line, a path whose folder part names a file."""
+    blocking = next((p for p in (folder, *folder.parents) if p.exists() and not p.is_dir()), None)
+    if blocking is not None:
+        raise UnsafePath(f"{blocking} is a file, not a folder, so nothing can be written in {folder}. "
+                         "Choose another place.")  # fmt: skip
+    folder.mkdir(parents=True, exist_ok=True)
 
 
 def _sync(path: Path) -> None:

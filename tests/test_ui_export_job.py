@@ -46,7 +46,8 @@ def test_the_snapshot_is_private_under_the_user_data_folder_and_removed_after(
 
 
 def test_a_failed_export_removes_its_snapshot(demo, qtbot, tmp_path, private_data_dir):
-    made = job(demo, tmp_path / "missing folder" / "annual.html")
+    (tmp_path / "a file").write_text("not a folder")
+    made = job(demo, tmp_path / "a file" / "annual.html")
     with qtbot.waitSignal(made.failed, timeout=60_000):
         made.start()
     made.thread.join()

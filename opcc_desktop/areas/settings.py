@@ -26,11 +26,27 @@ def _levels_check(value: Any) -> str:
     return "|".join(parts)
 
 
+# How the statutory workforce statement's proportions are rounded (figures/workforce_statement.py)
+WORKFORCE_ROUNDINGS = ("whole", "5", "10", "bands")
+
+
+def _workforce_rounding_check(value: Any) -> str:
+    """'whole', '5', '10' or 'bands'; a spreadsheet's 5 or 5.0, and "5%", are "5"."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and float(value).is_integer():
+        value = int(value)
+    key = str(value).strip().casefold().removesuffix("%").strip()
+    if key in WORKFORCE_ROUNDINGS:
+        return key
+    raise Invalid("is not a way of rounding the workforce statement",
+                  "'whole' (nearest 1%), '5' (nearest 5%), '10' (nearest 10%) or 'bands'")  # fmt: skip
+
+
 SETTING_RULES: dict[str, Field] = {
     "office_name": text(max_len=150, required=False),
     "disclosure.threshold": integer(low=0, high=100),
     "disclosure.symbol": choice(("*", "<5", "[c]", "x", "~")),
     "disclosure.rounding": choice(("half-up",)),
+    "disclosure.workforce_rounding": Field(_workforce_rounding_check),
     "nondisclosure.warn_percent": number(low=0, high=100),
     "edi.levels": Field(_levels_check),
     "backups.keep": integer(low=1, high=100),
@@ -43,6 +59,7 @@ DEFAULTS: dict[str, str] = {
     "disclosure.threshold": "5",
     "disclosure.symbol": "*",
     "disclosure.rounding": "half-up",
+    "disclosure.workforce_rounding": "5",
     "nondisclosure.warn_percent": "30",
     "edi.levels": "|".join(DEFAULT_EDI_LEVELS),
     "backups.keep": "10",

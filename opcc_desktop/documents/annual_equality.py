@@ -99,17 +99,20 @@ class _Builder:
             "The Elected Local Policing Bodies (Specified Information) Order requires the "
             f"Commissioner to publish the make-up of the Office's staff. At {date}:"
         )
+        if not statement.headcount:
+            doc.bullets(["staff headcount: **0**"])
+            return
         doc.bullets([
-            f"staff headcount: **{statement.women.total.text}**",
-            f"women: **{statement.women.percent('Women').text}** of staff",
-            f"from an ethnic minority: **{statement.ethnic_minority.percent('Ethnic minority').text}** of staff",
-            f"disabled: **{statement.disabled.percent('Disabled').text}** of staff",
+            f"staff headcount: **{statement.headcount_text}**",
+            f"women: **{statement.women}** of staff",
+            f"from an ethnic minority: **{statement.ethnic_minority}** of staff",
+            f"disabled: **{statement.disabled}** of staff",
         ])
         doc.paragraphs(
-            "Percentages are of all staff, including those who did not declare. "
+            "The headcount is exact; proportions are of all staff, including those who did not declare. "
+            + statement.rounding_sentence + " "
             "Fuller breakdowns by protected characteristic are not published because the Office "
             "has fewer than 150 staff, and publishing them could identify individuals."
-            + self._symbol_sentence()
         )
 
     def _symbol_sentence(self) -> str:

@@ -10,9 +10,11 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from ..areas.publications import publications
 from ..areas.settings import settings
 from ..areas.vocab import DIMENSION_LABELS, NOT_DISCLOSED, PUBLIC_REPORTS, QUARTERLY_REPORTS, REPORT_SECTIONS
 from ..figures import publishable
+from ..figures import workforce_statement as statement
 from ..figures.disclosure import suppress_distribution
 from ..figures.formatting import percent
 from ..store.workbook import Workbook
@@ -68,7 +70,27 @@ def _annual_equality(wb: Workbook, financial_year: str, _quarter: int) -> list[F
         + _goals_without_update(wb, financial_year)
         + ([] if publishable.workforce_statement(wb, financial_year) else
            [Finding("Workforce", f"no workforce snapshot on or before the end of {financial_year}")])
+        + _workforce_statement_disclosure(wb, financial_year)
     )  # fmt: skip
+
+
+def _workforce_statement_disclosure(wb: Workbook, financial_year: str) -> list[Finding]:
+    """The statutory workforce statement is always published (rounded, never suppressed), so
+    say when its rounded figures may still identify someone: a small group (or few staff
+    outside one, or a small headcount), and a few joiners or leavers since the statement last
+    published whose group the change in the printed figures gives away."""
+    counts = publishable.workforce_counts(wb, financial_year)
+    if counts is None:
+        return []
+    threshold = publishable.policy(wb).threshold
+    rounding = settings(wb)["disclosure.workforce_rounding"]
+    messages = statement.small_group_warnings(counts, threshold, rounding)
+    published = [p["financial_year"] for p in publications(wb)
+                 if p["report"] == "annual-equality" and p["financial_year"] < financial_year]  # fmt: skip
+    before = publishable.workforce_counts(wb, max(published)) if published else None
+    if before is not None:
+        messages += statement.joiner_warnings(counts, before, max(published), threshold, rounding)
+    return [Finding("Workforce", message) for message in messages]
 
 
 def _missing_service_quarters(wb: Workbook, financial_year: str) -> list[Finding]:

@@ -2,21 +2,21 @@
 
 Every reader here leaves out what must never be published: items flagged never-publish
 (services, schemes, KPIs) and all workforce data beyond the statutory workforce statement,
-which leaves this module already suppressed under the office's disclosure policy. The public
+which leaves this module already rounded under the office's setting. The public
 report builders import this module and not the area modules (import-linter enforces it), so
 a mistake in a builder cannot reach private rows.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from ..areas.settings import logo as logo  # the settings' reader: the logo is public
 from ..areas.settings import settings
 from ..areas.vocab import ETHNIC_MINORITY
 from ..store.workbook import Workbook
-from .disclosure import Policy, SuppressedDistribution, suppress_distribution
+from .disclosure import Policy
+from .workforce_statement import StatementCounts, WorkforceStatement, statement
 
 
 def policy(wb: Workbook) -> Policy:
@@ -178,20 +178,10 @@ def narrative(wb: Workbook, report: str, financial_year: str, quarter: int = 0) 
     return {r["section"]: r["text"] for r in rows}
 
 
-@dataclass(frozen=True)
-class WorkforceStatement:
-    """The statutory workforce statement (Specified Information Order): headcount and the
-    shares of staff who are women, from an ethnic minority or disabled, already suppressed."""
-
-    snapshot_date: str
-    headcount: int
-    women: SuppressedDistribution
-    ethnic_minority: SuppressedDistribution
-    disabled: SuppressedDistribution
-
-
-def workforce_statement(wb: Workbook, financial_year: str) -> WorkforceStatement | None:
-    """The statement at the latest snapshot on or before the year's end (31 March)."""
+def workforce_counts(wb: Workbook, financial_year: str) -> StatementCounts | None:
+    """The exact counts behind the statutory workforce statement, at the latest snapshot on
+    or before the year's end (31 March). For the pre-flight's disclosure warnings only: a
+    public document prints :func:`workforce_statement`, never these."""
     year_end = f"{int(financial_year[:4]) + 1}-03-31"
     snapshot = wb.rows(
         "SELECT id, snapshot_date FROM workforce_snapshots WHERE snapshot_date <= ?"
@@ -202,23 +192,18 @@ def workforce_statement(wb: Workbook, financial_year: str) -> WorkforceStatement
         return None
     minority = ", ".join("?" * len(ETHNIC_MINORITY))
     row = wb.rows(
-        "SELECT count(*) AS headcount,"
-        " sum(sex = 'Female') AS women,"
-        f" sum(ethnicity IN ({minority})) AS minority,"
-        " sum(ethnicity NOT IN ('Prefer not to say', 'Not declared')) AS ethnicity_declared,"
-        " sum(disability = 'Yes') AS disabled,"
-        " sum(disability NOT IN ('Prefer not to say', 'Not declared')) AS disability_declared"
-        " FROM staff WHERE snapshot_id = ?",
+        "SELECT count(*) AS headcount, coalesce(sum(sex = 'Female'), 0) AS women,"
+        f" coalesce(sum(ethnicity IN ({minority})), 0) AS minority,"
+        " coalesce(sum(disability = 'Yes'), 0) AS disabled FROM staff WHERE snapshot_id = ?",
         [*ETHNIC_MINORITY, snapshot[0]["id"]],
     )[0]
-    rule = policy(wb)
-    headcount = row["headcount"]
-    return WorkforceStatement(
-        snapshot_date=snapshot[0]["snapshot_date"],
-        headcount=headcount,
-        women=suppress_distribution({"Women": row["women"] or 0, "Other": headcount - (row["women"] or 0)}, rule),
-        ethnic_minority=suppress_distribution(
-            {"Ethnic minority": row["minority"] or 0, "Other": headcount - (row["minority"] or 0)}, rule),
-        disabled=suppress_distribution(
-            {"Disabled": row["disabled"] or 0, "Other": headcount - (row["disabled"] or 0)}, rule),
-    )  # fmt: skip
+    return StatementCounts(snapshot[0]["snapshot_date"], row["headcount"], row["women"], row["minority"],
+                           row["disabled"])  # fmt: skip
+
+
+def workforce_statement(wb: Workbook, financial_year: str) -> WorkforceStatement | None:
+    """The statutory workforce statement as printed (see :mod:`.workforce_statement`): the
+    headcount exactly and the three proportions rounded as the setting
+    ``disclosure.workforce_rounding`` says, never suppressed."""
+    counts = workforce_counts(wb, financial_year)
+    return None if counts is None else statement(counts, settings(wb)["disclosure.workforce_rounding"])

@@ -13,7 +13,7 @@ from opcc_desktop.areas import schemes, services, workforce
 from opcc_desktop.areas.vocab import NOT_DECLARED, NOT_DISCLOSED, SERVICE_DIMENSIONS
 from opcc_desktop.figures import area_views as av
 from opcc_desktop.figures import equality_tables as et
-from opcc_desktop.figures import publishable
+from opcc_desktop.figures import public_plan, publishable
 from opcc_desktop.store.workbook import Workbook
 
 
@@ -143,8 +143,9 @@ def test_years_with_figures_latest_first(demo) -> None:
 def test_scheme_grid_prints_exactly_what_the_annual_report_prints(demo) -> None:
     """Table 1/2 row by row: the participants, each dimension's records and its percentages."""
     policy = publishable.policy(demo)
+    plan = public_plan.decide(demo, "2021/22")
     for scheme in publishable.schemes(demo):
-        table = et.scheme_table(publishable.scheme_counts(demo, scheme["name"], "2021/22"), policy)
+        table = et.scheme_table(plan, scheme["name"], publishable.scheme_counts(demo, scheme["name"], "2021/22"))
         printed = {row[0]: row[1:] for row in table.rows}
         grid = av.scheme_grid(demo, scheme["id"], "2021/22")
         compared = [r for r in grid if r["kind"] == "participants" or r["dimension"] in av.TABLE_DIMENSIONS]

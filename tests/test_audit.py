@@ -94,7 +94,7 @@ def test_two_percentages_beside_a_hidden_total_give_away_the_small_cell_in_its_c
 
 def test_the_upper_side_of_a_rounded_percentage_is_strict() -> None:
     # 1 of 8 is 12.5% exactly, which prints as 13% (half up): no count of people gives 12%
-    figures = [Figure("S/n", 1), Figure("S/d", None)]
+    figures = [Figure("S/n", 1, people=False), Figure("S/d", None)]
     report = audit(figures, [], [Share("S/n", "S/d", Decimal(12), 0)], THRESHOLD)
     assert [f.kind for f in report.findings] == ["inconsistent"]
     report = audit(figures, [], [Share("S/n", "S/d", Decimal(13), 0)], THRESHOLD)
@@ -203,10 +203,10 @@ def test_unbounded_and_unlinked_figures() -> None:
 
 
 def test_a_hidden_zero_is_not_reported_as_a_small_number_when_its_truth_is_known() -> None:
-    figures = [Figure("Z/Total", 3), Figure("Z/A", None, true=3), Figure("Z/B", None, true=0)]
+    figures = [Figure("Z/Total", 3, people=False), Figure("Z/A", None, true=3), Figure("Z/B", None, true=0)]
     report = audit(figures, [Sum("Z/Total", ("Z/A", "Z/B"))], [], THRESHOLD)
     assert kinds(report) == {("below_threshold", "Z/A")}
-    outside = [Figure(f.name, f.printed) for f in figures]
+    outside = [Figure(f.name, f.printed, people=f.people) for f in figures]
     report = audit(outside, [Sum("Z/Total", ("Z/A", "Z/B"))], [], THRESHOLD)
     assert kinds(report) == {("below_threshold", "Z/A"), ("below_threshold", "Z/B")}
 
@@ -292,3 +292,8 @@ def test_intervals_of_a_3x3_table_equal_brute_force(values: list[int], hidden_ce
         seen = [trial[name] for trial in completions]
         assert true[name] in report.intervals[name]
         assert report.intervals[name] == Interval(min(seen), max(seen))
+
+
+def test_a_small_count_of_people_printed_is_a_finding() -> None:
+    report = audit([Figure("T/A", 3), Figure("T/B", 3, people=False)], [], [], THRESHOLD)
+    assert kinds(report) == {("printed_small", "T/A")}

@@ -14,6 +14,8 @@ from conftest import DEMO_PASSPHRASE
 from opcc_desktop.areas import schemes
 from opcc_desktop.documents import annual_equality
 from opcc_desktop.figures import equality_tables as et
+from opcc_desktop.figures import public_plan
+from opcc_desktop.figures.plan import Plan
 from opcc_desktop.figures.disclosure import Policy
 from opcc_desktop.figures.formatting import format_percent, percent
 from opcc_desktop.store.workbook import Workbook
@@ -172,15 +174,14 @@ def test_empty_workbook_says_no_data(tmp_path: Path) -> None:
 # -- the pure helpers --------------------------------------------------------------------------
 
 
-def test_sum_counts_adds_services_and_quarters_not_disclosed_last() -> None:
+def test_categories_keep_their_order_with_not_disclosed_last() -> None:
     rows = [
         {"dimension": "gender", "category": "Not disclosed", "count": 1},
         {"dimension": "gender", "category": "Female", "count": 10},
         {"dimension": "gender", "category": "Female", "count": 5},
         {"dimension": "gender", "category": "Male", "count": 7},
     ]
-    assert et.sum_counts(rows) == {"gender": {"Female": 15, "Male": 7, "Not disclosed": 1}}
-    assert list(et.sum_counts(rows)["gender"]) == ["Female", "Male", "Not disclosed"]
+    assert public_plan.category_order(rows) == {"gender": ["Female", "Male", "Not disclosed"]}
 
 
 def test_scheme_table_uses_each_dimensions_own_denominator() -> None:
@@ -192,13 +193,16 @@ def test_scheme_table_uses_each_dimensions_own_denominator() -> None:
         {"dimension": "disability", "category": "Yes", "gender": "Female", "count": 2},
         {"dimension": "disability", "category": "No", "gender": "Female", "count": 40},
     ]
-    table = et.scheme_table(rows, Policy(5, "*"))
+    plan = Plan(Policy(5, "*"))
+    public_plan.add_scheme(plan, "Divert", rows, {})
+    table = et.scheme_table(plan.decide(), "Divert", rows)
     assert table is not None
     body = {r[0]: r[1:] for r in table.rows}
     assert body["Participants (number)"] == ("100", "50")
     assert body["Disability: records (number)"] == ("90", "42")
     assert body["Disability: Yes"] == ("33.3%", "*")
     assert body["Disability: No"] == ("66.7%", "*")  # secondary: else 100% - shown gives it away
+    assert body["Disability: records (number)"] == ("90", "42")
 
 
 def test_year_labels() -> None:

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QComboBox, QStyleOptionViewItem
 from opcc_desktop.areas import schemes, services
 from opcc_desktop.areas.vocab import NOT_DISCLOSED
 from opcc_desktop.figures import equality_tables as et
+from opcc_desktop.figures import public_plan
 from opcc_desktop.figures import publishable
 from opcc_desktop.store.workbook import Workbook
 from ui.clipboard import GuardedClipboard
@@ -169,7 +170,8 @@ def test_schemes_demo_shows_the_published_percentages(qtbot, demo, tmp_path, qtm
     assert tab.year.currentData() == "2021/22"
     headers = [tab.grid_model.headerData(i, Qt.Orientation.Horizontal) for i in range(6)]
     assert headers[2:] == ["Male", "Female", "Male\n(published)", "Female\n(published)"]
-    table = et.scheme_table(publishable.scheme_counts(demo, "Divert", "2021/22"), publishable.policy(demo))
+    table = et.scheme_table(public_plan.decide(demo, "2021/22"), "Divert",
+                            publishable.scheme_counts(demo, "Divert", "2021/22"))
     printed = dict((row[0], row[1:]) for row in table.rows)
     row = tab.grid_model.rows[grid_row(tab.grid_model, dimension="age", category="51-65")]
     assert (row["male_shown"], row["female_shown"]) == printed["Age: 51-65"]

@@ -4,6 +4,7 @@ marks the figure revised, as the published documents must show."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from ..store.changes import Changes, Tx
@@ -21,15 +22,22 @@ RULES = {
 
 
 def record_publication(
-    wb: Workbook, report: str, financial_year_: str, quarter: int = 0, published_on: str | None = None
+    wb: Workbook, report: str, financial_year_: str, quarter: int = 0, published_on: str | None = None,
+    printed: Mapping[str, tuple[int, bool]] | None = None,
 ) -> Changes:
-    """Record that this edition was published (today, unless ``published_on`` is given)."""
+    """Record that this edition was published (today, unless ``published_on`` is given),
+    with what it ``printed``: per figure key, its value and whether it was shown. One edit,
+    so undoing it forgets the figures too."""
     clean = validate("publication", RULES, {
         "report": report, "financial_year": financial_year_, "quarter": quarter,
         "published_on": published_on or dt.date.today().isoformat()})  # fmt: skip
     description = f"Record {clean['report']} {clean['financial_year']} as published"
     with recorded(wb, "publication", description) as tx:
-        tx.insert("publications", clean)
+        publication = tx.insert("publications", clean)["id"]
+        if printed:
+            tx.insert_many("published_figures", [
+                {"publication_id": publication, "key": key, "value": int(value), "shown": int(shown)}
+                for key, (value, shown) in printed.items()])  # fmt: skip
     return tx.changes(description)
 
 

@@ -160,11 +160,7 @@ def report(
     with Workbook.open(file, pp.resolve(passphrase_file), readonly=not publish) as wb:
         check_year_held(wb, report, year)
         show_findings(preflight(wb, report, year, quarter or 0))
-        made = export_report(wb, report, year, quarter, output, fmt)
-        if publish:
-            from ..areas.publications import record_publication
-
-            record_publication(wb, report, year, quarter or 0)
+        made = export_report(wb, report, year, quarter, output, fmt, publish=publish)
     click.echo(f"Wrote {made}." + (" Recorded as published." if publish else ""))
 
 

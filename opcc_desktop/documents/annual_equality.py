@@ -13,7 +13,7 @@ from typing import Any
 
 from ..areas.vocab import QUARTER_MONTHS
 from ..figures import equality_tables as et
-from ..figures import publishable
+from ..figures import public_plan, publishable
 from ..figures.charts import ChartSpec, Series
 from ..figures.disclosure import Policy, suppress_distribution
 from ..store.workbook import Workbook
@@ -39,6 +39,7 @@ class _Builder:
         self.policy: Policy = publishable.policy(wb)
         self.text = publishable.narrative(wb, REPORT, financial_year)
         self.service_rows = publishable.service_counts(wb, financial_year)  # read once, used thrice
+        self.plan = public_plan.decide(wb, financial_year)  # every count printed comes from it
         office = publishable.office(wb)["office_name"] or "Office of the Police and Crime Commissioner"
         self.doc = document(
             TITLE,
@@ -60,6 +61,7 @@ class _Builder:
         self.goals()
         self.conclusion()
         self.appendix()
+        self.doc.disclosure_plan = self.plan  # what it printed, for the audit and the record
         return self.doc
 
     # -- helpers -----------------------------------------------------------------------------
@@ -143,7 +145,7 @@ class _Builder:
     def service_profile(self) -> None:
         doc = self.doc
         doc.subsection("Service user demographic profile")
-        profiles = et.service_profiles(self.service_rows, self.policy)
+        profiles = et.service_profiles(self.plan, self.service_rows)
         if not profiles:
             doc.paragraphs(f"No service-user monitoring data is recorded for {self.label}.")
             return
@@ -154,10 +156,9 @@ class _Builder:
             "a group of its own." + self._symbol_sentence()
         )
         for profile in profiles:
-            dist = profile.distribution
             spec = ChartSpec(
-                "bar", f"{self.label} service users by {profile.label.lower()}", dist.categories,
-                (Series.from_cells("Percentage", dist.percents),),
+                "bar", f"{self.label} service users by {profile.label.lower()}", profile.categories,
+                (Series.from_cells("Percentage", profile.percents),),
                 unit="percent", value_label="Percentage of service users", category_label=profile.label,
                 orientation="horizontal", missing_label=self.policy.symbol,
             )
@@ -165,7 +166,7 @@ class _Builder:
         doc.heading("Non-disclosure")
         self.narrative("non_disclosure", "Non-disclosure", required=False)
         doc.note(et.non_disclosure_sentence(profiles), label="Non-disclosure rates")
-        header, rows = et.non_disclosure_by_service(self.service_rows, self.policy)
+        header, rows = et.non_disclosure_by_service(self.plan, self.service_rows)
         self._plain_table(
             f"Percentage of service users for whom each characteristic was not disclosed, by service, "
             f"{self.label} (\"-\": not collected; \"n/a\": no \"Not disclosed\" category returned).",
@@ -174,19 +175,11 @@ class _Builder:
         self.activity_chart()
 
     def activity_chart(self) -> None:
-        rows = publishable.service_activity(self.wb, self.fy)
-        totals: dict[str, dict[int, int]] = {}
-        for row in rows:
-            if row["value"] is None:
-                continue
-            totals.setdefault(row["measure"], {}).setdefault(row["quarter"], 0)
-            totals[row["measure"]][row["quarter"]] += int(row["value"])
         names = {"referrals_received": "Referrals received", "clients_supported": "Clients supported"}
-        # counts of people, so through the disclosure policy like any other (a quarter of a
-        # small office's returns can be a handful of people)
-        series = [Series.from_cells(names[m], suppress_distribution(
-                      {f"Q{q}": totals[m].get(q) for q in (1, 2, 3, 4)}, self.policy).counts)
-                  for m in names if m in totals]
+        # counts of people, from the plan like any other (a quarter of a small office's
+        # returns can be a handful of people)
+        series = [Series.from_cells(names[m], [self.plan.cell(public_plan.activity_key(m, q)) for q in (1, 2, 3, 4)])
+                  for m in names if public_plan.activity_key(m, 1) in self.plan.values]
         if not series:
             return
         categories = [f"Q{q} ({QUARTER_MONTHS[q]})" for q in (1, 2, 3, 4)]
@@ -203,7 +196,8 @@ class _Builder:
         self.narrative("schemes", "Criminal justice schemes", required=False)
         found: list[tuple[str, Any]] = []
         for scheme in publishable.schemes(self.wb):
-            table = et.scheme_table(publishable.scheme_counts(self.wb, scheme["name"], self.fy), self.policy)
+            table = et.scheme_table(self.plan, scheme["name"],
+                                    publishable.scheme_counts(self.wb, scheme["name"], self.fy))
             if table is not None:
                 found.append((scheme, table))
         if not found:
@@ -220,7 +214,7 @@ class _Builder:
             doc.table(caption, list(table.header), [list(r) for r in table.rows])
         spec = ChartSpec(
             "grouped_bar", f"{self.label} scheme participants by gender", [s["name"] for s, _ in found],
-            tuple(Series.from_cells(g, [t.participants.percent(g) for _, t in found]) for g in et.SCHEME_GENDERS),
+            tuple(Series.from_cells(g, [t.participants[g] for _, t in found]) for g in et.SCHEME_GENDERS),
             unit="percent", value_label="Percentage of participants", category_label="Scheme",
             orientation="horizontal", missing_label=self.policy.symbol,
         )
@@ -281,7 +275,7 @@ class _Builder:
             "category." + self._symbol_sentence()
         )
         for dimension, label in et.SERVICE_DIMENSIONS:
-            header, body = et.profile_by_service(rows, self.policy, dimension)
+            header, body = et.profile_by_service(self.plan, rows, dimension)
             if body:
                 self.doc.table(f"{self.label} {label} of service users by service", header, body)
 

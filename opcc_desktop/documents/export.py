@@ -13,7 +13,10 @@ from pathlib import Path
 from ..areas.periods import financial_years
 from ..areas.validation import is_financial_year
 from ..areas.vocab import PUBLIC_REPORTS
-from ..errors import OpccError
+from ..areas.publications import record_publication
+from ..errors import OpccError, counted
+from ..figures.plan import Decided
+from ..figures.plan_audit import audit_printed
 from ..store.user_paths import atomic_output, check_output
 from ..store.workbook import Workbook
 
@@ -59,12 +62,17 @@ def check_year_held(wb: Workbook, report: str, financial_year: str) -> None:
 
 
 def export_report(
-    wb: Workbook, report: str, financial_year: str, quarter: int | None, out: Path, fmt: str = "pdf"
+    wb: Workbook, report: str, financial_year: str, quarter: int | None, out: Path, fmt: str = "pdf",
+    publish: bool = False,
 ) -> Path:
     """Build the document and write it to ``out`` atomically (a failed export leaves no
     half-written file, and never replaces a good one; see :mod:`opcc_desktop.store.user_paths`, which
     also keeps it off any workbook). ``fmt`` "html" gives the accessible HTML edition of a
-    public document."""
+    public document.
+
+    A public document is audited before it is written (:func:`check_disclosure`); with
+    ``publish`` the edition is recorded as published with every figure it printed, so later
+    editions of the year are planned with it."""
     financial_year = check_request(report, financial_year, quarter, fmt)
     check_output(out)
     module = importlib.import_module(REPORTS[report])
@@ -75,6 +83,27 @@ def export_report(
         document = module.build(wb, financial_year, period, document=HtmlDocument)
     else:
         document = module.build(wb, financial_year, period)
+    plan = getattr(document, "disclosure_plan", None)
+    if plan is not None:
+        check_disclosure(plan, report)
     with atomic_output(out) as temporary, temporary.open("wb") as handle:
         document.build(handle)
+    if publish:
+        printed = {key: (p.value, p.shown) for key, p in plan.printed.items()} if plan else None
+        record_publication(wb, report, financial_year, period, printed=printed)
     return out
+
+
+def check_disclosure(plan: Decided, report: str) -> None:
+    """Refuse a public document in which the independent audit finds a small count printed,
+    a hidden count that can be worked out or proved small, or a small group's members all
+    shown to share one category."""
+    found = audit_printed(plan)
+    if found.ok:
+        return
+    lines = "\n".join(f"  - {finding.message}" for finding in found.findings[:20])
+    more = len(found.findings) - 20
+    raise OpccError(f"The {report} document was not written: the disclosure audit found "
+                    f"{counted(len(found.findings), 'problem')}:\n{lines}"
+                    + (f"\n  ... and {more} more" if more > 0 else "")
+                    + "\nRaise the threshold or correct the figures, then export again.")

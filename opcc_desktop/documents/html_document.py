@@ -34,6 +34,8 @@ figcaption{font-weight:bold}.note{border-left:4px solid #12436D;background:#f3f2
 class HtmlDocument:
     """A public document as accessible HTML; build it in reading order, then :meth:`build`."""
 
+    disclosure_plan: Any = None  # a public document's decided plan (see ReportDocument)
+
     def __init__(self, title: str, *, office: str, period: str = "", subtitle: str = "",
                  logo: bytes | None = None, marking: str | None = None, language: str = "en-GB",
                  subject: str = "", keywords: Sequence[str] = (), published: str = "",

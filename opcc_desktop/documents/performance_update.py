@@ -11,23 +11,21 @@ Reads the workbook only through :mod:`opcc_desktop.figures.publishable` (import-
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from decimal import Decimal
 from typing import Any
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from ..figures import publishable
+from ..figures import public_plan, publishable
 from ..figures.charts import ChartSpec, Series
-from ..figures.disclosure import Policy, suppress_table
 from ..figures.formatting import (
     Cell,
     CellState,
     format_count,
     format_percent,
-    percent,
     round_half_up,
     to_decimal,
 )
+from ..figures.plan import TOTAL, Decided
 from ..figures.kpi_analysis import KpiGrid, KpiGroup, baseline_year, build_grids, build_groups, period_label
 from ..store.workbook import Workbook
 from .pdf import ReportDocument, fonts
@@ -86,10 +84,12 @@ def build(wb: Workbook, financial_year: str, quarter: int, document: Any = Repor
         for group in groups:
             _group(doc, group, base, financial_year, quarter)
 
-    _delivery(doc, wb, financial_year, text.get("delivery", ""))
+    plan = public_plan.decide(wb, financial_year)  # every count of people printed comes from it
+    _delivery(doc, wb, plan, financial_year, text.get("delivery", ""))
     if text.get("conclusion"):
         doc.section("Conclusion")
         doc.paragraphs(text["conclusion"])
+    doc.disclosure_plan = plan  # what it printed, for the audit and the record
     return doc
 
 
@@ -225,7 +225,7 @@ def _unit_label(unit: str) -> str:
 # -- delivery update -------------------------------------------------------------------------
 
 
-def _delivery(doc: ReportDocument, wb: Workbook, year: str, narrative: str) -> None:
+def _delivery(doc: ReportDocument, wb: Workbook, plan: Decided, year: str, narrative: str) -> None:
     doc.section("Delivery update")
     if narrative:
         doc.paragraphs(narrative)
@@ -233,7 +233,6 @@ def _delivery(doc: ReportDocument, wb: Workbook, year: str, narrative: str) -> N
     if not schemes:
         doc.paragraphs("No out-of-court scheme data is recorded in the workbook.")
         return
-    rule = publishable.policy(wb)
     for scheme in schemes:
         name = scheme["name"]
         title = f"{name} ({scheme['age_range']})" if scheme.get("age_range") else name
@@ -243,7 +242,7 @@ def _delivery(doc: ReportDocument, wb: Workbook, year: str, narrative: str) -> N
         if not counts and not measures:
             doc.paragraphs(f"No data is recorded for {name} in {year}.")
             continue
-        headline = _headlines(name, year, counts, measures)
+        headline = _headlines(plan, name, year, counts, measures)
         if headline:
             doc.bullets(headline)
         for dimension, label in ((OFFENCE_DIMENSION, "referrals by offence type by gender"),
@@ -251,8 +250,8 @@ def _delivery(doc: ReportDocument, wb: Workbook, year: str, narrative: str) -> N
             rows = [r for r in counts if r["dimension"] == dimension]
             caption = f"{name} {label}, {year}"
             if rows:
-                _gender_table(doc, caption, rows, rule, "Offence type" if dimension == OFFENCE_DIMENSION
-                              else "Case outcome")  # fmt: skip
+                _gender_table(doc, plan, caption, name, dimension, rows,
+                              "Offence type" if dimension == OFFENCE_DIMENSION else "Case outcome")  # fmt: skip
             else:
                 doc.paragraphs(f"No data is recorded for {name} {label} in {year}.")
 
@@ -264,37 +263,36 @@ def _money(value: float) -> str:
     return f"£{round_half_up(amount, 0):,}"
 
 
-def _engagement(counts: Sequence[Mapping[str, Any]]) -> Decimal | None:
-    met = sum(
-        r["count"] or 0
-        for r in counts
-        if r["dimension"] == OUTCOME_DIMENSION and r["category"] == ENGAGED
-    )
-    not_met = sum(r["count"] or 0 for r in counts
-                  if r["dimension"] == OUTCOME_DIMENSION and r["category"] == NOT_ENGAGED)  # fmt: skip
-    return percent(met, met + not_met)
+def _people(plan: Decided, key: str) -> str | None:
+    """A headline count of people as the plan allows: the number, or None when hidden (a
+    headline never prints the suppression symbol; it leaves the figure out)."""
+    if key not in plan.values:
+        return None
+    value = plan.value(key)
+    return None if value is None else format_count(value)
 
 
 def _headlines(
-    name: str,
-    year: str,
-    counts: Sequence[Mapping[str, Any]],
-    measures: Mapping[str, float],
+    plan: Decided, name: str, year: str, counts: Sequence[Mapping[str, Any]], measures: Mapping[str, float]
 ) -> list[str]:
     items = []
     if measures.get("funding") is not None:
         items.append(f"**{_money(measures['funding'])}** in funding")
-    received = measures.get("referrals_received")
+    received = _people(plan, public_plan.measure_key(name, "referrals_received"))
+    accepted = _people(plan, public_plan.measure_key(name, "referrals_accepted"))
     if received is not None:
-        line = f"**{format_count(round_half_up(received, 0))}** referrals received in {year}"
-        if measures.get("referrals_accepted") is not None:
-            line += f", of which {format_count(round_half_up(measures['referrals_accepted'], 0))} were accepted"
+        line = f"**{received}** referrals received in {year}"
+        if accepted is not None:
+            line += f", of which {accepted} were accepted"
         items.append(line)
-    engagement = _engagement(counts)
-    if engagement is None and measures.get("engagement_rate") is not None:
-        engagement = round_half_up(measures["engagement_rate"], 1)
+    elif accepted is not None:
+        items.append(f"**{accepted}** referrals accepted in {year}")
+    engagement = _engagement(plan, name)
+    if engagement is None and measures.get("engagement_rate") is not None and not any(
+            r["dimension"] == OUTCOME_DIMENSION for r in counts):  # fmt: skip
+        engagement = Cell.number(round_half_up(measures["engagement_rate"], 1), "percent")
     if engagement is not None:
-        items.append(f"**{format_percent(engagement)}** engagement rate (needs met as a share of cases closed "
+        items.append(f"**{engagement.text}** engagement rate (needs met as a share of cases closed "
                      "with needs met or non-engagement; archived cases are excluded)")  # fmt: skip
     if measures.get("reoffending_rate") is not None:
         line = (
@@ -306,62 +304,42 @@ def _headlines(
     return items
 
 
-def _gender_table(doc: ReportDocument, caption: str, rows: Sequence[Mapping[str, Any]], rule: Policy,
-                  first: str) -> None:  # fmt: skip
-    categories: list[str] = []
-    genders: list[str] = []
-    for r in rows:
-        if r["category"] not in categories:
-            categories.append(r["category"])
-        if r["gender"] not in genders:
-            genders.append(r["gender"])
-    lookup = {(r["category"], r["gender"]): r["count"] for r in rows}
-    counts = [[lookup.get((c, g)) for g in genders] for c in categories]
-    table = suppress_table(counts, rule)
-    column_totals = [sum(lookup.get((c, g)) or 0 for c in categories) for g in genders]
-    grand = sum(column_totals)
+def _engagement(plan: Decided, name: str) -> Cell | None:
+    """Needs met as a share of cases closed with needs met or non-engagement, when the plan
+    shows both counts; None otherwise (the headline is left out rather than starred)."""
+    met = public_plan.table_key(name, OUTCOME_DIMENSION, ENGAGED)
+    base = public_plan.engagement_base_key(name)
+    if base not in plan.values or not plan.shown(met) or not plan.shown(base):
+        return None
+    share = plan.share(met, base)
+    return share if share.has_number else None
 
-    def share(cell: Cell, value: int | None, total: int) -> Cell:
-        if not cell.has_number:
-            return (
-                cell
-                if cell.state.value == "suppressed"
-                else Cell.not_collected("percent")
-            )
-        p = percent(value, total)
-        return (
-            Cell.not_applicable("percent") if p is None else Cell.number(p, "percent")
-        )
 
-    body = []
-    for i, category in enumerate(categories):
-        line: list[Any] = [category]
-        for j in range(len(genders)):
-            line += [
-                table.cells[i][j],
-                share(table.cells[i][j], counts[i][j], column_totals[j]),
-            ]
-        line += [
-            table.row_totals[i],
-            share(table.row_totals[i], sum(v or 0 for v in counts[i]), grand),
-        ]
-        body.append(line)
-    total_line: list[Any] = ["Total"]
-    for j in range(len(genders)):
-        total_line += [
-            table.column_totals[j],
-            share(table.column_totals[j], column_totals[j], column_totals[j]),
-        ]
-    total_line += (
-        [table.grand_total, share(table.grand_total, grand, grand)]
-        if table.grand_total
-        else ["", ""]
-    )
-    body.append(total_line)
+def _gender_table(doc: ReportDocument, plan: Decided, caption: str, name: str, dimension: str,
+                  rows: Sequence[Mapping[str, Any]], first: str) -> None:  # fmt: skip
+    categories = list(dict.fromkeys(r["category"] for r in rows))
+    genders = list(dict.fromkeys(r["gender"] for r in rows))
+    collected = {(r["category"], r["gender"]) for r in rows if r["count"] is not None}
+
+    def key(row: str = TOTAL, gender: str = TOTAL) -> str:
+        return public_plan.table_key(name, dimension, row, gender)
+
+    def pair(row: str, gender: str, base: str) -> list[Cell]:
+        if row != TOTAL and gender != TOTAL and (row, gender) not in collected:
+            return [Cell.not_collected(), Cell.not_collected("percent")]
+        return [plan.cell(key(row, gender)), plan.share(key(row, gender), base)]
+
+    body: list[list[Any]] = []
+    for row in [*categories, TOTAL]:
+        line: list[Any] = [row]
+        for gender in genders:
+            line += pair(row, gender, key(TOTAL, gender))
+        body.append(line + pair(row, TOTAL, key()))
     header = [first, *["Number", "%"] * (len(genders) + 1)]
     groups = [("", 1), *[(g, 2) for g in genders], ("All", 2)]
     footnote = "Percentages are of each column's total."
-    if table.suppressed_count:
-        footnote += (f" {rule.symbol} = fewer than {rule.threshold} people, or hidden so that a small number "
-                     "cannot be worked out from the totals.")  # fmt: skip
+    hidden = any(not plan.shown(key(r, g)) for r in [*categories, TOTAL] for g in [*genders, TOTAL])
+    if hidden:
+        footnote += (f" {plan.policy.symbol} = fewer than {plan.policy.threshold} people, or hidden so that a "
+                     "small number cannot be worked out from the totals or the year's other figures.")  # fmt: skip
     doc.table(caption, header, body, groups=groups, total_row=True, footnote=footnote)

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from ..areas.publications import publications
 from ..areas.settings import settings
 from ..areas.vocab import DIMENSION_LABELS, NOT_DISCLOSED, PUBLIC_REPORTS, QUARTERLY_REPORTS, REPORT_SECTIONS
-from ..figures import publishable
+from ..errors import counted
+from ..figures import public_plan, publishable
+from ..figures.plan_audit import audit_shown
 from ..figures import workforce_statement as statement
 from ..figures.disclosure import suppress_distribution
 from ..figures.formatting import percent
@@ -39,6 +41,7 @@ def preflight(wb: Workbook, report: str, financial_year: str, quarter: int = 0) 
     findings = _narrative_gaps(wb, report, financial_year, quarter)
     if report in PUBLIC_REPORTS:
         findings += _private_names_in_text(wb, report, financial_year, quarter)
+        findings += _disclosure(wb, financial_year)
     return findings + checks[report](wb, financial_year, quarter)
 
 
@@ -161,3 +164,21 @@ def _workforce_pack(wb: Workbook, financial_year: str, _quarter: int) -> list[Fi
     if publishable.workforce_statement(wb, financial_year) is None:
         return [Finding("Workforce", f"no workforce snapshot on or before the end of {financial_year}")]
     return []
+
+
+def _disclosure(wb: Workbook, financial_year: str) -> list[Finding]:
+    """What the year's disclosure plan hides, table by table, and what a reader of every
+    public figure of the year could still work out about each hidden count (its range)."""
+    plan = public_plan.decide(wb, financial_year)
+    report = audit_shown(plan)
+    tables: dict[str, list[str]] = defaultdict(list)
+    for key in sorted(plan.hidden - plan.model.latent):
+        table, _, cell = key.rpartition("/")
+        found = report.intervals.get(key)
+        tables[table].append(f"{cell} ({found})" if found else cell)
+    findings = [Finding("Disclosure", f"{table}: hidden {', '.join(cells)}") for table, cells in tables.items()]
+    findings += [Finding("Disclosure", finding.message) for finding in report.findings]
+    if plan.fallback_groups:
+        findings.append(Finding("Disclosure", f"{counted(plan.fallback_groups, 'group')} of figures could not be "
+                                "planned in time and are hidden whole"))
+    return findings

@@ -3,7 +3,7 @@
 The tabs display these and never run SQL. Every figure is computed as the documents compute
 it: percentages through :func:`formatting.percent` (one place, half-up), workforce breakdowns
 through :mod:`workforce_analysis` (as the internal pack), and a scheme's published
-percentages through the annual report's own :func:`equality_tables.scheme_distributions`
+percentages from the same disclosure plan as the documents (:mod:`.public_plan`)
 under the office's disclosure policy, so the screen shows exactly what Tables 1 and 2 print,
 suppression symbols included.
 """
@@ -32,11 +32,14 @@ from ..areas.vocab import (
 )
 from ..store.workbook import Workbook
 from . import equality_tables as et
-from . import publishable
+from . import public_plan, publishable
 from . import workforce_analysis as wa
 from .charts import ChartSpec, Series
-from .disclosure import Policy, SuppressedDistribution, suppress_distribution
+from .disclosure import Policy
 from .formatting import percent
+from .plan import TOTAL, Decided, Plan
+from .public_plan import add_scheme, participants_key, scheme_key, table_key
+from .public_plan import TABLE_DIMENSIONS as PLAN_TABLES
 
 __all__ = [
     "GENDERS", "PARTICIPANTS", "SCHEME_MEASURE_LABELS", "SERVICE_MEASURES", "TABLE_DIMENSIONS",
@@ -343,45 +346,59 @@ def scheme_policy(wb: Workbook, scheme_id: int) -> Policy:
     return Policy(0) if hidden else publishable.policy(wb)
 
 
-def _gender_distributions(counts: Rows, policy: Policy) -> dict[tuple[str, str], SuppressedDistribution]:
-    """Per (dimension, gender) the printed distribution: the Table 1/2 dimensions from the
-    annual report's own function; offence type and outcome over each gender's own total."""
-    _, dists = et.scheme_distributions(counts, policy)
-    for dimension in SCHEME_DIMENSIONS:
-        found = [r for r in counts if r["dimension"] == dimension]
-        if dimension in (*TABLE_DIMENSIONS, "gender") or not found:
-            continue
-        categories = list(dict.fromkeys(r["category"] for r in found))
-        for gender in GENDERS:
-            own = {r["category"]: r["count"] for r in found if r["gender"] == gender}
-            dists[(dimension, gender)] = suppress_distribution({c: own.get(c, 0) for c in categories}, policy)
-    return dists
+def scheme_plan(wb: Workbook, scheme_id: int, financial_year: str) -> tuple[Decided, str]:
+    """The plan the documents print a scheme's figures from, and the scheme's name: the
+    year's public plan, or for a never-published scheme one without suppression."""
+    name, hidden = wb.rows("SELECT name, never_publish FROM schemes WHERE id = ?", [scheme_id])[0].values()
+    if not hidden:
+        return public_plan.decide(wb, financial_year), name
+    plan = Plan(Policy(0))
+    add_scheme(plan, name, schemes.scheme_counts(wb, scheme_id, financial_year), {})
+    return plan.decide(), name
+
+
+def _base_key(name: str, dimension: str, gender: str) -> str:
+    if dimension in PLAN_TABLES:
+        return table_key(name, dimension, TOTAL, gender)
+    return scheme_key(name, dimension, gender)
+
+
+def _category_key(name: str, dimension: str, gender: str, category: str) -> str:
+    if dimension in PLAN_TABLES:
+        return table_key(name, dimension, category, gender)
+    return scheme_key(name, dimension, gender, category)
+
+
+def _shown(plan: Decided, key: str, base: str | None = None) -> str:
+    """What the documents print for a figure (a count, or with ``base`` its percentage)."""
+    if key not in plan.values or (base is not None and base not in plan.values):
+        return "-"
+    return (plan.cell(key) if base is None else plan.share(key, base)).text
 
 
 def scheme_grid(wb: Workbook, scheme_id: int, financial_year: str) -> list[Row]:
-    """A scheme's counts for a year by gender, beside the texts the reports print.
+    """A scheme's counts for a year by gender, beside the texts the documents print.
 
     First the participants (the ``gender`` dimension's ``All`` column), then per dimension a
     base row (records holding it, per gender; not editable) and one row per category.
     ``male``/``female`` are counts (None = not collected); ``male_shown``/``female_shown`` are
-    the printed percentages (counts on the participants and base rows), with the policy's
-    symbol where suppressed."""
+    the printed percentages (counts on the participants and base rows), read from the same
+    disclosure plan as the documents, with the policy's symbol where hidden."""
     counts = schemes.scheme_counts(wb, scheme_id, financial_year)
-    policy = scheme_policy(wb, scheme_id)
-    participants, _ = et.scheme_distributions(counts, policy)
-    dists = _gender_distributions(counts, policy)
+    plan, name = scheme_plan(wb, scheme_id, financial_year)
     lookup = {(r["dimension"], r["category"], r["gender"]): r["count"] for r in counts}
     rows = [_grid_row("participants", "gender", PARTICIPANTS, "Number",
                       {g: lookup.get(("gender", g, ALL_GENDERS)) for g in GENDERS},
-                      {g: participants.count(g).text for g in GENDERS})]  # fmt: skip
+                      {g: _shown(plan, participants_key(name, g)) for g in GENDERS})]  # fmt: skip
     for dimension, categories in scheme_categories(wb, scheme_id).items():
         label = dimension_label(dimension)
         per_gender = {g: [lookup.get((dimension, c, g)) for c in categories] for g in GENDERS}
-        totals = {g: dists[(dimension, g)].total.text if (dimension, g) in dists else "-" for g in GENDERS}
+        totals = {g: _shown(plan, _base_key(name, dimension, g)) for g in GENDERS}
         rows.append(_grid_row("base", dimension, label, "Records (number)",
                               {g: _sum(per_gender[g]) for g in GENDERS}, totals))  # fmt: skip
         for index, category in enumerate(categories):
-            shown = {g: _percent_text(dists.get((dimension, g)), category) for g in GENDERS}
+            shown = {g: _shown(plan, _category_key(name, dimension, g, category), _base_key(name, dimension, g))
+                     for g in GENDERS}  # fmt: skip
             rows.append(_grid_row("category", dimension, label, category,
                                   {g: per_gender[g][index] for g in GENDERS}, shown))  # fmt: skip
     return rows
@@ -401,10 +418,6 @@ def _sum(values: Sequence[int | None]) -> int | None:
     return sum(held) if held else None
 
 
-def _percent_text(dist: SuppressedDistribution | None, category: str) -> str:
-    return dist.percent(category).text if dist is not None and category in dist.categories else "-"
-
-
 def scheme_measure_rows(wb: Workbook, scheme_id: int, financial_year: str) -> list[Row]:
     """Every yearly measure of a scheme in a fixed order: label, unit, value (None = not recorded)."""
     found = {r["measure"]: r["value"] for r in wb.rows(
@@ -419,21 +432,22 @@ def scheme_chart(wb: Workbook, scheme_id: int, financial_year: str, dimension: s
     participants). A suppressed figure draws no bar and is labelled with the policy's symbol.
     None when the year has no figures for it."""
     counts = schemes.scheme_counts(wb, scheme_id, financial_year)
-    policy = scheme_policy(wb, scheme_id)
+    plan, name = scheme_plan(wb, scheme_id, financial_year)
     options: dict[str, Any] = {"unit": "percent", "value_label": "% of participants",
-                               "missing_label": policy.symbol, "category_label": dimension_label(dimension)}
+                               "missing_label": plan.policy.symbol or "*",
+                               "category_label": dimension_label(dimension)}  # fmt: skip
     if dimension == "gender":
-        participants, _ = et.scheme_distributions(counts, policy)
         if not any(r["dimension"] == "gender" for r in counts):
             return None
-        return ChartSpec("bar", f"Participants by gender, {financial_year}", participants.categories,
-                         (Series.from_cells("Participants", participants.percents),), orientation="vertical",
+        shares = [plan.share(participants_key(name, g), participants_key(name)) for g in GENDERS]
+        return ChartSpec("bar", f"Participants by gender, {financial_year}", GENDERS,
+                         (Series.from_cells("Participants", shares),), orientation="vertical",
                          **options)  # fmt: skip
-    dists = _gender_distributions(counts, policy)
-    if (dimension, GENDERS[0]) not in dists:
+    categories = list(dict.fromkeys(r["category"] for r in counts if r["dimension"] == dimension))
+    if not categories or _base_key(name, dimension, GENDERS[0]) not in plan.values:
         return None
-    categories = dists[(dimension, GENDERS[0])].categories
-    series = tuple(Series.from_cells(g, dists[(dimension, g)].percents) for g in GENDERS)
+    series = tuple(Series.from_cells(g, [plan.share(_category_key(name, dimension, g, c), _base_key(name, dimension, g))
+                                         for c in categories]) for g in GENDERS)  # fmt: skip
     title = f"Participants by {DIMENSION_LABELS[dimension]} and gender, {financial_year}"
     orientation = _orientation(categories)
     return ChartSpec("grouped_bar", title, categories, series, orientation=orientation, **options)

@@ -24,7 +24,8 @@ is checked again in exact integer arithmetic. A solve that runs out of time, or 
 fails that check, is reported as ``undecided``: the auditor never passes what it could not
 prove.
 
-Findings: ``exact`` (a hidden count is pinned down), ``below_threshold`` (a hidden count is
+Findings: ``printed_small`` (a count of people printed although small), ``exact`` (a hidden
+count is pinned down), ``below_threshold`` (a hidden count is
 provably 1..threshold-1 small), ``group_attribute`` (every member of a small group is provably
 in one part of it), ``inconsistent`` (the printed figures contradict the relations) and
 ``undecided``.
@@ -42,7 +43,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 
 __all__ = ["Figure", "Finding", "Interval", "Report", "Share", "Sum", "audit"]
 
-Kind = Literal["exact", "below_threshold", "group_attribute", "inconsistent", "undecided"]
+Kind = Literal["printed_small", "exact", "below_threshold", "group_attribute", "inconsistent", "undecided"]
 
 # HiGHS statuses as SciPy reports them.
 _OPTIMAL, _LIMIT, _INFEASIBLE, _UNBOUNDED, _INFEASIBLE_OR_UNBOUNDED = 0, 1, 2, 3, 4
@@ -339,6 +340,7 @@ def audit(figures: Sequence[Figure], sums: Sequence[Sum], shares: Sequence[Share
         found, more = _audit_group(members, group_rows, time_limit)
         intervals.update(found)
         findings += more
+    findings += _printed_small(figures, threshold)
     findings += _size_findings(hidden, intervals, threshold)
     findings += _group_findings(by_name, sums, intervals, threshold)
     return Report(tuple(f.name for f in hidden), intervals, tuple(findings))
@@ -372,6 +374,13 @@ def _audit_group(members: Sequence[Figure], rows: Sequence[_Row],
                                     f"reader can tell about {figure.name}: {reason}. Treat the "
                                     "document as not checked."))
     return intervals, findings
+
+
+def _printed_small(figures: Sequence[Figure], threshold: int) -> list[Finding]:
+    """A count of people printed although it is 1..threshold-1."""
+    return [Finding("printed_small", (f.name,), f"{f.name} is printed as {f.printed}, below the "
+                    f"threshold of {threshold}.")
+            for f in figures if f.people and f.printed is not None and 0 < f.printed < threshold]  # fmt: skip
 
 
 def _size_findings(hidden: Sequence[Figure], intervals: Mapping[str, Interval],

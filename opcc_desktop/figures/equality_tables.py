@@ -1,9 +1,9 @@
-"""Pure helpers for the Annual Equality Monitoring Report: plain rows (as
-:mod:`opcc_desktop.figures.publishable` returns them) in, suppressed distributions and table rows out.
+"""Pure helpers for the Annual Equality Monitoring Report: the year's decided disclosure
+plan (:mod:`opcc_desktop.figures.public_plan`) and plain rows (for the categories and their
+order) in, printed table rows and chart shares out.
 
-No workbook and no PDF here, so each step can be tested on a handful of dicts. Every figure
-leaves through :func:`opcc_desktop.figures.disclosure.suppress_distribution`, so nothing below the
-office's threshold (or recoverable from what is shown) is ever printed.
+No workbook and no PDF here. Every number is read from the plan, so nothing below the
+office's threshold, or derivable from what the year's documents print, is ever printed.
 """
 
 from __future__ import annotations
@@ -12,9 +12,18 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..areas.vocab import ALL_GENDERS, NOT_DISCLOSED
-from .disclosure import Policy, SuppressedDistribution, suppress_distribution
+from ..areas.vocab import NOT_DISCLOSED
 from .formatting import Cell
+from .plan import Decided
+from .public_plan import (
+    SCHEME_GENDERS,
+    TABLE_DIMENSIONS,
+    all_services_key,
+    category_order,
+    participants_key,
+    scheme_key,
+    service_key,
+)
 
 # Service-user characteristics in the order the report shows them (transgender only when
 # the year has returns for it).
@@ -33,7 +42,6 @@ SCHEME_DIMENSIONS: tuple[tuple[str, str], ...] = (
     ("ethnicity", "Ethnicity"),
     ("disability", "Disability"),
 )
-SCHEME_GENDERS = ("Male", "Female")
 
 
 def year_label(financial_year: str) -> str:
@@ -74,45 +82,34 @@ def services_in_year(services: Iterable[Mapping[str, Any]], financial_year: str)
     return out
 
 
-def sum_counts(rows: Iterable[Mapping[str, Any]]) -> dict[str, dict[str, int]]:
-    """Counts per dimension per category summed over services and quarters, categories in
-    the order first met (rows come in display order) with "Not disclosed" moved last."""
-    totals: dict[str, dict[str, int]] = {}
-    for row in rows:
-        bucket = totals.setdefault(row["dimension"], {})
-        bucket[row["category"]] = bucket.get(row["category"], 0) + int(row["count"] or 0)
-    for dimension, bucket in totals.items():
-        if NOT_DISCLOSED in bucket:
-            bucket[NOT_DISCLOSED] = bucket.pop(NOT_DISCLOSED)
-        totals[dimension] = bucket
-    return totals
-
-
 @dataclass(frozen=True)
 class Profile:
-    """One service-user characteristic ready for a chart."""
+    """One service-user characteristic ready for a chart: each category's share of all the
+    service users recorded for the characteristic, as the year's plan allows."""
 
     dimension: str
     label: str
-    distribution: SuppressedDistribution
+    categories: tuple[str, ...]
+    percents: tuple[Cell, ...]
 
     @property
     def not_disclosed(self) -> Cell | None:
-        if NOT_DISCLOSED not in self.distribution.categories:
+        if NOT_DISCLOSED not in self.categories:
             return None
-        return self.distribution.percent(NOT_DISCLOSED)
+        return self.percents[self.categories.index(NOT_DISCLOSED)]
 
 
-def service_profiles(rows: Iterable[Mapping[str, Any]], policy: Policy) -> list[Profile]:
-    """One suppressed percentage distribution per characteristic that has returns, each over
-    its own total, "Not disclosed" a category of its own."""
-    totals = sum_counts(rows)
+def service_profiles(plan: Decided, rows: Iterable[Mapping[str, Any]]) -> list[Profile]:
+    """All services together, one profile per characteristic that has returns."""
+    order = category_order(rows)
     out = []
     for dimension, label in SERVICE_DIMENSIONS:
-        counts = totals.get(dimension)
-        if not counts or sum(counts.values()) == 0:
+        categories = order.get(dimension)
+        if not categories or not plan.values.get(all_services_key(dimension)):
             continue
-        out.append(Profile(dimension, label, suppress_distribution(counts, policy)))
+        base = all_services_key(dimension)
+        shares = tuple(plan.share(all_services_key(dimension, c), base) for c in categories)
+        out.append(Profile(dimension, label, tuple(categories), shares))
     return out
 
 
@@ -129,117 +126,86 @@ def non_disclosure_sentence(profiles: Sequence[Profile]) -> str:
     )
 
 
+def _services(rows: Iterable[Mapping[str, Any]]) -> list[str]:
+    return list(dict.fromkeys(row["service"] for row in rows))
+
+
 def non_disclosure_by_service(
-    rows: Iterable[Mapping[str, Any]], policy: Policy
+    plan: Decided, rows: Iterable[Mapping[str, Any]]
 ) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:
-    """Header and rows of the "Not disclosed" rate per service per characteristic, each rate
-    through the disclosure policy (a rate built on a small count is suppressed like it)."""
-    by_service: dict[str, list[Mapping[str, Any]]] = {}
-    for row in rows:
-        by_service.setdefault(row["service"], []).append(row)
-    dimensions = [(d, label) for d, label in SERVICE_DIMENSIONS
-                  if any(r["dimension"] == d for group in by_service.values() for r in group)]  # fmt: skip
+    """Header and rows of the "Not disclosed" rate per service per characteristic ("-": not
+    collected; "n/a": the service returned no "Not disclosed" category)."""
+    rows = list(rows)
+    held = {(r["service"], r["dimension"]) for r in rows}
+    nd = {(r["service"], r["dimension"]) for r in rows if r["category"] == NOT_DISCLOSED}
+    dimensions = [(d, label) for d, label in SERVICE_DIMENSIONS if any(d == h[1] for h in held)]
     table = []
-    for service, service_rows in by_service.items():
-        profiles = {p.dimension: p for p in service_profiles(service_rows, policy)}
-        cells = [_rate_text(profiles.get(d)) for d, _ in dimensions]
+    for service in _services(rows):
+        cells = []
+        for dimension, _ in dimensions:
+            if (service, dimension) not in held:
+                cells.append("-")
+            elif (service, dimension) not in nd:
+                cells.append("n/a")
+            else:
+                cells.append(plan.share(service_key(service, dimension, NOT_DISCLOSED),
+                                        service_key(service, dimension)).text)  # fmt: skip
         table.append((service, *cells))
     return ("Service", *(label for _, label in dimensions)), table
 
 
 def profile_by_service(
-    rows: Iterable[Mapping[str, Any]], policy: Policy, dimension: str
+    plan: Decided, rows: Iterable[Mapping[str, Any]], dimension: str
 ) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:
-    """Header and rows of one characteristic per service: each service's percentages over
-    its own total for that characteristic, suppressed per service."""
-    by_service: dict[str, dict[str, int]] = {}
-    for row in rows:
-        if row["dimension"] == dimension:
-            bucket = by_service.setdefault(row["service"], {})
-            bucket[row["category"]] = bucket.get(row["category"], 0) + int(row["count"] or 0)
-    categories: list[str] = []
-    for bucket in by_service.values():
-        categories += [c for c in bucket if c not in categories and c != NOT_DISCLOSED]
-    if any(NOT_DISCLOSED in bucket for bucket in by_service.values()):
-        categories.append(NOT_DISCLOSED)
+    """Header and rows of one characteristic per service: each service's percentages of its
+    own users recorded for that characteristic."""
+    rows = [r for r in rows if r["dimension"] == dimension]
+    categories = category_order(rows).get(dimension, [])
+    held = {(r["service"], r["category"]) for r in rows}
     table = []
-    for service, bucket in by_service.items():
-        if not sum(bucket.values()):
+    for service in _services(rows):
+        base = service_key(service, dimension)
+        if not plan.values.get(base):
             continue
-        dist = suppress_distribution({c: bucket.get(c) for c in categories}, policy)
-        table.append((service, *(dist.percent(c).text for c in categories)))
+        cells = [plan.share(service_key(service, dimension, c), base).text if (service, c) in held else "-"
+                 for c in categories]  # fmt: skip
+        table.append((service, *cells))
     return ("Service", *categories), table
-
-
-def _rate_text(profile: Profile | None) -> str:
-    if profile is None:
-        return "-"
-    cell = profile.not_disclosed
-    return "n/a" if cell is None else cell.text
 
 
 @dataclass(frozen=True)
 class SchemeTable:
-    """A scheme's demographic table: header and printed rows."""
+    """A scheme's demographic table: header and printed rows, and each gender's share of
+    the participants (for the chart)."""
 
     header: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
-    participants: SuppressedDistribution
+    participants: dict[str, Cell]
 
 
-def scheme_distributions(
-    rows: Iterable[Mapping[str, Any]], policy: Policy
-) -> tuple[SuppressedDistribution, dict[tuple[str, str], SuppressedDistribution]]:
-    """The gender split of participants (counts over both genders) and, per (dimension,
-    gender), the suppressed distribution over that dimension's own denominator within the
-    gender."""
-    rows = list(rows)
-    genders: dict[str, int] = {g: 0 for g in SCHEME_GENDERS}
-    by_key: dict[tuple[str, str], dict[str, int]] = {}
-    categories: dict[str, list[str]] = {}
-    for row in rows:
-        dim, gender, cat, count = row["dimension"], row["gender"], row["category"], int(row["count"] or 0)
-        if dim == "gender":
-            if gender == ALL_GENDERS and cat in genders:
-                genders[cat] += count
-            continue
-        if gender not in SCHEME_GENDERS:
-            continue
-        seen = categories.setdefault(dim, [])
-        if cat not in seen:
-            seen.append(cat)
-        bucket = by_key.setdefault((dim, gender), {})
-        bucket[cat] = bucket.get(cat, 0) + count
-    dists: dict[tuple[str, str], SuppressedDistribution] = {}
-    for dim, _ in SCHEME_DIMENSIONS:
-        for gender in SCHEME_GENDERS:
-            if dim not in categories:
-                continue
-            bucket = by_key.get((dim, gender), {})
-            counts = {cat: bucket.get(cat, 0) for cat in categories[dim]}
-            dists[(dim, gender)] = suppress_distribution(counts, policy)
-    return suppress_distribution(genders, policy), dists
-
-
-def scheme_table(rows: Iterable[Mapping[str, Any]], policy: Policy) -> SchemeTable | None:
-    """Rows grouped by dimension: a base row (how many records that dimension covers in each
-    gender, suppressed like any count) then one row per category with the percentage of the
-    gender's records for that dimension. None when there are no participant counts."""
-    participants, dists = scheme_distributions(rows, policy)
-    if not dists:
+def scheme_table(plan: Decided, scheme: str, rows: Iterable[Mapping[str, Any]]) -> SchemeTable | None:
+    """Rows grouped by characteristic: a base row (how many records hold it in each gender)
+    then one row per category with the percentage of that base. None when the scheme has no
+    participant counts."""
+    rows = [r for r in rows if r["dimension"] not in ("gender", *TABLE_DIMENSIONS)]
+    if participants_key(scheme) not in plan.values:
         return None
+    order = category_order(rows)
     header = ("Characteristic", *SCHEME_GENDERS)
     body: list[tuple[str, ...]] = [
-        ("Participants (number)", *(participants.count(g).text for g in SCHEME_GENDERS)),
+        ("Participants (number)", *(plan.cell(participants_key(scheme, g)).text for g in SCHEME_GENDERS)),
     ]
-    for dim, label in SCHEME_DIMENSIONS:
-        if (dim, SCHEME_GENDERS[0]) not in dists:
+    for dimension, label in SCHEME_DIMENSIONS:
+        if dimension not in order:
             continue
-        first = dists[(dim, SCHEME_GENDERS[0])]
-        body.append((f"{label}: records (number)", *(dists[(dim, g)].total.text for g in SCHEME_GENDERS)))
-        for cat in first.categories:
-            body.append((f"{label}: {cat}", *(dists[(dim, g)].percent(cat).text for g in SCHEME_GENDERS)))
-    return SchemeTable(header, tuple(body), participants)
+        body.append((f"{label}: records (number)",
+                     *(plan.cell(scheme_key(scheme, dimension, g)).text for g in SCHEME_GENDERS)))  # fmt: skip
+        for category in order[dimension]:
+            body.append((f"{label}: {category}", *(plan.share(scheme_key(scheme, dimension, g, category),
+                                                              scheme_key(scheme, dimension, g)).text
+                                                   for g in SCHEME_GENDERS)))  # fmt: skip
+    shares = {g: plan.share(participants_key(scheme, g), participants_key(scheme)) for g in SCHEME_GENDERS}
+    return SchemeTable(header, tuple(body), shares)
 
 
 def strip_title_heading(text: str, title: str) -> str:

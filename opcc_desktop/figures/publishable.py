@@ -16,6 +16,7 @@ from ..areas.settings import settings
 from ..areas.vocab import ETHNIC_MINORITY
 from ..store.workbook import Workbook
 from .disclosure import Policy
+from .plan import Printed
 from .workforce_statement import StatementCounts, WorkforceStatement, statement
 
 
@@ -207,3 +208,18 @@ def workforce_statement(wb: Workbook, financial_year: str) -> WorkforceStatement
     ``disclosure.workforce_rounding`` says, never suppressed."""
     counts = workforce_counts(wb, financial_year)
     return None if counts is None else statement(counts, settings(wb)["disclosure.workforce_rounding"])
+
+
+def printed_before(wb: Workbook, financial_year: str) -> list[dict[str, Printed]]:
+    """What each published edition of the year's public documents printed, oldest first
+    (figure key -> its value then and whether it was shown)."""
+    rows = wb.rows(
+        "SELECT f.publication_id, f.key, f.value, f.shown FROM published_figures f"
+        " JOIN publications p ON p.id = f.publication_id WHERE p.financial_year = ?"
+        " AND p.report IN ('annual-equality', 'performance-update') ORDER BY p.published_on, p.id",
+        [financial_year],
+    )
+    editions: dict[int, dict[str, Printed]] = {}
+    for row in rows:
+        editions.setdefault(row["publication_id"], {})[row["key"]] = Printed(row["value"], bool(row["shown"]))
+    return list(editions.values())

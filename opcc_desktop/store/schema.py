@@ -313,7 +313,19 @@ def add_workbook_id(db: Database) -> None:
     db.execute("CREATE INDEX edits_reverts ON edits (reverts)")
 
 
-SCHEMA_VERSION = 3  # the number of migrations above; a test keeps the two in step
+@migrations()
+def add_published_figures(db: Database) -> None:
+    """What each published edition printed, figure by figure (its true value then, and
+    whether it was shown), so a later edition of the same year is planned with it and a
+    hidden count cannot be worked out by comparing the two."""
+    db.execute(
+        "CREATE TABLE published_figures (id INTEGER PRIMARY KEY, publication_id INTEGER NOT NULL"
+        " REFERENCES publications (id) ON DELETE CASCADE, key TEXT NOT NULL, value INTEGER NOT NULL,"
+        " shown INTEGER NOT NULL CHECK (shown IN (0, 1)), UNIQUE (publication_id, key)) STRICT"
+    )
+
+
+SCHEMA_VERSION = 4  # the number of migrations above; a test keeps the two in step
 
 
 def workbook_id(conn: Any) -> str | None:

@@ -27,7 +27,7 @@ from __future__ import annotations
 import io
 import os
 from collections.abc import Sequence
-from typing import BinaryIO, Literal
+from typing import Any, BinaryIO, Literal
 
 from reportlab.lib.units import cm
 from reportlab.lib.utils import ImageReader
@@ -227,6 +227,8 @@ class ReportDocument:
     (assistive technology skips running headers). ``logo``: image bytes (PNG or JPEG) for the
     cover. ``language``: the document's language tag for screen readers.
     """
+
+    disclosure_plan: Any = None  # a public document's decided plan: what it printed, audited on export
 
     def __init__(
         self,

@@ -1,0 +1,233 @@
+"""Secondary suppression planned as one optimisation over every figure a document prints.
+
+The problem handed in (:class:`Problem`) is a list of whole-number figures, the linear
+relations a reader knows between them (each ``total = sum(parts)``), which figures must be
+hidden (the small counts and everything fixed by an earlier edition) and which must be able
+to move when hidden (each protected figure with the amount it must be able to rise by).
+
+A reader who knows every shown figure and the relations can work out a range for each
+hidden one. A protected figure is safe when that range reaches ``need`` above its true value
+(for a small count: up to the threshold, so it cannot be proved small). The planner chooses
+the cheapest set of further figures to hide (cost: value + 1, so small figures go first) by
+**cut generation**, as τ-ARGUS's optimal method does:
+
+1. a master integer program chooses which figures to hide, subject to the cuts so far;
+2. for each protected figure a linear program (the reader's best attempt) measures how far it
+   can rise with that choice; where it falls short, the program's bound prices tell which
+   further figures would have let it rise, which becomes a new cut;
+3. repeat until every protected figure is safe; then check again with whole numbers (an
+   integer program), since the linear reader is slightly weaker than a real one.
+
+The figures split into groups linked by relations (a table and the tables sharing its
+totals); each group is planned on its own, which keeps every program small. A group that
+cannot be planned in time is hidden whole (safe, if wasteful), and says so.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.optimize import Bounds, LinearConstraint, linprog, milp
+from scipy.sparse import csr_matrix
+
+TOLERANCE = 1e-6
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What the planner is given. Indices refer to ``values``."""
+
+    values: Sequence[int]
+    floors: Sequence[int]  # the least a reader may assume a hidden figure is
+    ceilings: Sequence[int]  # the most (large when nothing bounds it)
+    sums: Sequence[tuple[int, Sequence[int]]]  # (total, parts)
+    hidden: frozenset[int]  # must be hidden
+    shown: frozenset[int]  # must be shown (an earlier edition printed them)
+    protect: dict[int, int]  # figure -> how far it must be able to rise when hidden
+    costs: Sequence[float] | None = None
+
+
+@dataclass
+class Outcome:
+    hidden: set[int]
+    fallback_groups: int = 0  # groups hidden whole because planning ran out of time
+    rounds: int = 0
+    seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+
+def plan(problem: Problem, time_limit: float = 60.0) -> Outcome:
+    """The figures to hide: ``problem.hidden`` and the fewest (by cost) more that protect
+    every figure in ``problem.protect``."""
+    started = time.perf_counter()
+    outcome = Outcome(hidden=set(problem.hidden))
+    for group in _groups(problem):
+        if not any(i in problem.protect for i in group):
+            continue
+        left = max(1.0, time_limit - (time.perf_counter() - started))
+        hidden, rounds = _Group(problem, group).plan(left)
+        outcome.rounds += rounds
+        if hidden is None:
+            outcome.fallback_groups += 1
+            hidden = {i for i in group if i not in problem.shown}
+        outcome.hidden |= hidden
+    outcome.seconds = time.perf_counter() - started
+    return outcome
+
+
+def _groups(problem: Problem) -> list[list[int]]:
+    """Figures linked, directly or not, by a relation."""
+    parent = list(range(len(problem.values)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for total, parts in problem.sums:
+        for part in parts:
+            parent[root(part)] = root(total)
+    groups: dict[int, list[int]] = {}
+    for i in range(len(problem.values)):
+        groups.setdefault(root(i), []).append(i)
+    return list(groups.values())
+
+
+class _Group:
+    """One linked group, renumbered 0..n-1."""
+
+    def __init__(self, problem: Problem, members: list[int]) -> None:
+        self.members = members
+        local = {g: k for k, g in enumerate(members)}
+        self.n = n = len(members)
+        self.a = np.array([problem.values[g] for g in members], float)
+        self.lo = np.array([min(problem.floors[g], problem.values[g]) for g in members], float)
+        self.hi = np.array([max(problem.ceilings[g], problem.values[g]) for g in members], float)
+        costs = problem.costs or [v + 1.0 for v in problem.values]
+        self.cost = np.array([costs[g] for g in members], float)
+        self.fixed_hidden = np.array([g in problem.hidden for g in members])
+        self.fixed_shown = np.array([g in problem.shown and g not in problem.hidden for g in members])
+        self.protect = {local[g]: need for g, need in problem.protect.items() if g in local}
+        rows, cols, vals = [], [], []
+        self.lines: list[list[int]] = []
+        for r, (total, parts) in enumerate(s for s in problem.sums if s[0] in local):
+            line = [local[total], *(local[p] for p in parts)]
+            self.lines.append(line)
+            rows += [r] * len(line)
+            cols += line
+            vals += [-1.0, *[1.0] * len(parts)]
+        self.A = csr_matrix((vals, (rows, cols)), shape=(len(self.lines), n))
+        self.cuts: list[np.ndarray] = []
+        self.rhs: list[float] = []
+
+    # -- the master problem ----------------------------------------------------------------
+
+    def _choose(self, deadline: float) -> np.ndarray | None:
+        lower = self.fixed_hidden.astype(float)
+        upper = np.where(self.fixed_shown, 0.0, 1.0)
+        if not self.cuts:
+            return lower > 0.5
+        constraints = LinearConstraint(csr_matrix(np.array(self.cuts)), np.array(self.rhs), np.inf)
+        left = deadline - time.perf_counter()
+        if left <= 0:
+            return None
+        found = milp(np.where(self.fixed_hidden, 0.0, self.cost), integrality=np.ones(self.n),
+                     bounds=Bounds(lower, upper), constraints=constraints, options={"time_limit": left})  # fmt: skip
+        return None if found.x is None else found.x > 0.5
+
+    def _line_cuts(self) -> None:
+        """A protected figure is never the only hidden member of a relation."""
+        for p in self.protect:
+            for line in self.lines:
+                if p not in line:
+                    continue
+                others = [i for i in line if i != p]
+                if any(self.fixed_hidden[i] for i in others):
+                    continue
+                self._cut({i: 1.0 for i in others if not self.fixed_shown[i]}, 1.0)
+
+    def _cut(self, coefficients: dict[int, float], need: float) -> None:
+        row = np.zeros(self.n)
+        for i, c in coefficients.items():
+            row[i] = c
+        self.cuts.append(row)
+        self.rhs.append(need)
+
+    # -- the reader's best attempt ---------------------------------------------------------
+
+    def _deviation_bounds(self, hidden: np.ndarray) -> np.ndarray:
+        return np.c_[np.where(hidden, self.lo - self.a, 0.0), np.where(hidden, self.hi - self.a, 0.0)]
+
+    def _rise(self, p: int, hidden: np.ndarray) -> tuple[float, np.ndarray]:
+        """How far figure ``p`` can rise (linear reader) and the price of opening each bound."""
+        objective = np.zeros(self.n)
+        objective[p] = -1.0
+        equalities = {"A_eq": self.A, "b_eq": np.zeros(self.A.shape[0])} if self.A.shape[0] else {}
+        found = linprog(objective, bounds=self._deviation_bounds(hidden), method="highs", **equalities)
+        rise = -found.fun
+        gain = -found.upper.marginals * (self.hi - self.a) + found.lower.marginals * (self.a - self.lo)
+        return rise, gain
+
+    def _rise_whole(self, p: int, hidden: np.ndarray, deadline: float) -> float:
+        bounds = self._deviation_bounds(hidden)
+        objective = np.zeros(self.n)
+        objective[p] = -1.0
+        constraints = [LinearConstraint(self.A, 0.0, 0.0)] if self.A.shape[0] else []
+        left = max(0.1, deadline - time.perf_counter())
+        found = milp(objective, integrality=np.ones(self.n), bounds=Bounds(bounds[:, 0], bounds[:, 1]),
+                     constraints=constraints, options={"time_limit": left})  # fmt: skip
+        return -found.fun if found.x is not None else 0.0
+
+    def _neighbours(self, p: int) -> set[int]:
+        return {i for line in self.lines if p in line for i in line}
+
+    # -- the loop ----------------------------------------------------------------------------
+
+    def plan(self, time_limit: float) -> tuple[set[int] | None, int]:
+        deadline = time.perf_counter() + time_limit
+        self._line_cuts()
+        rounds = 0
+        while time.perf_counter() < deadline:
+            rounds += 1
+            hidden = self._choose(deadline)
+            if hidden is None:
+                return None, rounds
+            if self._add_linear_cuts(hidden) or self._add_whole_cuts(hidden, deadline):
+                continue
+            return {self.members[i] for i in np.flatnonzero(hidden)}, rounds
+        return None, rounds
+
+    def _add_linear_cuts(self, hidden: np.ndarray) -> bool:
+        added = False
+        for p, need in self.protect.items():
+            rise, gain = self._rise(p, hidden)
+            if rise >= need - TOLERANCE:
+                continue
+            short = need - rise
+            closed = {i: min(g, short) for i, g in enumerate(gain)
+                      if not hidden[i] and not self.fixed_shown[i] and g > TOLERANCE}  # fmt: skip
+            if not closed:  # nothing left to open: hide every free figure around it
+                closed = {i: short for i in range(self.n) if not hidden[i] and not self.fixed_shown[i]}
+            if not closed:
+                continue  # cannot be protected further; the audit will say so
+            self._cut(closed, short)
+            added = True
+        return added
+
+    def _add_whole_cuts(self, hidden: np.ndarray, deadline: float) -> bool:
+        """The linear reader is protected against; check with whole numbers, and where a
+        figure still cannot rise far enough, ask for one more hidden figure beside it."""
+        added = False
+        for p, need in self.protect.items():
+            if self._rise_whole(p, hidden, deadline) >= need - TOLERANCE:
+                continue
+            near = [i for i in self._neighbours(p) if not hidden[i] and not self.fixed_shown[i]]
+            pool = near or [i for i in range(self.n) if not hidden[i] and not self.fixed_shown[i]]
+            if pool:
+                self._cut({i: 1.0 for i in pool}, 1.0)
+                added = True
+        return added

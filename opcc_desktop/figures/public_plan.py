@@ -1,0 +1,198 @@
+"""The disclosure plan of a year's public documents: every count the Annual Equality
+Monitoring Report and the Performance and Delivery Update print for the year, registered
+with the relations a reader knows, planned together (see :mod:`.plan`).
+
+One plan for both documents because they print the same people: a scheme's women appear in
+the annual report's demographic table and in the update's offence and outcome tables, and a
+count hidden in one must not be printed, or left derivable, in the other.
+
+Keys, which earlier editions are stored by (so they must stay stable):
+
+* ``Services/<service>/<characteristic>/<category>`` and ``.../Total`` (a year's returns);
+  ``Services (all)/<characteristic>/<category>``: all services together;
+* ``Service activity/<measure>/Q<n>``: all services together, per quarter;
+* ``<scheme>/participants/<gender>``; ``<scheme>/<characteristic>/<gender>/<category>`` and
+  ``.../Total`` (the records holding that field);
+* ``<scheme>/offence type/<offence>/<gender>`` (a table with row, column and grand totals);
+  likewise ``<scheme>/outcome/...``; ``<scheme>/referrals received``, ``.../accepted``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from ..areas.vocab import ALL_GENDERS, NOT_DISCLOSED
+from ..store.workbook import Workbook
+from . import publishable
+from .plan import TOTAL, Decided, Plan
+from .plan_audit import decide_audited
+
+ALL_SERVICES = "Services (all)"
+ACTIVITY = "Service activity"
+SCHEME_GENDERS = ("Male", "Female")
+TABLE_DIMENSIONS = {"offence_type": "offence type", "outcome": "outcome"}
+ENGAGED, NOT_ENGAGED = "Needs met", "Non-engagement"
+CLOSED = "closed with needs met or non-engagement"
+
+
+def decide(wb: Workbook, financial_year: str) -> Decided:
+    """The decided plan for ``financial_year``, fixed by what its published editions printed."""
+    plan = Plan(publishable.policy(wb))
+    add_services(plan, publishable.service_counts(wb, financial_year),
+                 publishable.service_activity(wb, financial_year))  # fmt: skip
+    for scheme in publishable.schemes(wb):
+        name = scheme["name"]
+        add_scheme(plan, name, publishable.scheme_counts(wb, name, financial_year),
+                   publishable.scheme_measures(wb, name, financial_year))  # fmt: skip
+    for edition in publishable.printed_before(wb, financial_year):
+        plan.edition(edition)
+    return decide_audited(plan)
+
+
+# -- services ----------------------------------------------------------------------------------
+
+
+def service_key(service: str, dimension: str, category: str = TOTAL) -> str:
+    return f"Services/{service}/{dimension}/{category}"
+
+
+def all_services_key(dimension: str, category: str = TOTAL) -> str:
+    return f"{ALL_SERVICES}/{dimension}/{category}"
+
+
+def activity_key(measure: str, quarter: int) -> str:
+    return f"{ACTIVITY}/{measure}/Q{quarter}"
+
+
+def category_order(rows: Iterable[Mapping[str, Any]]) -> dict[str, list[str]]:
+    """Categories per characteristic in the order first met, "Not disclosed" last."""
+    order: dict[str, list[str]] = {}
+    for row in rows:
+        seen = order.setdefault(row["dimension"], [])
+        if row["category"] not in seen:
+            seen.append(row["category"])
+    for seen in order.values():
+        if NOT_DISCLOSED in seen:
+            seen.append(seen.pop(seen.index(NOT_DISCLOSED)))
+    return order
+
+
+def add_services(plan: Plan, counts: list[dict[str, Any]], activity: list[dict[str, Any]]) -> None:
+    """Each service's year per characteristic, all services together (the sum of the
+    services, category by category) and the quarterly activity of all services."""
+    summed: dict[tuple[str, str, str], int] = {}
+    for row in counts:
+        key = (row["service"], row["dimension"], row["category"])
+        summed[key] = summed.get(key, 0) + int(row["count"] or 0)
+    order = category_order(counts)
+    services = list(dict.fromkeys(row["service"] for row in counts))
+    for dimension, categories in order.items():
+        held = [s for s in services if any((s, dimension, c) in summed for c in categories)]
+        for service in held:
+            plan.distribution(f"Services/{service}/{dimension}",
+                              {c: summed[(service, dimension, c)] for c in categories
+                               if (service, dimension, c) in summed})  # fmt: skip
+        parts = []
+        for category in categories:
+            members = [service_key(s, dimension, category) for s in held if (s, dimension, category) in summed]
+            parts.append(plan.total(all_services_key(dimension, category), members))
+        plan.total(all_services_key(dimension), parts)
+    _add_activity(plan, activity, [all_services_key(d) for d in order])
+
+
+def _add_activity(plan: Plan, activity: list[dict[str, Any]], dimension_totals: list[str]) -> None:
+    totals: dict[tuple[str, int], int] = {}
+    for row in activity:
+        if row["value"] is not None:
+            key = (row["measure"], row["quarter"])
+            totals[key] = totals.get(key, 0) + int(row["value"])
+    for measure in dict.fromkeys(m for m, _ in totals):
+        quarters = [plan.count(activity_key(measure, q), totals.get((measure, q), 0)) for q in (1, 2, 3, 4)]
+        year = plan.total(f"{ACTIVITY}/{measure}/year", quarters)
+        plan.same_if_equal([year, *dimension_totals])
+
+
+# -- schemes -----------------------------------------------------------------------------------
+
+
+def participants_key(scheme: str, gender: str = TOTAL) -> str:
+    return f"{scheme}/participants/{gender}"
+
+
+def scheme_key(scheme: str, dimension: str, gender: str, category: str = TOTAL) -> str:
+    return f"{scheme}/{dimension}/{gender}/{category}"
+
+
+def table_key(scheme: str, dimension: str, row: str = TOTAL, gender: str = TOTAL) -> str:
+    return f"{scheme}/{TABLE_DIMENSIONS[dimension]}/{row}/{gender}"
+
+
+def measure_key(scheme: str, measure: str) -> str:
+    return f"{scheme}/{measure.replace('_', ' ')}"
+
+
+def engagement_base_key(scheme: str) -> str:
+    return f"{scheme}/outcome/{CLOSED}"
+
+
+def add_scheme(plan: Plan, scheme: str, counts: list[dict[str, Any]], measures: Mapping[str, float]) -> None:
+    """A scheme's participants by gender, each characteristic within each gender, the
+    offence and outcome tables, and the referral headlines, linked as a reader would link
+    them: every count of one gender describes the same people."""
+    participants = {g: 0 for g in SCHEME_GENDERS}
+    cells: dict[tuple[str, str, str], int] = {}
+    for row in counts:
+        if row["dimension"] == "gender":
+            if row["gender"] == ALL_GENDERS and row["category"] in participants:
+                participants[row["category"]] += int(row["count"] or 0)
+            continue
+        key = (row["dimension"], row["category"], row["gender"])
+        cells[key] = cells.get(key, 0) + int(row["count"] or 0)
+    if counts:
+        plan.distribution(f"{scheme}/participants", participants)
+    order = category_order({"dimension": d, "category": c} for d, c, _ in cells)
+    populations: dict[str, list[str]] = {g: [participants_key(scheme, g)] if counts else [] for g in SCHEME_GENDERS}
+    for dimension, categories in order.items():
+        if dimension in TABLE_DIMENSIONS:
+            genders = list(dict.fromkeys(g for d, _, g in cells if d == dimension))
+            table = {(c, g): cells.get((dimension, c, g), 0) for c in categories for g in genders}
+            plan.table(f"{scheme}/{TABLE_DIMENSIONS[dimension]}", table, categories, genders)
+            for g in genders:
+                populations.setdefault(g, []).append(table_key(scheme, dimension, TOTAL, g))
+            continue
+        for g in SCHEME_GENDERS:
+            plan.distribution(f"{scheme}/{dimension}/{g}", {c: cells.get((dimension, c, g), 0) for c in categories})
+            populations[g].append(scheme_key(scheme, dimension, g))
+    for g, keys in populations.items():
+        _link_population(plan, keys)
+    _add_headlines(plan, scheme, measures, order.get("outcome", []))
+
+
+def _link_population(plan: Plan, keys: list[str]) -> None:
+    """Counts of one gender's participants: equal ones are one number to a reader, and no
+    characteristic's records can outnumber the participants."""
+    if not keys:
+        return
+    whole = keys[0]
+    for n, key in enumerate(keys[1:]):
+        if plan.figures[key].value == plan.figures[whole].value:
+            plan.same_if_equal([whole, key])
+        elif plan.figures[key].value < plan.figures[whole].value:
+            plan.at_least(whole, key, f"{key}/records lacking it ({n})")
+
+
+def _add_headlines(plan: Plan, scheme: str, measures: Mapping[str, float], outcomes: list[str]) -> None:
+    received = measures.get("referrals_received")
+    accepted = measures.get("referrals_accepted")
+    if received is not None:
+        plan.count(measure_key(scheme, "referrals_received"), round(received))
+    if accepted is not None:
+        key = plan.count(measure_key(scheme, "referrals_accepted"), round(accepted))
+        plan.same_if_equal([key, participants_key(scheme), table_key(scheme, "offence_type"),
+                            table_key(scheme, "outcome")])  # fmt: skip
+        if received is not None and round(received) >= round(accepted):
+            plan.at_least(measure_key(scheme, "referrals_received"), key, f"{scheme}/referrals not accepted")
+    closed = [table_key(scheme, "outcome", c) for c in (ENGAGED, NOT_ENGAGED) if c in outcomes]
+    if len(closed) == 2:
+        plan.total(engagement_base_key(scheme), closed)

@@ -109,6 +109,7 @@ class Plan:
         for c in columns:
             self.total(f"{name}/{TOTAL}/{c}", [f"{name}/{r}/{c}" for r in rows])
         self.total(f"{name}/{TOTAL}/{TOTAL}", [f"{name}/{TOTAL}/{c}" for c in columns])
+        self.sums.append((f"{name}/{TOTAL}/{TOTAL}", tuple(f"{name}/{r}/{TOTAL}" for r in rows)))
 
     def distribution(self, name: str, counts: Mapping[str, int]) -> str:
         """Categories of one group and their total (``name/category``, ``name/Total``)."""
@@ -215,7 +216,7 @@ def _decide(plan_: Plan, time_limit: float, also_hidden: frozenset[str]) -> Deci
     index = {k: i for i, k in enumerate(keys)}
     threshold = plan_.policy.threshold if plan_.policy.active else 0
     small = {k for k in model.people if 0 < values[k] < threshold}
-    in_small_group = {p for total, parts in model.sums if total in small for p in parts} & model.people
+    in_small_group = _small_groups(model, small)
     hidden = small | model.latent | in_small_group | model.hidden | also_hidden
     never = {k for k in keys if values[k] == 0} - hidden  # a zero is hidden only in a small group
     protect = {k: threshold - values[k] for k in small} | {k: 1 for k in in_small_group if values[k] == 0}
@@ -234,6 +235,20 @@ def _decide(plan_: Plan, time_limit: float, also_hidden: frozenset[str]) -> Deci
     own = {k: f.value for k, f in plan_.figures.items()}
     return Decided(plan_.policy, own, frozenset(chosen & own.keys()), model, chosen,
                    outcome.fallback_groups if outcome else 0)  # fmt: skip
+
+
+def _small_groups(model: _Model, small: set[str]) -> set[str]:
+    """Every part of a group of fewer than threshold people, and so on down (a part that is
+    itself a total), and whatever is the same number in another table: all hidden, zeros
+    too, or "everyone in the group is in this part" could be read off."""
+    group = set(small)
+    while True:
+        more = {p for total, parts in model.sums if total in group for p in parts}
+        more |= {a for a, parts in model.sums if len(parts) == 1 and parts[0] in group}
+        more = (more & model.people) - group
+        if not more:
+            return group - small
+        group |= more
 
 
 def _floor(model: _Model, key: str, in_small_group: set[str]) -> int:

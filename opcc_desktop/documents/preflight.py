@@ -170,7 +170,7 @@ def _disclosure(wb: Workbook, financial_year: str) -> list[Finding]:
     """What the year's disclosure plan hides, table by table, and what a reader of every
     public figure of the year could still work out about each hidden count (its range)."""
     plan = public_plan.decide(wb, financial_year)
-    report = audit_shown(plan)
+    report = plan.audit or audit_shown(plan)
     tables: dict[str, list[str]] = defaultdict(list)
     for key in sorted(plan.hidden - plan.model.latent):
         table, _, cell = key.rpartition("/")

@@ -27,7 +27,8 @@ The rules a reader may rely on, and which the plan keeps:
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Any
 from decimal import Decimal
 
 from .disclosure import Policy
@@ -141,6 +142,12 @@ class Decided:
     fallback_groups: int = 0
     printed: dict[str, Printed] = field(default_factory=dict)
     shares: dict[tuple[str, str], Decimal] = field(default_factory=dict)
+
+    audit: Any = None  # the audit of everything shown, when the plan was audited
+
+    def fresh(self) -> Decided:
+        """The same decisions with nothing printed yet (for another document)."""
+        return replace(self, printed={}, shares={})
 
     def shown(self, key: str) -> bool:
         if key not in self.values:

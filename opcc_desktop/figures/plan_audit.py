@@ -98,6 +98,7 @@ def decide_audited(plan: Plan, time_limit: float = 60.0) -> Decided:
         decided = plan.decide(time_limit, frozenset(also))
         report = audit_shown(decided)
         mends = {m for finding in report.findings for f in finding.figures if (m := _mend(decided, f))}
+        decided.audit = report
         if report.ok or not mends:
             return decided
         also |= mends

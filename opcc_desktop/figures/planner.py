@@ -9,7 +9,7 @@ A reader who knows every shown figure and the relations can work out a range for
 hidden one. A protected figure is safe when that range reaches ``need`` above its true value
 (for a small count: up to the threshold, so it cannot be proved small). The planner chooses
 the cheapest set of further figures to hide (cost: value + 1, so small figures go first) by
-**cut generation**, as τ-ARGUS's optimal method does:
+**cut generation**, as τ-ARGUS's optimal method does (HiGHS solves each program):
 
 1. a master integer program chooses which figures to hide, subject to the cuts so far;
 2. for each protected figure a linear program (the reader's best attempt) measures how far it
@@ -29,9 +29,11 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from typing import Any
+
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, linprog, milp
-from scipy.sparse import csr_matrix
+
+from . import highs
 
 TOLERANCE = 1e-6
 
@@ -98,7 +100,9 @@ def _groups(problem: Problem) -> list[list[int]]:
 
 
 class _Group:
-    """One linked group, renumbered 0..n-1."""
+    """One linked group, renumbered 0..n-1, with its three HiGHS models: the master (which
+    figures to hide), the reader (how far a figure can move, as a linear program) and the
+    same reader with whole numbers."""
 
     def __init__(self, problem: Problem, members: list[int]) -> None:
         self.members = members
@@ -112,32 +116,41 @@ class _Group:
         self.fixed_hidden = np.array([g in problem.hidden for g in members])
         self.fixed_shown = np.array([g in problem.shown and g not in problem.hidden for g in members])
         self.protect = {local[g]: need for g, need in problem.protect.items() if g in local}
-        rows, cols, vals = [], [], []
-        self.lines: list[list[int]] = []
-        for r, (total, parts) in enumerate(s for s in problem.sums if s[0] in local):
-            line = [local[total], *(local[p] for p in parts)]
-            self.lines.append(line)
-            rows += [r] * len(line)
-            cols += line
-            vals += [-1.0, *[1.0] * len(parts)]
-        self.A = csr_matrix((vals, (rows, cols)), shape=(len(self.lines), n))
-        self.cuts: list[np.ndarray] = []
-        self.rhs: list[float] = []
+        self.lines = [[local[total], *(local[p] for p in parts)] for total, parts in problem.sums if total in local]
+        self.columns = np.arange(n, dtype=np.int32)
+        self.reader = self._reader(whole=False)
+        self.whole = self._reader(whole=True)
+        self.master = highs.solver()
+        lower = self.fixed_hidden.astype(float)
+        self.master.addVars(n, lower, np.where(self.fixed_shown, 0.0, 1.0))
+        self.master.changeColsCost(n, self.columns, np.where(self.fixed_hidden, 0.0, self.cost))
+        self.master.changeColsIntegrality(n, self.columns, np.full(n, highs.VarType.kInteger))
+        self.cuts = 0
+
+    def _reader(self, whole: bool) -> Any:
+        """Deviations from the true values; each relation's deviations add up to nothing."""
+        model = highs.solver()
+        model.addVars(self.n, np.zeros(self.n), np.zeros(self.n))
+        for line in self.lines:
+            model.addRow(0.0, 0.0, len(line), np.array(line, dtype=np.int32),
+                         np.array([-1.0, *[1.0] * (len(line) - 1)]))  # fmt: skip
+        if whole:
+            model.changeColsIntegrality(self.n, self.columns, np.full(self.n, highs.VarType.kInteger))
+        return model
 
     # -- the master problem ----------------------------------------------------------------
 
     def _choose(self, deadline: float) -> np.ndarray | None:
-        lower = self.fixed_hidden.astype(float)
-        upper = np.where(self.fixed_shown, 0.0, 1.0)
         if not self.cuts:
-            return lower > 0.5
-        constraints = LinearConstraint(csr_matrix(np.array(self.cuts)), np.array(self.rhs), np.inf)
+            return self.fixed_hidden.copy()
         left = deadline - time.perf_counter()
         if left <= 0:
             return None
-        found = milp(np.where(self.fixed_hidden, 0.0, self.cost), integrality=np.ones(self.n),
-                     bounds=Bounds(lower, upper), constraints=constraints, options={"time_limit": left})  # fmt: skip
-        return None if found.x is None else found.x > 0.5
+        self.master.setOptionValue("time_limit", left)
+        self.master.run()
+        if self.master.getModelStatus() != highs.Status.kOptimal:
+            return None
+        return np.array(self.master.getSolution().col_value) > 0.5
 
     def _line_cuts(self) -> None:
         """A protected figure is never the only hidden member of a relation."""
@@ -151,36 +164,37 @@ class _Group:
                 self._cut({i: 1.0 for i in others if not self.fixed_shown[i]}, 1.0)
 
     def _cut(self, coefficients: dict[int, float], need: float) -> None:
-        row = np.zeros(self.n)
-        for i, c in coefficients.items():
-            row[i] = c
-        self.cuts.append(row)
-        self.rhs.append(need)
+        if not coefficients:
+            return
+        index = np.array(list(coefficients), dtype=np.int32)
+        self.master.addRow(need, highs.INFINITY, len(index), index, np.array(list(coefficients.values())))
+        self.cuts += 1
 
     # -- the reader's best attempt ---------------------------------------------------------
 
-    def _deviation_bounds(self, hidden: np.ndarray) -> np.ndarray:
-        return np.c_[np.where(hidden, self.lo - self.a, 0.0), np.where(hidden, self.hi - self.a, 0.0)]
+    def _aim(self, model: Any, p: int, hidden: np.ndarray) -> None:
+        model.changeColsBounds(self.n, self.columns, np.where(hidden, self.lo - self.a, 0.0),
+                               np.where(hidden, self.hi - self.a, 0.0))  # fmt: skip
+        objective = np.zeros(self.n)
+        objective[p] = -1.0
+        model.changeColsCost(self.n, self.columns, objective)
 
     def _rise(self, p: int, hidden: np.ndarray) -> tuple[float, np.ndarray]:
-        """How far figure ``p`` can rise (linear reader) and the price of opening each bound."""
-        objective = np.zeros(self.n)
-        objective[p] = -1.0
-        equalities = {"A_eq": self.A, "b_eq": np.zeros(self.A.shape[0])} if self.A.shape[0] else {}
-        found = linprog(objective, bounds=self._deviation_bounds(hidden), method="highs", **equalities)
-        rise = -found.fun
-        gain = -found.upper.marginals * (self.hi - self.a) + found.lower.marginals * (self.a - self.lo)
-        return rise, gain
+        """How far figure ``p`` can rise (linear reader), and for each figure what opening
+        its bounds would be worth (the bound prices times the room it would open)."""
+        self._aim(self.reader, p, hidden)
+        self.reader.run()
+        rise = -self.reader.getInfo().objective_function_value
+        price = np.array(self.reader.getSolution().col_dual)
+        return rise, np.maximum(-price, 0) * (self.hi - self.a) + np.maximum(price, 0) * (self.a - self.lo)
 
     def _rise_whole(self, p: int, hidden: np.ndarray, deadline: float) -> float:
-        bounds = self._deviation_bounds(hidden)
-        objective = np.zeros(self.n)
-        objective[p] = -1.0
-        constraints = [LinearConstraint(self.A, 0.0, 0.0)] if self.A.shape[0] else []
-        left = max(0.1, deadline - time.perf_counter())
-        found = milp(objective, integrality=np.ones(self.n), bounds=Bounds(bounds[:, 0], bounds[:, 1]),
-                     constraints=constraints, options={"time_limit": left})  # fmt: skip
-        return -found.fun if found.x is not None else 0.0
+        self._aim(self.whole, p, hidden)
+        self.whole.setOptionValue("time_limit", max(0.1, deadline - time.perf_counter()))
+        self.whole.run()
+        if self.whole.getModelStatus() != highs.Status.kOptimal:
+            return 0.0
+        return -self.whole.getInfo().objective_function_value
 
     def _neighbours(self, p: int) -> set[int]:
         return {i for line in self.lines if p in line for i in line}

@@ -19,6 +19,7 @@ Keys, which earlier editions are stored by (so they must stay stable):
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -36,8 +37,25 @@ ENGAGED, NOT_ENGAGED = "Needs met", "Non-engagement"
 CLOSED = "closed with needs met or non-engagement"
 
 
+_DECIDED: weakref.WeakKeyDictionary[Workbook, dict[str, tuple[tuple[int, int], Decided]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
 def decide(wb: Workbook, financial_year: str) -> Decided:
-    """The decided plan for ``financial_year``, fixed by what its published editions printed."""
+    """The decided plan for ``financial_year``, fixed by what its published editions printed.
+
+    Planned once per state of the workbook: pre-flight, the document and the window's
+    "published" columns share it (each caller gets its own record of what it printed)."""
+    stamp = publishable.data_stamp(wb)
+    held = _DECIDED.setdefault(wb, {}).get(financial_year)
+    if held is None or held[0] != stamp:
+        held = stamp, _decide(wb, financial_year)
+        _DECIDED[wb][financial_year] = held
+    return held[1].fresh()
+
+
+def _decide(wb: Workbook, financial_year: str) -> Decided:
     plan = Plan(publishable.policy(wb))
     add_services(plan, publishable.service_counts(wb, financial_year),
                  publishable.service_activity(wb, financial_year))  # fmt: skip

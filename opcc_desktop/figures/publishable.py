@@ -223,3 +223,9 @@ def printed_before(wb: Workbook, financial_year: str) -> list[dict[str, Printed]
     for row in rows:
         editions.setdefault(row["publication_id"], {})[row["key"]] = Printed(row["value"], bool(row["shown"]))
     return list(editions.values())
+
+
+def data_stamp(wb: Workbook) -> tuple[int, int]:
+    """Changes when the workbook's data may have: rows this connection changed, and the
+    file's version as other connections leave it."""
+    return wb.conn.total_changes, wb.scalar("PRAGMA data_version")

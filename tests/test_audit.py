@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import itertools
 import random
+import subprocess
+import sys
+import time
 from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
@@ -18,8 +21,10 @@ from opcc_desktop.figures.audit import (
     Report,
     Share,
     Sum,
+    _fix_printed,
     _Group,
     _Row,
+    _sum_rows,
     _Undecided,
     audit,
 )
@@ -240,6 +245,40 @@ def test_a_time_limit_hit_is_undecided_never_a_pass() -> None:
     assert not report.ok and report.intervals == {}
     assert {f.kind for f in report.findings} == {"undecided"}
     assert "ran out of time" in report.findings[0].message
+
+
+def test_the_time_limit_is_for_each_solve_not_for_the_whole_group() -> None:
+    # one HiGHS model answers every solve of a group; HiGHS once counted its time limit over
+    # all the runs of a model, which would turn a long audit into spurious undecided findings
+    figures, sums = two_by_two({"a": 3, "b": 10, "c": 12, "d": 20}, {"a", "b", "c", "d"})
+    hidden = [f for f in figures if f.printed is None]
+    printed = {f.name: f.printed for f in figures if f.printed is not None}
+    rows = [_fix_printed(row, printed) for s in sums for row in _sum_rows(s)]
+    group = _Group(hidden, [row for row in rows if row.terms], time_limit=0.1)
+    start, solves = time.perf_counter(), 0
+    while time.perf_counter() - start < 0.4:
+        group.seen.clear()  # no shortcuts: every extreme is a run
+        assert group.interval(solves % 4) == [Interval(0, 13), Interval(0, 13), Interval(2, 15),
+                                              Interval(17, 30)][solves % 4]
+        solves += 1
+    assert solves > 4
+
+
+def test_an_integer_program_the_solver_refuses_is_undecided_never_a_pass() -> None:
+    # 16 decimal places make coefficients beyond what HiGHS takes; a model loaded without
+    # that row would prove too little, so the figure is undecided
+    figures = [Figure("S/n", 1, people=False), Figure("S/d", None)]
+    report = audit(figures, [], [Share("S/n", "S/d", Decimal("12.5"), 16)], THRESHOLD)
+    assert [f.kind for f in report.findings] == ["undecided"] and report.intervals == {}
+    assert "refused" in report.findings[0].message
+
+
+def test_the_auditor_is_silent_and_imports_no_scipy() -> None:
+    script = ("import sys; from opcc_desktop.figures.audit import Figure, Sum, audit; "
+              "audit([Figure('T', None), Figure('A', 3), Figure('B', None)], "
+              "[Sum('T', ('A', 'B'))], [], 5); assert 'scipy' not in sys.modules")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert done.stdout == "" and done.stderr == ""
 
 
 def test_a_completion_that_fails_the_exact_check_is_refused() -> None:

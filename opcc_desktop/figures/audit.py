@@ -17,8 +17,9 @@ of relations: a link a real reader knows but the caller leaves out is a blind sp
 How: every hidden figure is an integer unknown and every relation a linear constraint with
 whole-number coefficients (a percentage becomes two inequalities, the upper one strict and
 written as ``<= -1`` so that no fraction of a person slips in). The figures are split into
-groups linked by relations, and in each group an integer program (SciPy's HiGHS ``milp``)
-finds the smallest and the largest value each hidden figure can take. Every extreme the
+groups linked by relations, and each group is one integer program (HiGHS, through
+``highspy``), solved twice per hidden figure with only the objective changed, for the
+smallest and the largest value it can take. Every extreme the
 solver reports comes with a completion of the document that attains it, and that completion
 is checked again in exact integer arithmetic. A solve that runs out of time, or whose answer
 fails that check, is reported as ``undecided``: the auditor never passes what it could not
@@ -39,14 +40,15 @@ from decimal import Decimal
 from typing import Literal
 
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
+from highspy import _core
 
 __all__ = ["Figure", "Finding", "Interval", "Report", "Share", "Sum", "audit"]
 
 Kind = Literal["printed_small", "exact", "below_threshold", "group_attribute", "inconsistent", "undecided"]
 
-# HiGHS statuses as SciPy reports them.
-_OPTIMAL, _LIMIT, _INFEASIBLE, _UNBOUNDED, _INFEASIBLE_OR_UNBOUNDED = 0, 1, 2, 3, 4
+_Status = _core.HighsModelStatus
+_INTEGER, _CONTINUOUS = _core.HighsVarType.kInteger, _core.HighsVarType.kContinuous
+_INFINITY = _core.kHighsInf
 
 
 @dataclass(frozen=True)
@@ -210,7 +212,8 @@ class _Undecided(Exception):
 
 
 class _Group:
-    """Hidden figures linked by relations, as one integer program."""
+    """Hidden figures linked by relations, as one integer program: one HiGHS model per group,
+    built once; each extreme only changes the objective and runs it again."""
 
     def __init__(self, figures: Sequence[Figure], rows: Sequence[_Row], time_limit: float):
         self.figures = list(figures)
@@ -218,18 +221,27 @@ class _Group:
         self.index = {figure.name: i for i, figure in enumerate(self.figures)}
         self.lower = [figure.lower for figure in self.figures]
         self.upper = [figure.upper for figure in self.figures]
-        self.options = {"time_limit": time_limit, "mip_rel_gap": 0.0}
         self.seen: list[tuple[int, ...]] = []  # verified whole-number completions
-        matrix = np.zeros((len(self.rows), len(self.figures)))
-        for r, row in enumerate(self.rows):
+        self.solver = _solver(time_limit)
+        n = len(self.figures)
+        self.columns = np.arange(n, dtype=np.int32)
+        starts, indices, values = [], [], []
+        for row in self.rows:
+            starts.append(len(indices))
             for name, coefficient in row.terms.items():
-                matrix[r, self.index[name]] = coefficient
-        self.constraints = [LinearConstraint(
-            matrix,
-            [-np.inf if row.lo is None else row.lo for row in self.rows],
-            [np.inf if row.hi is None else row.hi for row in self.rows],
-        )] if self.rows else []
-        self.bounds = Bounds(self.lower, [np.inf if u is None else u for u in self.upper])
+                indices.append(self.index[name])
+                values.append(coefficient)
+        loaded = [
+            self.solver.addVars(n, _floats(self.lower, _INFINITY), _floats(self.upper, _INFINITY)),
+            self._integrality(_INTEGER),
+            self.solver.addRows(len(self.rows), _floats((row.lo for row in self.rows), -_INFINITY),
+                                _floats((row.hi for row in self.rows), _INFINITY), len(indices),
+                                np.array(starts, dtype=np.int32),
+                                np.array(indices, dtype=np.int32), _floats(values, _INFINITY)),
+        ]
+        # a model HiGHS took only in part could be missing rows, and so prove too little
+        self.refused = any(status == _core.HighsStatus.kError for status in loaded)
+        self.costed: int | None = None  # the one column with a cost, if any
 
     def interval(self, j: int) -> Interval:
         return Interval(self.extreme(j, maximise=False), self.extreme(j, maximise=True))
@@ -237,36 +249,53 @@ class _Group:
     def extreme(self, j: int, *, maximise: bool) -> int | None:
         """The smallest (largest) whole value figure ``j`` can take; None when unbounded above.
         A completion already seen at the figure's own floor or ceiling settles it unsolved."""
+        if self.refused:
+            raise _Undecided("HiGHS refused the integer program")
         bound = self.upper[j] if maximise else self.lower[j]
         if bound is not None and any(values[j] == bound for values in self.seen):
             return bound
-        objective = np.zeros(len(self.figures))
-        objective[j] = -1.0 if maximise else 1.0
-        result = milp(objective, integrality=np.ones(len(self.figures)), bounds=self.bounds,
-                      constraints=self.constraints, options=self.options)
-        if result.status == _OPTIMAL:
-            values = self._verified(result.x)
+        costs = [(j, -1.0 if maximise else 1.0)]
+        if self.costed is not None and self.costed != j:
+            costs.append((self.costed, 0.0))
+        if any(self.solver.changeColCost(*cost) == _core.HighsStatus.kError for cost in costs):
+            raise _Undecided("HiGHS refused the objective")
+        self.costed = j
+        status = self._run()
+        if status == _Status.kOptimal:
+            values = self._verified(self.solver.getSolution().col_value)
             self.seen.append(values)
             return values[j]
-        if result.status == _LIMIT:
+        if status == _Status.kTimeLimit:
             raise _Undecided("the solver ran out of time")
-        if result.status == _INFEASIBLE and not self.seen:
+        if status == _Status.kInfeasible and not self.seen:
             raise _Infeasible
-        if maximise and result.status == _INFEASIBLE_OR_UNBOUNDED and self._unbounded(objective):
+        unbounded = (_Status.kUnbounded, _Status.kUnboundedOrInfeasible)
+        if maximise and status in unbounded and self._unbounded():
             return None
-        raise _Undecided(f"the solver gave up: {result.message}")
+        raise _Undecided(f"the solver gave up: {self.solver.modelStatusToString(status)}")
 
-    def _unbounded(self, objective: np.ndarray) -> bool:
-        """Whether the relaxation (fractions allowed) is unbounded; with whole-number data and
-        a whole-number completion known, the integer program is then unbounded too (Meyer's
-        theorem)."""
+    def _run(self) -> _core.HighsModelStatus:
+        self.solver.run()
+        return self.solver.getModelStatus()
+
+    def _unbounded(self) -> bool:
+        """Whether the relaxation (fractions allowed) of the current objective is unbounded;
+        with whole-number data and a whole-number completion known, the integer program is
+        then unbounded too (Meyer's theorem)."""
         if not self.seen:
             return False
-        relaxed = milp(objective, integrality=np.zeros(len(self.figures)), bounds=self.bounds,
-                       constraints=self.constraints, options=self.options)
-        return relaxed.status == _UNBOUNDED
+        self._integrality(_CONTINUOUS)
+        try:
+            return self._run() == _Status.kUnbounded
+        finally:
+            self._integrality(_INTEGER)
 
-    def _verified(self, x: np.ndarray) -> tuple[int, ...]:
+    def _integrality(self, kind: _core.HighsVarType) -> _core.HighsStatus:
+        n = len(self.columns)
+        return self.solver.changeColsIntegrality(n, self.columns,
+                                                 np.full(n, int(kind), dtype=np.uint8))
+
+    def _verified(self, x: Sequence[float]) -> tuple[int, ...]:
         values = tuple(round(v) for v in x)
         if not self.holds(values):
             raise _Undecided("the solver's answer failed the exact whole-number check")
@@ -279,6 +308,22 @@ class _Group:
         return in_bounds and all(
             row.holds(sum(c * values[self.index[name]] for name, c in row.terms.items()))
             for row in self.rows)
+
+
+def _floats(numbers: Iterable[int | None], missing: float) -> np.ndarray:
+    """Whole numbers as HiGHS takes them, ``missing`` (its plus or minus infinity) for None."""
+    return np.array([missing if x is None else x for x in numbers], dtype=np.float64)
+
+
+def _solver(time_limit: float) -> _core._Highs:
+    """A silent HiGHS solver that proves optimality exactly, ``time_limit`` seconds per run.
+    The core class behind ``highspy.Highs``: the public one switches on its callbacks when it
+    is made, and HiGHS then prints its banner before any option can silence it."""
+    solver = _core._Highs()
+    solver.setOptionValue("output_flag", False)
+    solver.setOptionValue("time_limit", float(time_limit))
+    solver.setOptionValue("mip_rel_gap", 0.0)
+    return solver
 
 
 def _groups(hidden: Sequence[Figure], rows: Sequence[_Row]) -> list[tuple[list[Figure], list[_Row]]]:

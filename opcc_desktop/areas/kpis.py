@@ -33,6 +33,7 @@ KPI_RULES: dict[str, Field] = {
     "unit": choice(UNITS),
     "polarity": choice(POLARITIES),
     "never_publish": flag(),
+    "counts_people": flag(),  # its figures go through the small-number policy
 }
 VALUE_RULES: dict[str, Field] = {
     "financial_year": financial_year(),

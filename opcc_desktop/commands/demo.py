@@ -29,6 +29,17 @@ CONFIDENCE_PERIOD = ("2019/20", 4, "2019/20 Q4")  # the survey figures are as at
 ACCOUNTABILITY_OUTCOME = "Police Accountability"
 COMMENTARY_YEAR, BASELINE_YEAR = "2021/22", "2020/21"
 NARRATIVE_YEAR = "2021/22"
+STOP_SEARCH_CARRIED = "Number of stop and searches carried out"
+STOP_SEARCH_POSITIVE = "Number of stop and searches with a positive outcome"
+TOTAL_COMPLAINTS = "Total complaint allegations"
+# The KPIs counting people, or incidents each involving a person (a person searched, a
+# complainant, a victim): their figures go through the small-number policy. Headcounts of
+# officers and drone pilots, calls, deployments, percentages and survey scores count no one
+# who could be identified from a small figure.
+COUNTS_PEOPLE = frozenset({
+    STOP_SEARCH_CARRIED, STOP_SEARCH_POSITIVE, *synth.COMPLAINT_CATEGORIES, TOTAL_COMPLAINTS,
+    "Number of crimes audited by Cleveland Police where VCOP meets required standard",
+})  # fmt: skip
 
 Cell = float | str  # a number, or a status such as "not available"
 
@@ -116,8 +127,8 @@ class _KpiBuilder:
         if name not in self.kpis:
             group_id = self.group(outcome, group)
             input_ids = [self.kpis[i][0] for i in inputs]
-            added = kpis.add_kpi(self.wb, group_id, {"name": name, "unit": unit, "polarity": polarity},
-                                 derived_kind, input_ids)  # fmt: skip
+            values = {"name": name, "unit": unit, "polarity": polarity, "counts_people": name in COUNTS_PEOPLE}
+            added = kpis.add_kpi(self.wb, group_id, values, derived_kind, input_ids)
             self.kpis[name] = (_new_id(added), unit, group_id)
         return self.kpis[name][0]
 
@@ -147,8 +158,7 @@ class _KpiBuilder:
                 self.value(name, year, quarter, float(row["value_percent"]))
 
     def add_stop_and_search(self) -> None:
-        carried_name = "Number of stop and searches carried out"
-        positive_name = "Number of stop and searches with a positive outcome"
+        carried_name, positive_name = STOP_SEARCH_CARRIED, STOP_SEARCH_POSITIVE
         carried, positive = synth.stop_search_values(self.rng)
         for name, series in ((carried_name, carried), (positive_name, positive)):
             self.kpi(ACCOUNTABILITY_OUTCOME, "Stop and Search", name, "count", "neutral")
@@ -161,7 +171,7 @@ class _KpiBuilder:
         for name, values in series.items():
             self.kpi(ACCOUNTABILITY_OUTCOME, "Complaints", name, "count", "neutral")
             self.series(name, values)
-        self.kpi(ACCOUNTABILITY_OUTCOME, "Complaints", "Total complaint allegations", "count", "neutral",
+        self.kpi(ACCOUNTABILITY_OUTCOME, "Complaints", TOTAL_COMPLAINTS, "count", "neutral",
                  "sum", tuple(series))  # fmt: skip
 
     def series(self, name: str, values: list[int]) -> None:

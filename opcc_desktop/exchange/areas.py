@@ -53,13 +53,14 @@ class Plan:
 
 def kept_details(wb: Workbook) -> dict[str, dict[str, dict[str, Any]]]:
     """What the workbook holds about its lists, by name. A file that leaves a list's own sheet
-    out (only service_counts, say) keeps these details, above all the never-publish flags: an
-    edited extract must never make a never-publish item publishable."""
+    out (only service_counts, say) keeps these details, above all the never-publish flags (an
+    edited extract must never make a never-publish item publishable) and a KPI's counts-people
+    flag (nor take a count of people out of the small-number policy)."""
     return {
         "services": {r["name"]: r for r in wb.rows(
             "SELECT name, service_type, first_year, contract_end, never_publish FROM services")},
         "schemes": {r["name"]: r for r in wb.rows("SELECT name, age_range, never_publish FROM schemes")},
-        "kpis": {r["name"]: r for r in wb.rows("SELECT name, never_publish FROM kpis")},
+        "kpis": {r["name"]: r for r in wb.rows("SELECT name, never_publish, counts_people FROM kpis")},
         "workforce_snapshots": {r["snapshot_date"]: r for r in wb.rows(
             "SELECT snapshot_date, label FROM workforce_snapshots")},
     }  # fmt: skip
@@ -269,6 +270,7 @@ class KpiDefinition:
     never_publish: int = 0
     kind: str | None = None
     inputs: list[str] = field(default_factory=list)
+    counts_people: int = 0  # its figures go through the small-number policy
 
 
 def kpi_definitions(plan: Plan) -> dict[str, KpiDefinition]:
@@ -280,7 +282,8 @@ def kpi_definitions(plan: Plan) -> dict[str, KpiDefinition]:
             if not {"kpi", "strategic_outcome", "group", "unit", "polarity"} <= set(row):
                 continue
             new = KpiDefinition(row["strategic_outcome"], row["group"], row["unit"], row["polarity"],
-                                row.get("never_publish", _kept_flag(plan, row["kpi"])))  # fmt: skip
+                                _flag(plan, row, "never_publish"),
+                                counts_people=_flag(plan, row, "counts_people"))  # fmt: skip
             _define(plan, found, sheet, number, row["kpi"], new)
     for number, row in plan.rows("kpi_derived"):
         if not {"kpi", "group", "unit", "kind", "inputs"} <= set(row):
@@ -289,11 +292,12 @@ def kpi_definitions(plan: Plan) -> dict[str, KpiDefinition]:
         if outcome is None:
             continue
         new = KpiDefinition(outcome, row["group"], row["unit"], row.get("polarity") or "neutral",
-                            _kept_flag(plan, row["kpi"]), row["kind"],
-                            [p.strip() for p in row["inputs"].split("|") if p.strip()])  # fmt: skip
+                            _flag(plan, row, "never_publish"), row["kind"],
+                            [p.strip() for p in row["inputs"].split("|") if p.strip()],
+                            _flag(plan, row, "counts_people"))  # fmt: skip
         existing = found.get(row["kpi"])
         if existing is not None and existing.kind is None:
-            new.never_publish = existing.never_publish
+            new.never_publish, new.counts_people = existing.never_publish, existing.counts_people
             found[row["kpi"]] = new  # a kpis-sheet row names it; kpi_derived says how it is computed
             if (existing.outcome, existing.group, existing.unit) != (new.outcome, new.group, new.unit):
                 plan.problem("kpi_derived", number, "kpi", row["kpi"],
@@ -303,8 +307,13 @@ def kpi_definitions(plan: Plan) -> dict[str, KpiDefinition]:
     return found
 
 
-def _kept_flag(plan: Plan, name: str) -> int:
-    return int(plan.kept_row("kpis", name).get("never_publish", 0))
+def _flag(plan: Plan, row: dict[str, Any], column: str) -> int:
+    """A KPI's never_publish or counts_people flag: the row's yes or no; else (a sheet without
+    the column, a blank cell) as the workbook holds it, 0 for a KPI new to it."""
+    given = row.get(column)
+    if given is not None:
+        return int(given)
+    return int(plan.kept_row("kpis", row["kpi"]).get(column) or 0)
 
 
 def _define(plan: Plan, found: dict[str, KpiDefinition], sheet: str, number: int, name: str,
@@ -389,7 +398,8 @@ def write_kpis(tx: Tx, plan: Plan) -> None:
     ranks = positions(list(kpis.values()), lambda k: (k.outcome, k.group))
     kpi_ids = dict(zip(kpis, insert(tx, "kpis", [
         {"group_id": group_ids[(k.outcome, k.group)], "name": name, "unit": k.unit, "polarity": k.polarity,
-         "derived_kind": k.kind, "never_publish": k.never_publish, "position": rank}
+         "derived_kind": k.kind, "never_publish": k.never_publish, "counts_people": k.counts_people,
+         "position": rank}
         for rank, (name, k) in zip(ranks, kpis.items())])))  # fmt: skip
     insert(tx, "kpi_inputs", [{"kpi_id": kpi_ids[name], "position": slot, "input_kpi_id": kpi_ids[i]}
                               for name, k in kpis.items() for slot, i in enumerate(k.inputs, start=1)])

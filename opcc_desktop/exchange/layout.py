@@ -38,6 +38,12 @@ from ..areas.vocab import (
 from ..areas.workforce import STAFF_RULES
 
 
+def kept_flag() -> Field:
+    """A yes/no whose blank cell, or missing column, means "as the workbook holds it" (None
+    here; the import looks the stored flag up), so an edited extract cannot clear a flag."""
+    return Field(flag().check, required=False, empty=None)
+
+
 def quarter_or_zero() -> Field:
     return Field(integer(low=0, high=4).check, required=False, empty=0)
 
@@ -143,12 +149,15 @@ SHEETS: tuple[Sheet, ...] = (
           " JOIN schemes s ON s.id = m.scheme_id ORDER BY s.position, s.id, m.financial_year, m.id"),
     Sheet("kpis", "kpis",
           {"strategic_outcome": text(max_len=200), "group": text(max_len=150), "kpi": NAME,
-           "unit": choice(UNITS), "polarity": choice(POLARITIES), "never_publish": flag()},
+           "unit": choice(UNITS), "polarity": choice(POLARITIES), "never_publish": kept_flag(),
+           "counts_people": kept_flag()},
           ("kpi",),
           "SELECT o.name AS strategic_outcome, g.name AS \"group\", k.name AS kpi, k.unit, k.polarity, "
-          + YES_NO.format("k.never_publish") + " AS never_publish FROM kpis k"
+          + YES_NO.format("k.never_publish") + " AS never_publish, "
+          + YES_NO.format("k.counts_people") + " AS counts_people FROM kpis k"
           " JOIN kpi_groups g ON g.id = k.group_id JOIN strategic_outcomes o ON o.id = g.outcome_id"
-          " ORDER BY o.position, o.id, g.position, g.id, k.position, k.id", optional=("never_publish",)),
+          " ORDER BY o.position, o.id, g.position, g.id, k.position, k.id",
+          optional=("never_publish", "counts_people")),
     Sheet("kpi_values", "kpis",
           {"strategic_outcome": text(max_len=200), "group": text(max_len=150), "kpi": NAME,
            "unit": choice(UNITS), "polarity": choice(POLARITIES), "financial_year": financial_year(),

@@ -325,7 +325,19 @@ def add_published_figures(db: Database) -> None:
     )
 
 
-SCHEMA_VERSION = 4  # the number of migrations above; a test keeps the two in step
+@migrations()
+def add_kpi_counts_people(db: Database) -> None:
+    """Whether a KPI counts people (complaints of discriminatory behaviour, hate crimes
+    recorded...), so its figures go through the small-number policy in public documents: a
+    handful of people a quarter could be identified. Most KPIs (call times, percentages,
+    survey scores, 999 calls answered) count no one; existing KPIs start unmarked."""
+    db.execute(
+        "ALTER TABLE kpis ADD COLUMN counts_people INTEGER NOT NULL DEFAULT 0"
+        " CHECK (counts_people IN (0, 1))"
+    )
+
+
+SCHEMA_VERSION = 5  # the number of migrations above; a test keeps the two in step
 
 
 def workbook_id(conn: Any) -> str | None:

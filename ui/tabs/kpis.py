@@ -82,6 +82,7 @@ STATUS_TINT = QColor("#EEF3F8")  # a quiet tint for a stated status, beside the 
 COMPUTED_TINT = QColor("#F0F0F0")
 COMPUTED_TEXT = QColor("#4A4A4A")  # greyed yet above 7:1 contrast on its tint
 UNIT_NAMES = {"count": "count", "percent": "percent", "seconds": "seconds", "rate_per_1000": "rate per 1,000"}
+COUNTS_PEOPLE = "Counts people (small numbers hidden in public documents)."
 POLARITY_NAMES = {"higher": "higher is better", "lower": "lower is better", "neutral": "neutral"}
 HINT = ("Type a number, n/a (not available) or ud (measurement under development); add (p) for a "
         "provisional figure. Delete blanks a cell (not yet due). Greyed rows are computed.")  # fmt: skip
@@ -518,7 +519,8 @@ class KpisTab(Tab):
         name = self._item(kpi["name"], f"kpi:{kpi['id']}")
         unit = QStandardItem(UNIT_NAMES.get(kpi["unit"], kpi["unit"]) + ("\ncomputed" if inputs else ""))
         notes = [f"Computed from {inputs}." if inputs else "",
-                 "Never published." if kpi["never_publish"] else ""]  # fmt: skip
+                 "Never published." if kpi["never_publish"] else "",
+                 COUNTS_PEOPLE if kpi["counts_people"] else ""]  # fmt: skip
         name.setToolTip(" ".join(filter(None, [kpi["name"], *notes])))
         unit.setToolTip(notes[0] or "Typed each quarter.")
         polarity = QStandardItem(kpi["polarity"])

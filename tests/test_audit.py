@@ -336,3 +336,10 @@ def test_intervals_of_a_3x3_table_equal_brute_force(values: list[int], hidden_ce
 def test_a_small_count_of_people_printed_is_a_finding() -> None:
     report = audit([Figure("T/A", 3), Figure("T/B", 3, people=False)], [], [], THRESHOLD)
     assert kinds(report) == {("printed_small", "T/A")}
+
+
+def test_the_same_count_under_two_names_is_no_group_split_up() -> None:
+    figures = [Figure("A/Male", None, lower=1, true=3), Figure("B/Male", None, lower=1, true=3),
+               Figure("A/Total", 12), Figure("A/Female", 9)]  # fmt: skip
+    sums = [Sum("B/Male", ("A/Male",)), Sum("A/Total", ("A/Male", "A/Female"))]
+    assert not [f for f in audit(figures, sums, [], THRESHOLD).findings if f.kind == "group_attribute"]

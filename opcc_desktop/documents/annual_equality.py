@@ -15,7 +15,7 @@ from ..areas.vocab import QUARTER_MONTHS
 from ..figures import equality_tables as et
 from ..figures import public_plan, publishable
 from ..figures.charts import ChartSpec, Series
-from ..figures.disclosure import Policy, suppress_distribution
+from ..figures.disclosure import Policy
 from ..store.workbook import Workbook
 from .pdf import ReportDocument
 

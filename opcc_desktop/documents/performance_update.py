@@ -73,6 +73,8 @@ def build(wb: Workbook, financial_year: str, quarter: int, document: Any = Repor
         inputs=publishable.kpi_inputs(wb), input_values=publishable.kpi_input_values(wb, years),
         comparators=publishable.kpi_comparators(wb),
     )  # fmt: skip
+    plan = public_plan.decide(wb, financial_year)  # every count of people printed comes from it
+    grids = [public_plan.kpi_as_printed(plan, grid, base, financial_year) for grid in grids]
     outcomes = build_groups(
         grids, publishable.kpi_commentary(wb, financial_year), quarter
     )
@@ -84,7 +86,6 @@ def build(wb: Workbook, financial_year: str, quarter: int, document: Any = Repor
         for group in groups:
             _group(doc, group, base, financial_year, quarter)
 
-    plan = public_plan.decide(wb, financial_year)  # every count of people printed comes from it
     _delivery(doc, wb, plan, financial_year, text.get("delivery", ""))
     if text.get("conclusion"):
         doc.section("Conclusion")

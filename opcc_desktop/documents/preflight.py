@@ -17,7 +17,6 @@ from ..errors import counted
 from ..figures import public_plan, publishable
 from ..figures.plan_audit import audit_shown
 from ..figures import workforce_statement as statement
-from ..figures.disclosure import suppress_distribution
 from ..figures.formatting import percent
 from ..store.workbook import Workbook
 
@@ -110,13 +109,11 @@ def _missing_service_quarters(wb: Workbook, financial_year: str) -> list[Finding
 
 
 def _service_disclosure(wb: Workbook, financial_year: str) -> list[Finding]:
-    """Dimensions whose non-disclosure is above the set level, and how many figures the
-    disclosure policy will hide in the service-user profile."""
+    """Services and characteristics whose non-disclosure is above the set level (what the
+    disclosure plan hides is listed by :func:`_disclosure`)."""
     warn = float(settings(wb)["nondisclosure.warn_percent"])
-    totals: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     by_service: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for row in publishable.service_counts(wb, financial_year):
-        totals[row["dimension"]][row["category"]] += row["count"]
         by_service[(row["service"], row["dimension"])][row["category"]] += row["count"]
     findings = []
     for (service, dimension), counts in by_service.items():
@@ -124,11 +121,6 @@ def _service_disclosure(wb: Workbook, financial_year: str) -> list[Finding]:
         if share is not None and share > warn:
             findings.append(Finding("Services", f"{service}: {share}% of service users did not disclose "
                                                 f"their {DIMENSION_LABELS[dimension]} (above {warn:g}%)"))  # fmt: skip
-    rule = publishable.policy(wb)
-    hidden = sum(suppress_distribution(counts, rule).suppressed_count for counts in totals.values())
-    if hidden:
-        findings.append(Finding("Disclosure", f"{hidden} service-user figure(s) will be shown as "
-                                              f"'{rule.symbol}' to protect small numbers"))  # fmt: skip
     return findings
 
 

@@ -452,8 +452,8 @@ def _group_findings(by_name: Mapping[str, Figure], sums: Sequence[Sum],
     that part at least 1 and every other part provably 0."""
     findings: list[Finding] = []
     for relation in sums:
-        if relation.coefficients and set(relation.coefficients) != {1}:
-            continue
+        if (relation.coefficients and set(relation.coefficients) != {1}) or len(relation.parts) < 2:
+            continue  # one part is the same count under another name, not a group split up
         total = by_name[relation.total]
         if not total.people or not _small(total, intervals.get(total.name), threshold):
             continue

@@ -80,6 +80,12 @@ class Plan:
         self.sums.append((key, tuple(parts)))
         return key
 
+    def relate(self, total: str, parts: Sequence[str]) -> None:
+        """A relation between figures already registered (a derived KPI that is the sum of
+        others), kept only when the figures add up (a reader cannot rely on it otherwise)."""
+        if self.figures[total].value == sum(self.figures[p].value for p in parts):
+            self.sums.append((total, tuple(parts)))
+
     def at_least(self, whole: str, part: str, slack: str) -> None:
         """``whole`` is at least ``part`` (e.g. participants and the records holding one
         field); the difference is a figure nobody prints."""

@@ -20,12 +20,15 @@ Keys, which earlier editions are stored by (so they must stay stable):
 from __future__ import annotations
 
 import weakref
+from dataclasses import replace
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ..areas.vocab import ALL_GENDERS, NOT_DISCLOSED
 from ..store.workbook import Workbook
 from . import publishable
+from .formatting import Cell, round_half_up
+from .kpi_analysis import KpiGrid, baseline_year, build_grids
 from .plan import TOTAL, Decided, Plan
 from .plan_audit import decide_audited
 
@@ -63,8 +66,11 @@ def _decide(wb: Workbook, financial_year: str) -> Decided:
         name = scheme["name"]
         add_scheme(plan, name, publishable.scheme_counts(wb, name, financial_year),
                    publishable.scheme_measures(wb, name, financial_year))  # fmt: skip
+    add_kpis(plan, wb, financial_year)
     for edition in publishable.printed_before(wb, financial_year):
         plan.edition(edition)
+    for edition in publishable.printed_before(wb, baseline_year(financial_year)):
+        plan.edition({k: p for k, p in edition.items() if k.startswith("KPI/")})  # last year's updates
     return decide_audited(plan)
 
 
@@ -214,3 +220,57 @@ def _add_headlines(plan: Plan, scheme: str, measures: Mapping[str, float], outco
     closed = [table_key(scheme, "outcome", c) for c in (ENGAGED, NOT_ENGAGED) if c in outcomes]
     if len(closed) == 2:
         plan.total(engagement_base_key(scheme), closed)
+
+
+# -- KPIs that count people --------------------------------------------------------------------
+
+
+def kpi_key(kpi: str, financial_year: str, quarter: int) -> str:
+    return f"KPI/{kpi}/{financial_year}/Q{quarter}"
+
+
+def add_kpis(plan: Plan, wb: Workbook, financial_year: str) -> None:
+    """The quarterly values of KPIs marked as counting people, for the year and the one
+    before (the update prints both), and each derived KPI that is their sum."""
+    kpis = publishable.kpis(wb)
+    people = {k["id"] for k in kpis if k["counts_people"]}
+    if not people:
+        return
+    years = (baseline_year(financial_year), financial_year)
+    grids = build_grids(kpis, publishable.kpi_values(wb, years), financial_year, 4,
+                        inputs=publishable.kpi_inputs(wb), input_values=publishable.kpi_input_values(wb, years))  # fmt: skip
+    names = {}
+    for grid in grids:
+        if grid.id not in people:
+            continue
+        names[grid.id] = grid.name
+        for year, cells in zip(years, (grid.baseline, grid.current)):
+            for quarter, cell in enumerate(cells, 1):
+                if cell.has_number and cell.value is not None:
+                    plan.count(kpi_key(grid.name, year, quarter), int(round_half_up(cell.value, 0)))
+    for grid in grids:
+        inputs = publishable.kpi_inputs(wb).get(grid.id, [])
+        if grid.derived_kind != "sum" or grid.id not in names or not all(i in names for i in inputs):
+            continue
+        for year in years:
+            for quarter in (1, 2, 3, 4):
+                keys = [kpi_key(names[i], year, quarter) for i in (grid.id, *inputs)]
+                if all(k in plan.figures for k in keys):
+                    plan.relate(keys[0], keys[1:])
+
+
+def kpi_as_printed(plan: Decided, grid: KpiGrid, base: str, year: str) -> KpiGrid:
+    """A KPI's row as the update prints it: a value counting people comes from the plan
+    (the symbol when hidden), and no change is given on a hidden value."""
+
+    def printed(financial_year: str, quarter: int, cell: Cell) -> Cell:
+        key = kpi_key(grid.name, financial_year, quarter)
+        if key not in plan.values or not cell.has_number:
+            return cell
+        return cell if plan.value(key) is not None else Cell.suppressed(plan.policy.symbol, grid.unit)  # type: ignore[arg-type]
+
+    baseline = tuple(printed(base, q, c) for q, c in enumerate(grid.baseline, 1))
+    current = tuple(printed(year, q, c) for q, c in enumerate(grid.current, 1))
+    quarter = len(current)
+    both = current[quarter - 1].has_number and baseline[quarter - 1].has_number if quarter else False
+    return replace(grid, baseline=baseline, current=current, change=grid.change if both else None)

@@ -97,7 +97,8 @@ def kpis(wb: Workbook) -> list[dict[str, Any]]:
     """Publishable KPIs with outcome and group, in display order. A derived KPI built (at any
     depth) on a never-publish input is left out too, since it would reveal that input."""
     return wb.rows(
-        UNPUBLISHABLE_KPIS + "SELECT k.id, k.name, k.unit, k.polarity, k.derived_kind, g.id AS group_id,"
+        UNPUBLISHABLE_KPIS + "SELECT k.id, k.name, k.unit, k.polarity, k.derived_kind, k.counts_people,"
+        " g.id AS group_id,"
         " g.name AS group_name, o.name AS outcome FROM kpis k"
         " JOIN kpi_groups g ON g.id = k.group_id JOIN strategic_outcomes o ON o.id = g.outcome_id"
         " WHERE k.id NOT IN (SELECT id FROM unpublishable)"

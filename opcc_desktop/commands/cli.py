@@ -8,12 +8,11 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
 from .. import __version__
-from ..documents.preflight import Finding, preflight
 from ..errors import OpccError
 from ..store import cipher
 from ..store.user_paths import check_output
@@ -21,6 +20,9 @@ from . import passphrase as pp
 from .cli_exchange import EXCHANGE_COMMANDS
 from .cli_file import FILE_COMMANDS
 from .cli_options import passphrase_option, workbook_argument
+
+if TYPE_CHECKING:
+    from ..documents.preflight import Finding
 
 DEMO_PASSPHRASE = "opcc-demo"
 DEBUG_ENV = "OPCC_DEBUG"  # set: an unexpected failure shows its traceback
@@ -153,6 +155,7 @@ def report(
     """Export one of the three documents of FILE as a PDF (or, for the two public ones, as
     accessible HTML). Pre-flight findings are listed first."""
     from ..documents.export import check_request, check_year_held, export_report
+    from ..documents.preflight import preflight
     from ..store.workbook import Workbook
 
     year = check_request(report, year, quarter, fmt)
@@ -176,6 +179,7 @@ def preflight_command(
     """List what needs attention before exporting a document from FILE (gaps, suppressed
     cells, high non-disclosure, goals without an update, KPI groups without commentary)."""
     from ..documents.export import check_request, check_year_held
+    from ..documents.preflight import preflight
     from ..store.workbook import Workbook
 
     year = check_request(report, year, quarter)

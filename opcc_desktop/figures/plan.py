@@ -33,7 +33,6 @@ from decimal import Decimal
 
 from .disclosure import Policy
 from .formatting import Cell, percent
-from .planner import Problem, plan
 
 TOTAL = "Total"
 EARLIER = "earlier"  # key prefix of an earlier edition's figures
@@ -224,6 +223,7 @@ def _model(plan_: Plan) -> _Model:
 
 
 def _decide(plan_: Plan, time_limit: float, also_hidden: frozenset[str]) -> Decided:
+    from .planner import Problem, plan  # the solver loads only when a plan is made
     model = _model(plan_)
     values, keys = model.values, list(model.values)
     index = {k: i for i, k in enumerate(keys)}

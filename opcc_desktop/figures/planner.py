@@ -126,6 +126,7 @@ class _Group:
         self.master.changeColsCost(n, self.columns, np.where(self.fixed_hidden, 0.0, self.cost))
         self.master.changeColsIntegrality(n, self.columns, np.full(n, highs.VarType.kInteger))
         self.cuts = 0
+        self.witnesses: dict[tuple[int, bool], np.ndarray] = {}  # (figure, whole) -> a move that protects it
 
     def _reader(self, whole: bool) -> Any:
         """Deviations from the true values; each relation's deviations add up to nothing."""
@@ -179,22 +180,34 @@ class _Group:
         objective[p] = -1.0
         model.changeColsCost(self.n, self.columns, objective)
 
-    def _rise(self, p: int, hidden: np.ndarray) -> tuple[float, np.ndarray]:
+    def _still_protected(self, p: int, whole: bool, hidden: np.ndarray) -> bool:
+        """True when the move that protected ``p`` last time moves only figures still
+        hidden: it is still open to a reader, so no program need be solved again."""
+        move = self.witnesses.get((p, whole))
+        return move is not None and bool(np.all(hidden[np.abs(move) > TOLERANCE]))
+
+    def _rise(self, p: int, hidden: np.ndarray, need: float) -> tuple[float, np.ndarray]:
         """How far figure ``p`` can rise (linear reader), and for each figure what opening
         its bounds would be worth (the bound prices times the room it would open)."""
         self._aim(self.reader, p, hidden)
         self.reader.run()
         rise = -self.reader.getInfo().objective_function_value
-        price = np.array(self.reader.getSolution().col_dual)
+        solution = self.reader.getSolution()
+        if rise >= need - TOLERANCE:
+            self.witnesses[(p, False)] = np.array(solution.col_value)
+        price = np.array(solution.col_dual)
         return rise, np.maximum(-price, 0) * (self.hi - self.a) + np.maximum(price, 0) * (self.a - self.lo)
 
-    def _rise_whole(self, p: int, hidden: np.ndarray, deadline: float) -> float:
+    def _rise_whole(self, p: int, hidden: np.ndarray, need: float, deadline: float) -> float:
         self._aim(self.whole, p, hidden)
         self.whole.setOptionValue("time_limit", max(0.1, deadline - time.perf_counter()))
         self.whole.run()
         if self.whole.getModelStatus() != highs.Status.kOptimal:
             return 0.0
-        return -self.whole.getInfo().objective_function_value
+        rise = -self.whole.getInfo().objective_function_value
+        if rise >= need - TOLERANCE:
+            self.witnesses[(p, True)] = np.array(self.whole.getSolution().col_value)
+        return rise
 
     def _neighbours(self, p: int) -> set[int]:
         return {i for line in self.lines if p in line for i in line}
@@ -218,7 +231,9 @@ class _Group:
     def _add_linear_cuts(self, hidden: np.ndarray) -> bool:
         added = False
         for p, need in self.protect.items():
-            rise, gain = self._rise(p, hidden)
+            if self._still_protected(p, False, hidden):
+                continue
+            rise, gain = self._rise(p, hidden, need)
             if rise >= need - TOLERANCE:
                 continue
             short = need - rise
@@ -237,7 +252,7 @@ class _Group:
         figure still cannot rise far enough, ask for one more hidden figure beside it."""
         added = False
         for p, need in self.protect.items():
-            if self._rise_whole(p, hidden, deadline) >= need - TOLERANCE:
+            if self._still_protected(p, True, hidden) or self._rise_whole(p, hidden, need, deadline) >= need - TOLERANCE:
                 continue
             near = [i for i in self._neighbours(p) if not hidden[i] and not self.fixed_shown[i]]
             pool = near or [i for i in range(self.n) if not hidden[i] and not self.fixed_shown[i]]

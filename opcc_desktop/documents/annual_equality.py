@@ -1,23 +1,27 @@
 """The Annual Equality Monitoring Report (public).
 
-Reads the workbook only through :mod:`opcc_desktop.figures.publishable` (import-linter enforces it),
-so never-publish services and schemes and private workforce rows cannot reach the page; every
-figure goes through the office's disclosure policy. Sections follow the product brief:
+Built from the year's :class:`~opcc_desktop.figures.public_view.PublicView` alone (import-linter
+forbids this module the storage layer and the readers), so never-publish services and schemes
+and private workforce rows cannot reach the page; every count of people is read from the
+year's disclosure plan. Sections follow the product brief:
 1 Introduction, 2 Governance, 3 Workforce, 4 Services (4.1 profile, 4.2 consultation,
 4.3 schemes), 5 Achievements, 6 Equality goals, 7 Conclusion.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..areas.vocab import QUARTER_MONTHS
 from ..figures import equality_tables as et
-from ..figures import public_plan, publishable
 from ..figures.charts import ChartSpec, Series
+from ..figures import public_plan
 from ..figures.disclosure import Policy
-from ..store.workbook import Workbook
+from ..figures.public_view import PublicView, public_view
 from .pdf import ReportDocument
+
+if TYPE_CHECKING:
+    from ..store.workbook import Workbook
 
 TITLE = "Annual Equality Monitoring Report"
 REPORT = "annual-equality"
@@ -26,28 +30,34 @@ NO_TEXT = "No text has been written for this section for {year}."
 
 def build(wb: Workbook, financial_year: str, quarter: int = 0, document: Any = ReportDocument) -> Any:
     """The report for ``financial_year`` ("2021/22"); ``quarter`` is not used (annual).
-    ``document`` is the class that renders it: the PDF's or the HTML edition's."""
+    ``document`` is the class that renders it: the PDF's or the HTML edition's. The builder
+    itself is given only the year's public view, never the workbook."""
     del quarter
-    return _Builder(wb, financial_year, document).build()
+    return render(public_view(wb, REPORT, financial_year), document)
+
+
+def render(view: PublicView, document: Any = ReportDocument) -> Any:
+    return _Builder(view, document).build()
 
 
 class _Builder:
-    def __init__(self, wb: Workbook, financial_year: str, document: Any) -> None:
-        self.wb = wb
+    def __init__(self, view: PublicView, document: Any) -> None:
+        financial_year = view.financial_year
+        self.view = view
         self.fy = financial_year
         self.label = et.year_label(financial_year)
-        self.policy: Policy = publishable.policy(wb)
-        self.text = publishable.narrative(wb, REPORT, financial_year)
-        self.service_rows = publishable.service_counts(wb, financial_year)  # read once, used thrice
-        self.plan = public_plan.decide(wb, financial_year)  # every count printed comes from it
-        office = publishable.office(wb)["office_name"] or "Office of the Police and Crime Commissioner"
+        self.policy: Policy = view.policy
+        self.text = view.narrative
+        self.service_rows = view.service_counts
+        self.plan = view.plan  # every count printed comes from it
+        office = view.office_name or "Office of the Police and Crime Commissioner"
         self.doc = document(
             TITLE,
             office=office,
             # on the cover as the subtitle; the running header is too narrow for it and shows
             # the title alone
             subtitle=et.period_text(financial_year),
-            logo=publishable.logo(wb),
+            logo=view.logo,
             subject=f"{TITLE} {self.label}",
             keywords=("equality", "Public Sector Equality Duty", "Equality Act 2010", self.label),
         )
@@ -91,7 +101,7 @@ class _Builder:
         doc = self.doc
         doc.section("Workforce Monitoring")
         self.narrative("workforce", "Workforce Monitoring", required=False)
-        statement = publishable.workforce_statement(self.wb, self.fy)
+        statement = self.view.workforce_statement
         doc.heading("Workforce statement")
         if statement is None:
             doc.paragraphs(f"No workforce data is recorded for {self.label}.")
@@ -127,7 +137,7 @@ class _Builder:
         doc = self.doc
         doc.section("Victims and Criminal Justice Services")
         self.narrative("services", "Victims and Criminal Justice Services", required=False)
-        listed = et.services_in_year(publishable.services(self.wb), self.fy)
+        listed = et.services_in_year(self.view.services, self.fy)
         if listed:
             self._plain_table(
                 f"The Commissioner funded the following services in {self.label}:",
@@ -195,9 +205,9 @@ class _Builder:
         doc.subsection("Criminal justice schemes")
         self.narrative("schemes", "Criminal justice schemes", required=False)
         found: list[tuple[str, Any]] = []
-        for scheme in publishable.schemes(self.wb):
+        for scheme in self.view.schemes:
             table = et.scheme_table(self.plan, scheme["name"],
-                                    publishable.scheme_counts(self.wb, scheme["name"], self.fy))
+                                    self.view.scheme_counts[scheme["name"]])
             if table is not None:
                 found.append((scheme, table))
         if not found:
@@ -228,8 +238,8 @@ class _Builder:
         doc = self.doc
         doc.section("Equality goals")
         self.narrative("goals", "Equality goals", required=False)
-        all_goals = publishable.goals(self.wb)
-        updates = publishable.goal_updates(self.wb, self.fy)
+        all_goals = self.view.goals
+        updates = self.view.goal_updates
         doc.heading(f"Update on the goals for {self.label}")
         current = [g for g in all_goals if g["set_for_year"] == self.fy]
         if current:
@@ -251,7 +261,7 @@ class _Builder:
         else:
             doc.paragraphs(f"No equality goals are recorded yet for {following_label}.")
         doc.heading("EDI Quality Framework self-assessment")
-        assessed = [a for a in publishable.edi_assessments(self.wb, self.fy) if a["level"]]
+        assessed = [a for a in self.view.edi_assessments if a["level"]]
         if assessed:
             doc.table(f"{self.label} EDI Quality Framework Self-Assessment", ["Area", "Level", "Evidence"],
                       [[a["area"], a["level"], a["evidence"] or "-"] for a in assessed])

@@ -5,17 +5,19 @@ the baseline year's four quarters beside the report year's, the change on the sa
 last year, a trend chart and the group's commentary; then the delivery update (narrative,
 headline figures and the out-of-court schemes' tables, disclosure-controlled); conclusion.
 
-Reads the workbook only through :mod:`opcc_desktop.figures.publishable` (import-linter enforces it).
+Built from the year's :class:`~opcc_desktop.figures.public_view.PublicView` alone (import-linter
+forbids this module the storage layer and the readers); every count of people is read from
+the year's disclosure plan.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from ..figures import public_plan, publishable
+from ..figures import public_plan
 from ..figures.charts import ChartSpec, Series
 from ..figures.formatting import (
     Cell,
@@ -26,11 +28,14 @@ from ..figures.formatting import (
     to_decimal,
 )
 from ..figures.plan import TOTAL, Decided
+from ..figures.public_view import PublicView, public_view
 from ..figures.kpi_analysis import KpiGrid, KpiGroup, baseline_year, build_grids, build_groups, period_label
-from ..store.workbook import Workbook
 from .pdf import ReportDocument, fonts
 from .pdf.styles import CONTENT_WIDTH, TABLE_SIZE
 from .pdf.tables import PAD_X
+
+if TYPE_CHECKING:
+    from ..store.workbook import Workbook
 
 REPORT = "performance-update"
 TITLE = "Police and Crime Plan Performance and Delivery Update"
@@ -41,20 +46,23 @@ ENGAGED, NOT_ENGAGED = "Needs met", "Non-engagement"
 
 def build(wb: Workbook, financial_year: str, quarter: int, document: Any = ReportDocument) -> Any:
     """The update for ``quarter`` of ``financial_year``; ``document`` is the class that
-    renders it: the PDF's or the HTML edition's."""
+    renders it: the PDF's or the HTML edition's. The builder itself is given only the
+    year's public view, never the workbook."""
     if quarter not in (1, 2, 3, 4):
         quarter = 4
+    return render(public_view(wb, REPORT, financial_year, quarter), quarter, document)
+
+
+def render(view: PublicView, quarter: int, document: Any = ReportDocument) -> Any:
+    financial_year = view.financial_year
     base = baseline_year(financial_year)
     period = period_label(financial_year, quarter)
-    office = (
-        publishable.office(wb)["office_name"]
-        or "Office of the Police and Crime Commissioner"
-    )
+    office = view.office_name or "Office of the Police and Crime Commissioner"
     doc = document(
-        TITLE, office=office, period=period, logo=publishable.logo(wb),
+        TITLE, office=office, period=period, logo=view.logo,
         keywords=("Police and Crime Plan", "performance", "KPIs", financial_year, f"Quarter {quarter}"),
     )  # fmt: skip
-    text = publishable.narrative(wb, REPORT, financial_year, quarter)
+    text = view.narrative
 
     doc.section("Introduction")
     doc.paragraphs(text.get("introduction") or
@@ -66,18 +74,13 @@ def build(wb: Workbook, financial_year: str, quarter: int, document: Any = Repor
         "with the same quarter last year; for a percentage the change is given in percentage points."
     )
 
-    years = (base, financial_year)
-    kpis = publishable.kpis(wb)
     grids = build_grids(
-        kpis, publishable.kpi_values(wb, years), financial_year, quarter,
-        inputs=publishable.kpi_inputs(wb), input_values=publishable.kpi_input_values(wb, years),
-        comparators=publishable.kpi_comparators(wb),
+        view.kpis, view.kpi_values, financial_year, quarter,
+        inputs=view.kpi_inputs, input_values=view.kpi_input_values, comparators=view.kpi_comparators,
     )  # fmt: skip
-    plan = public_plan.decide(wb, financial_year)  # every count of people printed comes from it
+    plan = view.plan  # every count of people printed comes from it
     grids = [public_plan.kpi_as_printed(plan, grid, base, financial_year) for grid in grids]
-    outcomes = build_groups(
-        grids, publishable.kpi_commentary(wb, financial_year), quarter
-    )
+    outcomes = build_groups(grids, view.kpi_commentary, quarter)
     if not outcomes:
         doc.section("Performance")
         doc.paragraphs("No KPI data is recorded in the workbook for this period.")
@@ -86,7 +89,7 @@ def build(wb: Workbook, financial_year: str, quarter: int, document: Any = Repor
         for group in groups:
             _group(doc, group, base, financial_year, quarter)
 
-    _delivery(doc, wb, plan, financial_year, text.get("delivery", ""))
+    _delivery(doc, view, text.get("delivery", ""))
     if text.get("conclusion"):
         doc.section("Conclusion")
         doc.paragraphs(text["conclusion"])
@@ -226,11 +229,12 @@ def _unit_label(unit: str) -> str:
 # -- delivery update -------------------------------------------------------------------------
 
 
-def _delivery(doc: ReportDocument, wb: Workbook, plan: Decided, year: str, narrative: str) -> None:
+def _delivery(doc: ReportDocument, view: PublicView, narrative: str) -> None:
+    plan, year = view.plan, view.financial_year
     doc.section("Delivery update")
     if narrative:
         doc.paragraphs(narrative)
-    schemes = publishable.schemes(wb)
+    schemes = view.schemes
     if not schemes:
         doc.paragraphs("No out-of-court scheme data is recorded in the workbook.")
         return
@@ -238,8 +242,8 @@ def _delivery(doc: ReportDocument, wb: Workbook, plan: Decided, year: str, narra
         name = scheme["name"]
         title = f"{name} ({scheme['age_range']})" if scheme.get("age_range") else name
         doc.subsection(title)
-        counts = publishable.scheme_counts(wb, name, year)
-        measures = publishable.scheme_measures(wb, name, year)
+        counts = view.scheme_counts[name]
+        measures = view.scheme_measures[name]
         if not counts and not measures:
             doc.paragraphs(f"No data is recorded for {name} in {year}.")
             continue

@@ -47,6 +47,7 @@ SETTING_RULES: dict[str, Field] = {
     "disclosure.symbol": choice(("*", "<5", "[c]", "x", "~")),
     "disclosure.rounding": choice(("half-up",)),
     "disclosure.workforce_rounding": Field(_workforce_rounding_check),
+    "disclosure.round_to": choice(("0", "5", "10")),  # counts shown rounded to a base; 0 exact
     "nondisclosure.warn_percent": number(low=0, high=100),
     "edi.levels": Field(_levels_check),
     "backups.keep": integer(low=1, high=100),
@@ -58,6 +59,7 @@ DEFAULTS: dict[str, str] = {
     "office_name": "",
     "disclosure.threshold": "5",
     "disclosure.symbol": "*",
+    "disclosure.round_to": "0",
     "disclosure.rounding": "half-up",
     "disclosure.workforce_rounding": "5",
     "nondisclosure.warn_percent": "30",

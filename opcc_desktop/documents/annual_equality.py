@@ -16,7 +16,7 @@ from ..areas.vocab import QUARTER_MONTHS
 from ..figures import equality_tables as et
 from ..figures.charts import ChartSpec, Series
 from ..figures import public_plan
-from ..figures.disclosure import Policy
+from ..figures.disclosure import Policy, rounding_sentence
 from ..figures.public_view import PublicView, public_view
 from .pdf import ReportDocument
 
@@ -128,10 +128,11 @@ class _Builder:
         )
 
     def _symbol_sentence(self) -> str:
+        rounded = f" {rounding_sentence(self.policy)}" if self.policy.round_to else ""
         if not self.policy.active:
-            return ""
+            return rounded
         return (f" Figures based on fewer than {self.policy.threshold} people, and figures from which "
-                f"they could be worked out, are shown as \"{self.policy.symbol}\".")
+                f"they could be worked out, are shown as \"{self.policy.symbol}\"." + rounded)
 
     def services(self) -> None:
         doc = self.doc

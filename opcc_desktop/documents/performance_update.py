@@ -19,6 +19,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from ..figures import public_plan
 from ..figures.charts import ChartSpec, Series
+from ..figures.disclosure import rounding_sentence, symbol_sentence
 from ..figures.formatting import (
     Cell,
     CellState,
@@ -73,6 +74,9 @@ def render(view: PublicView, quarter: int, document: Any = ReportDocument) -> An
         "not yet due; (p) marks a provisional figure and (r) a revised one. Changes compare a quarter "
         "with the same quarter last year; for a percentage the change is given in percentage points."
     )
+    protected = " ".join(filter(None, (symbol_sentence(view.policy), rounding_sentence(view.policy))))
+    if protected and any(key.startswith("KPI/") for key in view.plan.values):  # some KPIs count people
+        doc.paragraphs(protected)
 
     grids = build_grids(
         view.kpis, view.kpi_values, financial_year, quarter,
@@ -347,4 +351,6 @@ def _gender_table(doc: ReportDocument, plan: Decided, caption: str, name: str, d
     if hidden:
         footnote += (f" {plan.policy.symbol} = fewer than {plan.policy.threshold} people, or hidden so that a "
                      "small number cannot be worked out from the totals or the year's other figures.")  # fmt: skip
+    if plan.policy.round_to:
+        footnote += f" {rounding_sentence(plan.policy)}"
     doc.table(caption, header, body, groups=groups, total_row=True, footnote=footnote)

@@ -160,9 +160,9 @@ class Decided:
         return key not in self.hidden
 
     def value(self, key: str) -> int | None:
-        """The number to print, or None when it is hidden."""
+        """The number to print (rounded, when the policy rounds), or None when it is hidden."""
         self._read(key)
-        return self.values[key] if key not in self.hidden else None
+        return self.policy.shown(self.values[key]) if key not in self.hidden else None
 
     def cell(self, key: str) -> Cell:
         value = self.value(key)
@@ -176,7 +176,8 @@ class Decided:
         share = percent(num, den)
         if share is None:
             return Cell.not_applicable("percent")
-        self.shares[(numerator, base)] = share
+        if not self.policy.round_to:  # a share of rounded counts tells nothing more than they do
+            self.shares[(numerator, base)] = share
         return Cell.number(share, "percent")
 
     def _read(self, key: str) -> None:
@@ -242,6 +243,7 @@ def _decide(plan_: Plan, time_limit: float, also_hidden: frozenset[str]) -> Deci
         hidden=frozenset(index[k] for k in hidden),
         shown=frozenset(index[k] for k in (model.shown | never) - hidden),
         protect={index[k]: need for k, need in protect.items()},
+        shown_ranges=[plan_.policy.could_be(values[k]) for k in keys],
     )
     outcome = plan(problem, time_limit) if threshold else None
     chosen = {keys[i] for i in outcome.hidden} if outcome else set()

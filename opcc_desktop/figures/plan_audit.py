@@ -23,14 +23,9 @@ TIME_LIMIT = 10.0  # per integer program
 
 def audit_printed(plan: Decided) -> Report:
     """The audit of one document: the figures it printed, and earlier editions'. A figure
-    the plan shows but this document does not print is unknown to its reader, but working
-    it out discloses nothing (another document may print it), so only figures the plan
-    hides are held against the document."""
+    the plan shows but this document does not print is unknown to its reader."""
     printed = {k: p.value for k, p in plan.printed.items() if p.shown}
-    found = _audit(plan, printed, set(plan.printed), plan.shares)
-    held = [f for f in found.findings
-            if f.kind not in ("exact", "below_threshold") or f.figures[0] in plan.model_hidden]  # fmt: skip
-    return replace(found, findings=tuple(held))
+    return _audit(plan, printed, set(plan.printed), plan.shares)
 
 
 def audit_shown(plan: Decided) -> Report:
@@ -42,16 +37,32 @@ def audit_shown(plan: Decided) -> Report:
 
 def _audit(plan: Decided, printed: Mapping[str, int], read: set[str], shares: Mapping[tuple[str, str], object]
            ) -> Report:  # fmt: skip
+    """A figure the plan shows may be worked out by a reader (it is unprinted in this
+    document, or printed rounded): that discloses nothing, so only figures the plan hides
+    are held against the plan for being exact or small."""
     model = plan.model
     printed = {**printed, **{k: model.values[k] for k in model.shown}}
     read = read | model.shown | model.hidden
     seen = _linked_to_printed(plan, set(printed) | {k for pair in shares for k in pair})
     threshold = max(plan.policy.threshold, 1)
-    figures = [Figure(k, printed.get(k), _floor(plan, k, printed, read), true=v, people=_people(plan, k))
-               for k, v in model.values.items() if k in seen]  # fmt: skip
+    figures = [_figure(plan, k, printed, read) for k in model.values if k in seen]
     sums = [Sum(t, parts) for t, parts in model.sums if t in seen]
     percentages = [Share(num, den, value) for (num, den), value in shares.items()]  # type: ignore[arg-type]
-    return audit(figures, sums, percentages, threshold, time_limit=TIME_LIMIT)
+    found = audit(figures, sums, percentages, threshold, time_limit=TIME_LIMIT)
+    held = [f for f in found.findings
+            if f.kind not in ("exact", "below_threshold") or f.figures[0] in plan.model_hidden]  # fmt: skip
+    return replace(found, findings=tuple(held))
+
+
+def _figure(plan: Decided, key: str, printed: Mapping[str, int], read: set[str]) -> Figure:
+    """A figure as a reader knows it: printed exactly, printed rounded (a range), or hidden."""
+    true, people = plan.model.values[key], _people(plan, key)
+    if key not in printed:
+        return Figure(key, None, _floor(plan, key, printed, read), true=true, people=people)
+    low, high = plan.policy.could_be(printed[key])
+    if low == high:
+        return Figure(key, printed[key], true=true, people=people)
+    return Figure(key, None, low, high, true=true, people=people)
 
 
 def _people(plan: Decided, key: str) -> bool:

@@ -50,6 +50,7 @@ class Problem:
     shown: frozenset[int]  # must be shown (an earlier edition printed them)
     protect: dict[int, int]  # figure -> how far it must be able to rise when hidden
     costs: Sequence[float] | None = None
+    shown_ranges: Sequence[tuple[int, int]] | None = None  # what a reader can tell of a shown figure (rounded)
 
 
 @dataclass
@@ -115,6 +116,9 @@ class _Group:
         self.cost = np.array([costs[g] for g in members], float)
         self.fixed_hidden = np.array([g in problem.hidden for g in members])
         self.fixed_shown = np.array([g in problem.shown and g not in problem.hidden for g in members])
+        ranges = problem.shown_ranges or [(v, v) for v in problem.values]
+        self.shown_lo = np.array([ranges[g][0] for g in members], float) - self.a  # as moves
+        self.shown_hi = np.array([ranges[g][1] for g in members], float) - self.a
         self.protect = {local[g]: need for g, need in problem.protect.items() if g in local}
         self.lines = [[local[total], *(local[p] for p in parts)] for total, parts in problem.sums if total in local]
         self.columns = np.arange(n, dtype=np.int32)
@@ -174,8 +178,8 @@ class _Group:
     # -- the reader's best attempt ---------------------------------------------------------
 
     def _aim(self, model: Any, p: int, hidden: np.ndarray) -> None:
-        model.changeColsBounds(self.n, self.columns, np.where(hidden, self.lo - self.a, 0.0),
-                               np.where(hidden, self.hi - self.a, 0.0))  # fmt: skip
+        model.changeColsBounds(self.n, self.columns, np.where(hidden, self.lo - self.a, self.shown_lo),
+                               np.where(hidden, self.hi - self.a, self.shown_hi))  # fmt: skip
         objective = np.zeros(self.n)
         objective[p] = -1.0
         model.changeColsCost(self.n, self.columns, objective)
@@ -184,7 +188,10 @@ class _Group:
         """True when the move that protected ``p`` last time moves only figures still
         hidden: it is still open to a reader, so no program need be solved again."""
         move = self.witnesses.get((p, whole))
-        return move is not None and bool(np.all(hidden[np.abs(move) > TOLERANCE]))
+        if move is None:
+            return False
+        open_ = hidden | ((move >= self.shown_lo - TOLERANCE) & (move <= self.shown_hi + TOLERANCE))
+        return bool(np.all(open_))
 
     def _rise(self, p: int, hidden: np.ndarray, need: float) -> tuple[float, np.ndarray]:
         """How far figure ``p`` can rise (linear reader), and for each figure what opening
@@ -196,7 +203,8 @@ class _Group:
         if rise >= need - TOLERANCE:
             self.witnesses[(p, False)] = np.array(solution.col_value)
         price = np.array(solution.col_dual)
-        return rise, np.maximum(-price, 0) * (self.hi - self.a) + np.maximum(price, 0) * (self.a - self.lo)
+        up, down = self.hi - self.a - self.shown_hi, self.shown_lo - (self.lo - self.a)
+        return rise, np.maximum(-price, 0) * up + np.maximum(price, 0) * down
 
     def _rise_whole(self, p: int, hidden: np.ndarray, need: float, deadline: float) -> float:
         self._aim(self.whole, p, hidden)

@@ -20,6 +20,7 @@ Keys, which earlier editions are stored by (so they must stay stable):
 from __future__ import annotations
 
 import weakref
+from decimal import Decimal
 from dataclasses import replace
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -267,7 +268,10 @@ def kpi_as_printed(plan: Decided, grid: KpiGrid, base: str, year: str) -> KpiGri
         key = kpi_key(grid.name, financial_year, quarter)
         if key not in plan.values or not cell.has_number:
             return cell
-        return cell if plan.value(key) is not None else Cell.suppressed(plan.policy.symbol, grid.unit)  # type: ignore[arg-type]
+        shown = plan.value(key)
+        if shown is None:
+            return Cell.suppressed(plan.policy.symbol, grid.unit)  # type: ignore[arg-type]
+        return replace(cell, value=Decimal(shown))  # rounded when the policy rounds; markers kept
 
     baseline = tuple(printed(base, q, c) for q, c in enumerate(grid.baseline, 1))
     current = tuple(printed(year, q, c) for q, c in enumerate(grid.current, 1))

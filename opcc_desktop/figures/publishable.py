@@ -14,6 +14,7 @@ from typing import Any
 from ..areas.settings import logo as logo  # the settings' reader: the logo is public
 from ..areas.settings import settings
 from ..areas.vocab import ETHNIC_MINORITY
+from ..errors import OpccError
 from ..store.workbook import Workbook
 from .disclosure import Policy
 from .plan import Printed
@@ -22,7 +23,12 @@ from .workforce_statement import StatementCounts, WorkforceStatement, statement
 
 def policy(wb: Workbook) -> Policy:
     values = settings(wb)
-    return Policy(int(values["disclosure.threshold"]), values["disclosure.symbol"])
+    try:
+        return Policy(int(values["disclosure.threshold"]), values["disclosure.symbol"],
+                      int(values["disclosure.round_to"]))  # fmt: skip
+    except ValueError as bad:
+        raise OpccError(f"The disclosure settings do not fit together: {bad}. Change disclosure.threshold "
+                        "or disclosure.round_to.") from None
 
 
 def office(wb: Workbook) -> dict[str, str]:

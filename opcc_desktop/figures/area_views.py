@@ -2,10 +2,10 @@
 
 The tabs display these and never run SQL. Every figure is computed as the documents compute
 it: percentages through :func:`formatting.percent` (one place, half-up), workforce breakdowns
-through :mod:`workforce_analysis` (as the internal pack), and a scheme's published
-percentages from the same disclosure plan as the documents (:mod:`.public_plan`)
-under the office's disclosure policy, so the screen shows exactly what Tables 1 and 2 print,
-suppression symbols included.
+through :mod:`workforce_analysis` (as the internal pack), and a scheme's or a service's
+published percentages from the same disclosure plan as the documents
+(:mod:`.public_plan`) under the office's disclosure policy, so the screen shows exactly what
+the annual report prints, suppression symbols included, and why a figure is withheld.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..areas import schemes, services
 from ..areas.vocab import (
@@ -38,16 +38,27 @@ from .charts import ChartSpec, Series
 from .disclosure import Policy
 from .formatting import percent
 from .plan import TOTAL, Decided, Plan
-from .public_plan import add_scheme, participants_key, scheme_key, table_key
 from .public_plan import TABLE_DIMENSIONS as PLAN_TABLES
+from .public_plan import (
+    add_scheme,
+    add_services,
+    participants_key,
+    scheme_key,
+    service_key,
+    table_key,
+)
+
+if TYPE_CHECKING:
+    from .audit import Interval
 
 __all__ = [
     "GENDERS", "PARTICIPANTS", "SCHEME_MEASURE_LABELS", "SERVICE_MEASURES", "TABLE_DIMENSIONS",
     "declaration_rows", "dimension_label", "financial_year_of", "latest_service_quarter", "long_date",
     "new_staff_values", "next_staff_ref", "non_disclosure_chart", "previous_snapshot",
-    "quarter_label", "scheme_categories", "scheme_chart", "scheme_grid", "scheme_measure_rows",
-    "scheme_policy", "scheme_years", "service_activity_rows", "service_categories", "service_grid",
-    "service_share_chart", "service_years", "snapshot_leave_events", "workforce_chart",
+    "published_service_grid", "quarter_label", "reader_range", "scheme_categories", "scheme_chart",
+    "scheme_grid", "scheme_measure_rows", "scheme_policy", "scheme_years", "service_activity_rows",
+    "service_categories", "service_grid", "service_plan", "service_share_chart", "service_years",
+    "share_reason", "snapshot_leave_events", "withheld_reason", "workforce_chart",
     "workforce_comparison",
 ]  # fmt: skip
 
@@ -322,6 +333,72 @@ def non_disclosure_chart(wb: Workbook, service_id: int, financial_year: str) -> 
 def _year_before(financial_year: str) -> str:
     start = int(financial_year[:4]) - 1
     return f"{start}/{(start + 1) % 100:02d}"
+
+
+
+def service_plan(wb: Workbook, service_id: int, financial_year: str) -> tuple[Decided, str]:
+    """The plan the annual report prints a service's figures from, and the service's name:
+    the year's public plan, or for a never-published service one without suppression (its
+    figures stay internal and are shown in full)."""
+    name, hidden = wb.rows("SELECT name, never_publish FROM services WHERE id = ?", [service_id])[0].values()
+    if not hidden:
+        return public_plan.decide(wb, financial_year), name
+    plan = Plan(Policy(0))
+    counts = [{"service": name, **r} for r in services.service_counts(wb, service_id)
+              if r["financial_year"] == financial_year]  # fmt: skip
+    add_services(plan, counts, [])
+    return plan.decide(), name
+
+
+def published_service_grid(wb: Workbook, service_id: int, financial_year: str, quarter: int) -> list[Row]:
+    """:func:`service_grid`'s rows, each with what the annual report for ``financial_year``
+    prints for its category (``published``): the category's percentage of the service's
+    users recorded for the characteristic over the year (the four quarters summed), the
+    policy's symbol where hidden, "-" when the year has no count for it; and
+    ``published_reason``, why it is withheld in plain words ("" when printed). The year's
+    plan is read once for the whole grid."""
+    rows = service_grid(wb, service_id, financial_year, quarter)
+    plan, name = service_plan(wb, service_id, financial_year)
+    for row in rows:
+        key, base = service_key(name, row["dimension"], row["category"]), service_key(name, row["dimension"])
+        row["published"] = _shown(plan, key, base)
+        row["published_reason"] = share_reason(plan, key, base) if row["published"] != "-" else ""
+    return rows
+
+
+def reader_range(interval: Interval | None) -> str:
+    """What a reader of the documents can narrow a hidden figure to, in words."""
+    if interval is None:
+        return ""
+    if interval.hi is None:
+        return f"A reader can tell only that it is {interval.lo:,} or more."
+    if interval.lo == interval.hi:
+        return f"A reader can work out that it is {interval.lo:,}."
+    return f"A reader can tell only that it is between {interval.lo:,} and {interval.hi:,}."
+
+
+def withheld_reason(plan: Decided, key: str) -> str:
+    """Why the documents hide a figure of the plan, in plain words, with what a reader can
+    still narrow it to when the plan's audit worked that out ("" when the figure is printed
+    or is not a figure of the plan)."""
+    if key not in plan.values or key not in plan.hidden:
+        return ""
+    threshold = plan.policy.threshold
+    if plan.policy.is_small(plan.values[key]):
+        why = f"Hidden: fewer than {threshold} people."
+    else:
+        why = "Hidden so that a small number cannot be worked out from the totals or the year's other figures."
+    intervals = getattr(plan.audit, "intervals", None) or {}
+    return " ".join(filter(None, (why, reader_range(intervals.get(key)))))
+
+
+def share_reason(plan: Decided, numerator: str, base: str) -> str:
+    """Why a percentage is not printed: its count is hidden, or the total it is of is."""
+    own = withheld_reason(plan, numerator)
+    if own:
+        return own
+    of_base = withheld_reason(plan, base)
+    return f"The total it is a percentage of is not printed. {of_base}" if of_base else ""
 
 
 # -- Schemes ----------------------------------------------------------------------------------

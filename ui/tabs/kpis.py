@@ -4,7 +4,9 @@ trend chart and the group's commentary per quarter.
 
 A typed cell is a number, "n/a" (not available) or "ud" (measurement under development);
 "(p)" after a number marks it provisional, and an empty cell is a quarter not yet due.
-Derived KPIs are computed from their inputs and are read-only here.
+Derived KPIs are computed from their inputs and are read-only here. A value of a KPI that
+counts people which the performance update will hide (small numbers, and what they could be
+worked out from) is tagged with the policy's symbol, its tooltip saying why.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QRect, QSize, Qt
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -22,6 +24,8 @@ from PySide6.QtGui import (
     QFontMetrics,
     QKeyEvent,
     QKeySequence,
+    QPainter,
+    QPen,
     QStandardItem,
     QStandardItemModel,
 )
@@ -55,6 +59,7 @@ from opcc_desktop.figures.kpi_analysis import (
     trend_chart,
     workbook_grids,
 )
+from opcc_desktop.figures.kpi_views import Withheld, withheld_kpi_values
 from ui.plots import ChartView
 from ui.table_model import Call, Column, Index, Row, RowsModel
 from ui.table_view import DataTable
@@ -81,6 +86,13 @@ STATUS_SCALE = 0.9
 STATUS_TINT = QColor("#EEF3F8")  # a quiet tint for a stated status, beside the text saying it
 COMPUTED_TINT = QColor("#F0F0F0")
 COMPUTED_TEXT = QColor("#4A4A4A")  # greyed yet above 7:1 contrast on its tint
+WITHHELD_TINT = QColor("#FBEFD9")  # a value the update hides, beside its tag and the tooltip saying why
+TAG_BORDER = QColor("#9A6A00")
+TAG_TEXT = QColor("#3D2A00")
+WITHHELD_ROLE = Qt.ItemDataRole.UserRole + 1  # the symbol the update prints instead of the value
+TAG_PAD = 4  # pixels around the tag's symbol, and between the tag and the cell's edge
+WITHHELD_HINT = (" A value tagged “{symbol}” counts people and is hidden in the Performance and Delivery "
+                 "Update (the tag is what it prints); hover over it to see why.")  # fmt: skip
 UNIT_NAMES = {"count": "count", "percent": "percent", "seconds": "seconds", "rate_per_1000": "rate per 1,000"}
 COUNTS_PEOPLE = "Counts people (small numbers hidden in public documents)."
 POLARITY_NAMES = {"higher": "higher is better", "lower": "lower is better", "neutral": "neutral"}
@@ -139,9 +151,13 @@ class KpiGridModel(RowsModel):
         super().__init__([Column("name", "KPI")], context, self._edit)
         self.computed_from = computed_from  # derived KPI id -> "A and B"
         self.years = ("", "")
+        self.withheld: dict[tuple[int, str, int], Withheld] = {}  # (KPI id, year, quarter) -> how hidden
 
-    def show(self, grids: list[KpiGrid], financial_year: str) -> None:
-        """Load a group's grids; the same KPIs again only repaint, keeping the current cell."""
+    def show(self, grids: list[KpiGrid], financial_year: str,
+             withheld: dict[tuple[int, str, int], Withheld] | None = None) -> None:  # fmt: skip
+        """Load a group's grids (and what the update hides of the year's values); the same
+        KPIs again only repaint, keeping the current cell."""
+        self.withheld = withheld or {}
         years = (baseline_year(financial_year), financial_year)
         rows = [{"grid": g, "name": g.name, **dict(zip(QUARTER_KEYS, g.cells))} for g in grids]
         if years == self.years and [r["grid"].id for r in rows] == [r["grid"].id for r in self.rows]:
@@ -160,7 +176,15 @@ class KpiGridModel(RowsModel):
     def clear(self) -> None:
         self.beginResetModel()
         self.rows, self.years, self.columns = [], ("", ""), [Column("name", "KPI")]
+        self.withheld = {}
         self.endResetModel()
+
+    def withheld_at(self, index: Index) -> Withheld | None:
+        """How the update hides the value in a quarter cell, if it does."""
+        if not index.isValid() or not (0 <= index.row() < len(self.rows)) or index.column() == 0:
+            return None
+        key = self.key_of(index)
+        return self.withheld.get((self.rows[index.row()]["grid"].id, self.years[key[0] == "c"], int(key[1])))
 
     def grid(self, row: int) -> KpiGrid | None:
         return self.rows[row]["grid"] if 0 <= row < len(self.rows) else None
@@ -189,6 +213,17 @@ class KpiGridModel(RowsModel):
         if key == "name":
             return self._name_data(grid, role)
         cell: Cell = row[key]
+        withheld = self.withheld_at(index)
+        if withheld is not None:
+            if role == WITHHELD_ROLE:
+                return withheld.symbol
+            if role == Qt.ItemDataRole.ToolTipRole:
+                printed = f"The Performance and Delivery Update prints “{withheld.symbol}”. {withheld.reason}"
+                return " ".join(filter(None, (printed, EXPLAINED.get(cell.state, ""), self._computed(grid))))
+            if role == Qt.ItemDataRole.AccessibleDescriptionRole:
+                return f"Hidden in the Performance and Delivery Update. {withheld.reason}"
+            if role == Qt.ItemDataRole.BackgroundRole:
+                return QBrush(WITHHELD_TINT)
         if role == Qt.ItemDataRole.DisplayRole:
             return cell_text(cell)
         if role == Qt.ItemDataRole.EditRole:
@@ -278,6 +313,39 @@ class WrapDelegate(QStyledItemDelegate):
         return QSize(hint.width(), max(hint.height(), box.height() + margin))
 
 
+class WithheldDelegate(QStyledItemDelegate):
+    """Paints a value the update hides with a tag at the cell's left holding the symbol the
+    update prints (the value itself stays as typed, right-aligned, to edit and copy)."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        super().paint(painter, option, index)
+        symbol = index.data(WITHHELD_ROLE)
+        if not symbol:
+            return
+        font = QFont(option.font)
+        font.setBold(True)
+        metrics = QFontMetrics(font)
+        width, height = metrics.horizontalAdvance(symbol) + 2 * TAG_PAD, metrics.height() + 2
+        top = option.rect.top() + (option.rect.height() - height) / 2
+        tag = QRectF(option.rect.left() + TAG_PAD, top, width, height)
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(TAG_BORDER, 1))
+        painter.setBrush(QBrush(QColor("#FFFFFF")))
+        painter.drawRoundedRect(tag, 3, 3)
+        painter.setFont(font)
+        painter.setPen(TAG_TEXT)
+        painter.drawText(tag, int(Qt.AlignmentFlag.AlignCenter), symbol)
+        painter.restore()
+
+    @staticmethod
+    def tag_width(font: QFont, symbol: str) -> int:
+        """The room a tag takes at a cell's left, its margins included."""
+        bold = QFont(font)
+        bold.setBold(True)
+        return QFontMetrics(bold).horizontalAdvance(symbol) + 4 * TAG_PAD
+
+
 class SavingTextEdit(QPlainTextEdit):
     """Plain text that is saved when focus leaves it (as the narrative editor is); the goals
     tab uses it too."""
@@ -303,6 +371,7 @@ class KpisTab(Tab):
         self.group_id: int | None = None
         self.kpi_id: int | None = None
         self.grids: list[KpiGrid] = []
+        self.withheld: dict[tuple[int, str, int], Withheld] = {}  # what the update hides, per refresh
         self._outline: tuple[list[dict[str, Any]], dict[int, str]] = ([], {})
         self._note: tuple[int, str, int, str] | None = None  # group, year, quarter, text in the editor
         self.tree_model = QStandardItemModel(0, 3, self)
@@ -311,6 +380,8 @@ class KpisTab(Tab):
         self.heading = QLabel()
         self.grid_model = KpiGridModel(context, {})
         self.grid = KpiGridView(self.grid_model, "Quarterly figures of the KPI group", clipboard)
+        self.grid.setItemDelegate(WithheldDelegate(self.grid))
+        self.hint = QLabel(HINT)
         self.chart = ChartView("Trend of the selected KPI, this year beside the baseline year")
         self.no_chart = QLabel()
         self.chart_stack = QStackedWidget()
@@ -372,14 +443,13 @@ class KpisTab(Tab):
         top.addWidget(self.year_box)
         top.addSpacing(2 * SPACING)
         top.addWidget(self.heading, 1)
-        hint = QLabel(HINT)
-        hint.setWordWrap(True)
+        self.hint.setWordWrap(True)
         upper = QWidget()
         grid_side = QVBoxLayout(upper)
         grid_side.setContentsMargins(0, 0, 0, 0)
         grid_side.setSpacing(SPACING)
         grid_side.addLayout(top)
-        grid_side.addWidget(hint)
+        grid_side.addWidget(self.hint)
         grid_side.addWidget(self.grid, 1)
         lower = QSplitter(Qt.Orientation.Horizontal)
         self.no_chart.setWordWrap(True)
@@ -434,7 +504,7 @@ class KpisTab(Tab):
         outline = self.context.read(kpis.kpi_tree) or []
         self.stack.setCurrentIndex(1 if outline else 0)
         self._fill_years()
-        self.grids = self.context.read(workbook_grids, self.year) or []
+        self._read_year()
         if self.group_id not in {g.group_id for g in self.grids}:
             self.group_id = self.grids[0].group_id if self.grids else None
             self.kpi_id = None
@@ -448,6 +518,12 @@ class KpisTab(Tab):
         if rebuilt:
             self._select_in_tree()
 
+    def _read_year(self) -> None:
+        """The year's grids, and what the update hides of them (the year's disclosure plan,
+        read once here, never per cell; made only when some KPI counts people)."""
+        self.grids = self.context.read(workbook_grids, self.year) or []
+        self.withheld = (self.context.read(withheld_kpi_values, self.year) or {}) if self.year else {}
+
     def _computed_from(self, outline: list[dict[str, Any]]) -> dict[int, str]:
         """Each derived KPI's inputs by name: "A and B"."""
         names = {k["id"]: k["name"] for k in outline}
@@ -457,6 +533,8 @@ class KpisTab(Tab):
     def clear(self) -> None:
         self._note = None
         self.year, self.group_id, self.kpi_id, self.grids, self._outline = "", None, None, [], ([], {})
+        self.withheld = {}
+        self.hint.setText(HINT)
         self.tree_model.clear()
         self.grid_model.clear()
         self.chart.show_spec(None)
@@ -533,7 +611,11 @@ class KpisTab(Tab):
         """The grid, chart and commentary of the current group, for the chosen year."""
         rows = [g for g in self.grids if g.group_id == self.group_id]
         current = self.grid.currentIndex()
-        self.grid_model.show(rows, self.year)
+        ids = {g.id for g in rows}
+        withheld = {key: w for key, w in self.withheld.items() if key[0] in ids}
+        self.grid_model.show(rows, self.year, withheld)
+        symbol = next(iter(withheld.values())).symbol if withheld else ""
+        self.hint.setText(HINT + (WITHHELD_HINT.format(symbol=symbol) if symbol else ""))
         self._size_columns()
         if rows:
             self.heading.setText(f"{rows[0].group_name} ({rows[0].outcome})")
@@ -552,16 +634,29 @@ class KpisTab(Tab):
 
     def _size_columns(self) -> None:
         """Eight equal quarter columns as wide as a long figure or the word "development" (a
-        status wraps onto two lines rather than pushing the grid off screen); names take the rest."""
+        status wraps onto two lines rather than pushing the grid off screen), or a hidden
+        value beside its tag; names take the rest."""
         header = self.grid.horizontalHeader()
         if self.grid_model.columnCount() < 2:
             return
         status = QFontMetrics(status_font(self.grid.font())).horizontalAdvance("development")
-        width = max(status, self.grid.fontMetrics().horizontalAdvance("100,000 (p)"))
+        width = max(status, self.grid.fontMetrics().horizontalAdvance("100,000 (p)"), self._tagged_width())
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in range(1, self.grid_model.columnCount()):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(column, width + 2 * SPACING)
+
+    def _tagged_width(self) -> int:
+        """The widest value the update hides, with its tag (0 when none is hidden)."""
+        model, widest = self.grid_model, 0
+        for row in range(model.rowCount()):
+            for column in range(1, model.columnCount()):
+                withheld = model.withheld_at(model.index(row, column))
+                if withheld is not None:
+                    text = str(model.index(row, column).data() or "")
+                    widest = max(widest, self.grid.fontMetrics().horizontalAdvance(text)
+                                 + WithheldDelegate.tag_width(self.grid.font(), withheld.symbol))  # fmt: skip
+        return widest
 
     def _show_chart(self) -> None:
         grid = next((g for g in self.grids if g.id == self.kpi_id), None)
@@ -610,7 +705,7 @@ class KpisTab(Tab):
         if year and year != self.year:
             self.save_commentary()
             self.year = year
-            self.grids = self.context.read(workbook_grids, year) or []
+            self._read_year()
             self._latest_quarter()
             self._show_group()
 

@@ -1,8 +1,11 @@
 """The Services tab: the commissioned victim services and their quarterly monitoring returns.
 
-Pick a service and a quarter to see and type its counts by characteristic; the charts show a
-characteristic against all services combined and the service's non-disclosure over time.
-Every figure comes from :mod:`opcc_desktop.figures.area_views`; every edit is one core action.
+Pick a service and a quarter to see and type its counts by characteristic; beside them is what
+the annual report for the year will print for the service (each category's percentage of the
+users recorded for the characteristic over the whole year, after small-number suppression),
+with the reason in the tooltip of a withheld figure. The charts show a characteristic against
+all services combined and the service's non-disclosure over time. Every figure comes from
+:mod:`opcc_desktop.figures.area_views`; every edit is one core action.
 """
 
 from __future__ import annotations
@@ -10,15 +13,17 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QAbstractItemView, QComboBox, QLineEdit, QPushButton
 
 from opcc_desktop.areas import services
 from opcc_desktop.areas.vocab import SERVICE_DIMENSIONS
 from opcc_desktop.figures import area_views as av
+from opcc_desktop.figures import publishable
 from ui.clipboard import GuardedClipboard
 from ui.context import AppContext
 from ui.plots import ChartView
-from ui.table_model import Call, Column, RowsModel
+from ui.table_model import Call, Column, Index, RowsModel
 from ui.tabs.base import Tab
 from ui.tabs.widgets import (
     GAP,
@@ -57,13 +62,53 @@ SERVICE_COLUMNS = [
     Column("never_publish", NEVER_PUBLISHED, editable=True, format=yes_no,
            tooltip="Yes: the service's figures stay in the workbook and appear in no public report"),
 ]  # fmt: skip
-COUNT_COLUMNS = [
-    Column("group", "Characteristic"),
-    Column("category", "Category"),
-    Column("count", "Count", editable=True, numeric=True, tooltip="Blank: not collected"),
-    Column("percent", "% of total", numeric=True, format=percent_text,
-           tooltip="Of everyone counted for this characteristic in the quarter (one place, rounded half-up)"),
-]  # fmt: skip
+WITHHELD_TINT = QColor("#FBEFD9")  # a withheld figure, beside the symbol and the tooltip saying why
+PUBLISHED_TIP = ("What the annual report for the selected year prints for this service: each category's "
+                 "percentage of the service's users recorded for the characteristic over the whole year "
+                 "(the four quarters summed); the policy's symbol where withheld (hover over it for why); "
+                 "\"-\" where the year has no count for the category.")  # fmt: skip
+INTERNAL_TIP = ("Not published: the year's percentages in full (the four quarters summed), for internal use "
+                "only.")  # fmt: skip
+
+
+def count_columns(published: bool) -> list[Column]:
+    """The quarter's counts and shares, then the year as the annual report prints it
+    ("internal" for a never-published service, shown in full)."""
+    shown = "published" if published else "internal"
+    return [
+        Column("group", "Characteristic"),
+        Column("category", "Category"),
+        Column("count", "Count", editable=True, numeric=True, tooltip="Blank: not collected"),
+        Column("percent", "% of total", numeric=True, format=percent_text,
+               tooltip="Of everyone counted for this characteristic in the quarter (one place, rounded half-up)"),
+        Column("published", f"% of year\n({shown})", numeric=True, tooltip=PUBLISHED_TIP if published else INTERNAL_TIP),
+    ]  # fmt: skip
+
+
+COUNT_COLUMNS = count_columns(True)
+
+
+class CountModel(RowsModel):
+    """The counts grid: a withheld published figure is tinted, and its tooltip says why."""
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        reason = self._reason(index)
+        if reason and role == Qt.ItemDataRole.ToolTipRole:
+            return f"The annual report prints {self.rows[index.row()]['published']}. {reason}"
+        if reason and role == Qt.ItemDataRole.BackgroundRole:
+            return QBrush(WITHHELD_TINT)
+        return super().data(index, role)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
+        horizontal = orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns)
+        if role == Qt.ItemDataRole.ToolTipRole and horizontal:
+            return self.columns[section].tooltip or None
+        return super().headerData(section, orientation, role)
+
+    def _reason(self, index: Index) -> str:
+        if not index.isValid() or not (0 <= index.row() < len(self.rows)) or self.key_of(index) != "published":
+            return ""
+        return str(self.rows[index.row()].get("published_reason") or "")
 ACTIVITY_COLUMNS = [
     Column("label", "Activity"),
     Column("value", "Number", editable=True, numeric=True, format=plain_number,
@@ -78,12 +123,12 @@ class ServicesTab(Tab):
     def __init__(self, context: AppContext, clipboard: GuardedClipboard) -> None:
         super().__init__(context, clipboard)
         self.service_model = RowsModel(SERVICE_COLUMNS, context, edit=self._edit_service)
-        self.count_model = RowsModel(COUNT_COLUMNS, context, edit=self._edit_count)
+        self.count_model = CountModel(COUNT_COLUMNS, context, edit=self._edit_count)
         self.activity_model = RowsModel(ACTIVITY_COLUMNS, context, edit=self._edit_activity)
         self.service_table = data_table(self.service_model, "Commissioned services", clipboard,
                                         (44, 22, 10, 13, 14), {"never_publish": YES_NO})  # fmt: skip
         self.service_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.count_table = data_table(self.count_model, "Monitoring counts", clipboard, (14, 24, 6, 8),
+        self.count_table = data_table(self.count_model, "Monitoring counts", clipboard, (14, 24, 6, 8, 8),
                                       numbered=False)
         self.activity_table = data_table(self.activity_model, "Referrals and clients", clipboard, (24, 10),
                                          numbered=False)
@@ -96,6 +141,7 @@ class ServicesTab(Tab):
     # -- building ---------------------------------------------------------------------------------
     def _build_controls(self) -> None:
         self.empty = message_label("No services")
+        self.note = message_label("How the published figures are worked out")
         self.new_name = QLineEdit()
         self.new_name.setPlaceholderText("Name of a commissioned service")
         self.add_button = QPushButton("&Add service")
@@ -125,8 +171,8 @@ class ServicesTab(Tab):
                               self.dimension)  # fmt: skip
         controls.setStretch(0, 1)
         charts = splitter(Qt.Orientation.Vertical, self.share_chart, self.disclosure_chart, sizes=(300, 240))
-        body = splitter(Qt.Orientation.Horizontal, panel(self.count_table, self.activity_table), charts,
-                        sizes=(520, 680))  # fmt: skip
+        body = splitter(Qt.Orientation.Horizontal, panel(self.count_table, self.note, self.activity_table), charts,
+                        sizes=(600, 600))  # fmt: skip
         self.detail = panel(controls, body)
         self.split = splitter(Qt.Orientation.Vertical, list_pane, self.detail, sizes=(200, 560))
         layout = column_layout(self, MARGIN)
@@ -168,7 +214,23 @@ class ServicesTab(Tab):
         kind = f" ({service['service_type']})" if service["service_type"] else ""
         self.heading.setText(f"{service['name']}{kind}")
         self.marker.setVisible(bool(service["never_publish"]))
+        self._set_published(not service["never_publish"])
         self._show_return()
+
+    def _set_published(self, published: bool) -> None:
+        columns = count_columns(published)
+        if [c.title for c in columns] != [c.title for c in self.count_model.columns]:
+            self.count_model.columns = columns
+            self.count_model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(columns) - 1)
+        policy = self.context.read(publishable.policy)
+        if not published:
+            self.note.setText("This service is never published: nothing here appears in any report, so the "
+                              "year's percentages are shown in full, without small-number suppression.")  # fmt: skip
+        elif policy is not None:
+            self.note.setText(
+                "“% of year (published)” is what the annual report prints for the year chosen: all four "
+                f"quarters together. “{policy.symbol}” hides figures based on fewer than {policy.threshold} "
+                "people, or from which they could be worked out; hover over one to see why.")  # fmt: skip
 
     def _period(self) -> tuple[int, str, int] | None:
         service = self._service()
@@ -180,7 +242,7 @@ class ServicesTab(Tab):
         period = self._period()
         if period is None:
             return
-        grid = self.context.read(av.service_grid, *period) or []
+        grid = self.context.read(av.published_service_grid, *period) or []  # the year's plan, read once
         previous = None
         for row in grid:
             row["group"] = row["characteristic"] if row["dimension"] != previous else ""
@@ -201,6 +263,7 @@ class ServicesTab(Tab):
     def _clear_detail(self) -> None:
         self.heading.clear()
         self.marker.hide()
+        self.note.clear()
         self.count_model.clear()
         self.activity_model.clear()
         draw(self.share_chart, None)

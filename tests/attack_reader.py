@@ -420,3 +420,125 @@ def add_annual(k: Knowledge, doc: Document, scheme: str, prefix: str = "", linke
             if f"{p}/participants/{g}" in k._parent:
                 k.same(f"{p}/participants/{g}", f"{p}/offence/Total/{g}")
                 k.same(f"{p}/participants/{g}", f"{p}/outcome/Total/{g}")
+
+
+# -- the services' figures in the annual report ------------------------------------------------
+#
+# Names: ``all/<characteristic>/<category>`` and ``all/<characteristic>/Total`` (all services
+# together: the profile charts), ``svc/<service>/<characteristic>/<category>`` and
+# ``.../Total`` (the appendix and the by-service non-disclosure table),
+# ``activity/<measure>/Q<n>`` and ``activity/<measure>/year`` (the quarterly chart).
+# Characteristics by the report's labels (Age, Gender, ...). No count but the quarterly
+# activity is printed as a number: the rest are unknowns behind printed percentages.
+
+PROFILE = re.compile(r"Service User (.+) Breakdown$")
+BY_SERVICE = re.compile(r"\d{4}-\d{4} (.+) of service users by service$")
+NOT_DISCLOSED_TABLE = "Percentage of service users for whom each characteristic was not disclosed"
+ACTIVITY = re.compile(r"Referrals Received and Clients Supported by Quarter$")
+MEASURES = {"Referrals received": "referrals_received", "Clients supported": "clients_supported"}
+
+
+def add_services(k: Knowledge, doc: Document) -> dict[str, list[str]]:
+    """The profile charts' data tables, the non-disclosure sentence and table, the appendix
+    and the quarterly activity chart; returns each characteristic's services as the appendix
+    lists them. Relations: a characteristic's categories add up to its total, all services
+    and each service alike; a category of all services is the sum over the services."""
+    symbol = k.symbol
+    listed: dict[str, list[str]] = {}
+    labels: list[str] = []
+    for table in doc.tables:
+        if m := PROFILE.search(table.caption):
+            label = m.group(1)
+            labels.append(label)
+            names = []
+            for category, text in (r[:2] for r in table.rows if len(r) >= 2):
+                name = k.know(f"all/{label}/{category}")
+                names.append(name)
+                if text.strip() == symbol:
+                    k.starred.add(name)
+                k.share(name, f"all/{label}/Total", text)
+            k.total(f"all/{label}/Total", names, line=False)
+        elif m := BY_SERVICE.search(table.caption):
+            label = m.group(1)
+            categories = table.head[0][1:]
+            members: dict[str, list[str]] = {c: [] for c in categories}
+            for row in table.rows:
+                service, cells = row[0], row[1:]
+                listed.setdefault(label, []).append(service)
+                names = []
+                for category, text in zip(categories, cells):
+                    if text.strip() == "-":  # not collected
+                        continue
+                    name = k.know(f"svc/{service}/{label}/{category}")
+                    names.append(name)
+                    members[category].append(name)
+                    if text.strip() == symbol:
+                        k.starred.add(name)
+                    k.share(name, f"svc/{service}/{label}/Total", text)
+                k.total(f"svc/{service}/{label}/Total", names, line=False)
+            for category, names in members.items():
+                k.total(f"all/{label}/{category}", names, line=False)
+        elif table.caption.startswith(NOT_DISCLOSED_TABLE):
+            columns = table.head[0][1:]
+            for row in table.rows:
+                for label, text in zip(columns, row[1:]):
+                    if text.strip() in ("-", "n/a"):
+                        continue
+                    name = k.know(f"svc/{row[0]}/{label}/Not disclosed")
+                    if text.strip() == symbol:
+                        k.starred.add(name)
+                    k.share(name, f"svc/{row[0]}/{label}/Total", text)
+        elif ACTIVITY.search(table.caption):
+            measures = [MEASURES.get(c, c) for c in table.head[0][1:]]
+            for row in table.rows:
+                quarter = re.match(r"Q(\d)", row[0])
+                if not quarter:
+                    continue
+                for measure, text in zip(measures, row[1:]):
+                    k.cell(f"activity/{measure}/Q{quarter.group(1)}", text)
+            for measure in measures:
+                k.total(f"activity/{measure}/year", [f"activity/{measure}/Q{q}" for q in (1, 2, 3, 4)], line=False)
+    for text in doc.text:
+        if "not disclosed was:" not in text:
+            continue
+        for label in labels:
+            found = re.search(rf"\b{re.escape(label.lower())} (\d+(?:\.\d+)?%|{re.escape(symbol)})", text)
+            if found:
+                name = k.know(f"all/{label}/Not disclosed")
+                if found.group(1) == symbol:
+                    k.starred.add(name)
+                k.share(name, f"all/{label}/Total", found.group(1))
+    return listed
+
+
+# -- KPIs in the performance update ------------------------------------------------------------
+#
+# Names: ``KPI/<kpi>/<financial year>/Q<n>``, from the group tables and the trend chart's data.
+
+CHANGE = re.compile(r"^(.+): (\S+) in Q(\d) (\d{4}/\d{2}) against (\S+) in Q\d (\d{4}/\d{2}), (.+)\.$")
+
+
+def add_kpis(k: Knowledge, doc: Document, prefix: str = "") -> list[tuple[str, str, str, str]]:
+    """The KPI tables, the chart data and the change bullets; returns the change bullets as
+    (kpi, quarter, what is printed for this year, for last year)."""
+    for table in doc.tables:
+        if len(table.head) == 2 and table.head[1][:1] == ["KPI"]:
+            years = [c for c in table.head[0] if c]
+            quarters = table.head[1][1:]
+            for row in table.rows:
+                for i, text in enumerate(row[1:len(quarters) + 1]):
+                    year = years[0] if i < 4 else years[1]
+                    k.cell(f"{prefix}KPI/{row[0]}/{year}/{quarters[i]}", text)
+        elif m := re.search(r"Data for Figure \d+: (.+), (\d{4}/\d{2}) and (\d{4}/\d{2}) by quarter$", table.caption):
+            years = table.head[0][1:]
+            for row in table.rows:
+                for year, text in zip(years, row[1:]):
+                    k.cell(f"{prefix}KPI/{m.group(1)}/{year}/{row[0]}", text)
+    changes = []
+    for text in doc.text:
+        if m := CHANGE.match(text):
+            kpi, now, quarter, year, before, base = m.group(1, 2, 3, 4, 5, 6)
+            changes.append((kpi, quarter, now, before))
+            k.cell(f"{prefix}KPI/{kpi}/{year}/Q{quarter}", now)
+            k.cell(f"{prefix}KPI/{kpi}/{base}/Q{quarter}", before)
+    return changes

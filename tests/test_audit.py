@@ -343,3 +343,11 @@ def test_the_same_count_under_two_names_is_no_group_split_up() -> None:
                Figure("A/Total", 12), Figure("A/Female", 9)]  # fmt: skip
     sums = [Sum("B/Male", ("A/Male",)), Sum("A/Total", ("A/Male", "A/Female"))]
     assert not [f for f in audit(figures, sums, [], THRESHOLD).findings if f.kind == "group_attribute"]
+
+
+def test_a_relation_that_is_no_group_split_gives_no_group_attribute() -> None:
+    figures = [Figure("Q4", None, lower=1, true=2), Figure("Q3", 2), Figure("added", 0)]
+    linked = [Sum("Q4", ("Q3", "added"), group=False)]
+    assert not [f for f in audit(figures, linked, [], THRESHOLD).findings if f.kind == "group_attribute"]
+    assert [f for f in audit(figures, [Sum("Q4", ("Q3", "added"))], [], THRESHOLD).findings
+            if f.kind == "group_attribute"]  # fmt: skip

@@ -384,13 +384,6 @@ def test_kpis_counting_people_reveal_no_small_value(tmp_path_factory, a, b):
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "LEAK across editions: the Q3 update (published) prints the derived total for Q1 2021/22 "
-    "(6) with both inputs hidden; the Q4 update, planned with Q3's printed figures, prints "
-    "input B for Q1 (5) and hides the total instead. Q1's values did not change between the "
-    "editions (nothing is marked (r)), so a reader holding both has A = 6 - 5 = 1. The plan "
-    "models an earlier edition as 'earlier + added since' with the increment unknown to the "
-    "reader, which does not hold for a past quarter's KPI value repeated unrevised."))
 def test_kpi_editions_q3_then_q4_reveal_no_small_value(tmp_path):
     values = {"Hate crimes A": [0, 0, 0, 0, 1, 0, 0, 0], "Hate crimes B": [0, 0, 0, 0, 5, 0, 0, 0]}
     problems = attack_kpis(tmp_path, values, quarters=(3, 4))
@@ -403,13 +396,6 @@ def test_a_lone_kpi_counting_people(tmp_path):
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "LEAK: a derived sum KPI that is not itself marked counts_people is printed as recorded, "
-    "beside its inputs (which are marked and hidden): public_plan.add_kpis links a derived sum "
-    "to its inputs only when the derived KPI is marked too, so the update prints small totals "
-    "(2020/21 Q2: 2 = A's 0 + B's hidden 2) and exact totals a reader subtracts a printed "
-    "input from (2020/21 Q1: 11 - B's printed 8 = A's hidden 3; 2021/22 Q4: 9 - A's printed 6 "
-    "= B's hidden 3). docs/disclosure.md says a derived KPI summing such KPIs is linked to them."))
 def test_a_derived_sum_not_itself_marked_does_not_reveal_its_inputs(tmp_path):
     values = {"Hate crimes A": [3, 0, 7, 12, 2, 9, 1, 6], "Hate crimes B": [8, 2, 0, 5, 4, 4, 11, 3]}
     problems = attack_kpis(tmp_path, values, total_counts_people=False)

@@ -83,7 +83,10 @@ def render(view: PublicView, quarter: int, document: Any = ReportDocument) -> An
         inputs=view.kpi_inputs, input_values=view.kpi_input_values, comparators=view.kpi_comparators,
     )  # fmt: skip
     plan = view.plan  # every count of people printed comes from it
-    grids = [public_plan.kpi_as_printed(plan, grid, base, financial_year) for grid in grids]
+    names = {k["id"]: k["name"] for k in view.kpis}
+    grids = [public_plan.kpi_as_printed(plan, grid, base, financial_year,
+                                        [names.get(i, "") for i in view.kpi_inputs.get(grid.id, ())])
+             for grid in grids]  # fmt: skip
     outcomes = build_groups(grids, view.kpi_commentary, quarter)
     if not outcomes:
         doc.section("Performance")

@@ -68,11 +68,14 @@ class Figure:
 
 @dataclass(frozen=True)
 class Sum:
-    """``total == sum(parts)``, or ``sum(coefficient * part)`` when coefficients are given."""
+    """``total == sum(parts)``, or ``sum(coefficient * part)`` when coefficients are given.
+    ``group``: the parts split the total's people into categories (a table's row); False for
+    a relation that is not such a split (an edition and what was added since)."""
 
     total: str
     parts: tuple[str, ...]
     coefficients: tuple[int, ...] | None = None
+    group: bool = True
 
 
 @dataclass(frozen=True)
@@ -452,8 +455,9 @@ def _group_findings(by_name: Mapping[str, Figure], sums: Sequence[Sum],
     that part at least 1 and every other part provably 0."""
     findings: list[Finding] = []
     for relation in sums:
-        if (relation.coefficients and set(relation.coefficients) != {1}) or len(relation.parts) < 2:
-            continue  # one part is the same count under another name, not a group split up
+        if not relation.group or (relation.coefficients and set(relation.coefficients) != {1}) \
+                or len(relation.parts) < 2:
+            continue  # not a group split into categories (one part is the same count renamed)
         total = by_name[relation.total]
         if not total.people or not _small(total, intervals.get(total.name), threshold):
             continue

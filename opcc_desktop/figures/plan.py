@@ -44,6 +44,7 @@ class _Figure:
     value: int
     people: bool = True  # a count of people, protected by the threshold
     latent: bool = False  # never printed; a reader knows it exists (e.g. records lacking a field)
+    stable: bool = False  # a reader knows it is unchanged since an earlier edition unless marked revised
 
 
 @dataclass(frozen=True)
@@ -64,13 +65,15 @@ class Plan:
         self.sums: list[tuple[str, tuple[str, ...]]] = []
         self.earlier: list[dict[str, Printed]] = []
 
-    def count(self, key: str, value: int, *, people: bool = True) -> str:
-        """A count a document may print. The same key twice must be the same count."""
+    def count(self, key: str, value: int, *, people: bool = True, stable: bool = False) -> str:
+        """A count a document may print. The same key twice must be the same count.
+        ``stable``: a figure of a period that has ended (a past quarter's KPI value), which
+        an edition reprints unchanged unless it marks it revised."""
         known = self.figures.get(key)
         if known is not None and known.value != value:
             raise ValueError(f"figure {key!r} registered as {known.value} and as {value}")
         if known is None:
-            self.figures[key] = _Figure(int(value), people)
+            self.figures[key] = _Figure(int(value), people, stable=stable)
         return key
 
     def total(self, key: str, parts: Sequence[str], *, people: bool = True) -> str:
@@ -196,6 +199,7 @@ class _Model:
     latent: set[str]
     hidden: set[str] = field(default_factory=set)
     shown: set[str] = field(default_factory=set)
+    links: set[tuple[str, tuple[str, ...]]] = field(default_factory=set)  # edition = earlier + added
 
 
 def _model(plan_: Plan) -> _Model:
@@ -213,8 +217,14 @@ def _model(plan_: Plan) -> _Model:
             model.values[earlier[key]] = printed.value
             model.values[added[key]] = model.values[key] - printed.value
             model.sums.append((key, (earlier[key], added[key])))
-            model.people |= {added[key]} | ({earlier[key]} if key in model.people else set())
-            model.latent.add(added[key])
+            model.links.add((key, (earlier[key], added[key])))
+            model.people |= {earlier[key]} if key in model.people else set()
+            if plan_.figures[key].stable and model.values[added[key]] == 0:
+                model.shown.add(added[key])  # unchanged and not marked revised: a reader knows it
+                (model.shown if printed.shown else model.hidden).add(key)  # so it stays as printed
+            else:
+                model.people.add(added[key])
+                model.latent.add(added[key])
             (model.shown if printed.shown else model.hidden).add(earlier[key])
         for total, parts in plan_.sums:
             if total in before and all(p in before for p in parts):

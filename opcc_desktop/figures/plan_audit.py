@@ -46,7 +46,7 @@ def _audit(plan: Decided, printed: Mapping[str, int], read: set[str], shares: Ma
     seen = _linked_to_printed(plan, set(printed) | {k for pair in shares for k in pair})
     threshold = max(plan.policy.threshold, 1)
     figures = [_figure(plan, k, printed, read) for k in model.values if k in seen]
-    sums = [Sum(t, parts) for t, parts in model.sums if t in seen]
+    sums = [Sum(t, parts, group=(t, parts) not in model.links) for t, parts in model.sums if t in seen]
     percentages = [Share(num, den, value) for (num, den), value in shares.items()]  # type: ignore[arg-type]
     found = audit(figures, sums, percentages, threshold, time_limit=TIME_LIMIT)
     held = [f for f in found.findings

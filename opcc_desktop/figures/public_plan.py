@@ -22,7 +22,7 @@ from __future__ import annotations
 import weakref
 from decimal import Decimal
 from dataclasses import replace
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from ..areas.vocab import ALL_GENDERS, NOT_DISCLOSED
@@ -231,43 +231,65 @@ def kpi_key(kpi: str, financial_year: str, quarter: int) -> str:
 
 
 def add_kpis(plan: Plan, wb: Workbook, financial_year: str) -> None:
-    """The quarterly values of KPIs marked as counting people, for the year and the one
-    before (the update prints both), and each derived KPI that is their sum."""
+    """The quarterly values of KPIs that count people, for the year and the one before (the
+    update prints both): those marked so, and any sum with such a KPI among its inputs
+    (marked or not, it counts people too), linked to its inputs. Every value is stable: an
+    update reprints a past quarter unchanged unless it marks it revised."""
     kpis = publishable.kpis(wb)
-    people = {k["id"] for k in kpis if k["counts_people"]}
+    inputs = publishable.kpi_inputs(wb)
+    people = _people_kpis(kpis, inputs)
     if not people:
         return
     years = (baseline_year(financial_year), financial_year)
     grids = build_grids(kpis, publishable.kpi_values(wb, years), financial_year, 4,
-                        inputs=publishable.kpi_inputs(wb), input_values=publishable.kpi_input_values(wb, years))  # fmt: skip
-    names = {}
+                        inputs=inputs, input_values=publishable.kpi_input_values(wb, years))  # fmt: skip
+    summed = {i for k in people for i in inputs.get(k, []) if _kind(kpis, k) == "sum"}
+    names = {g.id: g.name for g in grids}
     for grid in grids:
-        if grid.id not in people:
-            continue
-        names[grid.id] = grid.name
-        for year, cells in zip(years, (grid.baseline, grid.current)):
-            for quarter, cell in enumerate(cells, 1):
-                if cell.has_number and cell.value is not None:
-                    plan.count(kpi_key(grid.name, year, quarter), int(round_half_up(cell.value, 0)))
+        if grid.id in people or grid.id in summed:
+            for year, cells in zip(years, (grid.baseline, grid.current)):
+                for quarter, cell in enumerate(cells, 1):
+                    if cell.has_number and cell.value is not None:
+                        plan.count(kpi_key(grid.name, year, quarter), int(round_half_up(cell.value, 0)),
+                                   people=grid.id in people, stable=True)  # fmt: skip
     for grid in grids:
-        inputs = publishable.kpi_inputs(wb).get(grid.id, [])
-        if grid.derived_kind != "sum" or grid.id not in names or not all(i in names for i in inputs):
+        if grid.id not in people or grid.derived_kind != "sum":
             continue
         for year in years:
             for quarter in (1, 2, 3, 4):
-                keys = [kpi_key(names[i], year, quarter) for i in (grid.id, *inputs)]
-                if all(k in plan.figures for k in keys):
+                keys = [kpi_key(names[i], year, quarter) for i in (grid.id, *inputs[grid.id]) if i in names]
+                if len(keys) == 1 + len(inputs[grid.id]) and all(k in plan.figures for k in keys):
                     plan.relate(keys[0], keys[1:])
 
 
-def kpi_as_printed(plan: Decided, grid: KpiGrid, base: str, year: str) -> KpiGrid:
+def _kind(kpis: Iterable[Mapping[str, Any]], kpi_id: int) -> str | None:
+    return next((k["derived_kind"] for k in kpis if k["id"] == kpi_id), None)
+
+
+def _people_kpis(kpis: list[dict[str, Any]], inputs: Mapping[int, list[int]]) -> set[int]:
+    """KPIs marked as counting people, and sums (at any depth) with one among their inputs."""
+    people = {k["id"] for k in kpis if k["counts_people"]}
+    sums = [k["id"] for k in kpis if k["derived_kind"] == "sum"]
+    while True:
+        more = {k for k in sums if k not in people and people & set(inputs.get(k, []))}
+        if not more:
+            return people
+        people |= more
+
+
+def kpi_as_printed(plan: Decided, grid: KpiGrid, base: str, year: str, inputs: Sequence[str] = ()) -> KpiGrid:
     """A KPI's row as the update prints it: a value counting people comes from the plan
-    (the symbol when hidden), and no change is given on a hidden value."""
+    (the symbol when hidden); a ratio is hidden where one of its ``inputs`` (their names) is
+    (a share of a hidden count gives it back); no change is given on a hidden value."""
 
     def printed(financial_year: str, quarter: int, cell: Cell) -> Cell:
         key = kpi_key(grid.name, financial_year, quarter)
-        if key not in plan.values or not cell.has_number:
+        if not cell.has_number:
             return cell
+        if key not in plan.values:
+            keys = [kpi_key(name, financial_year, quarter) for name in inputs]
+            hidden = grid.derived_kind == "ratio" and any(k in plan.values and not plan.shown(k) for k in keys)
+            return Cell.suppressed(plan.policy.symbol, grid.unit) if hidden else cell  # type: ignore[arg-type]
         shown = plan.value(key)
         if shown is None:
             return Cell.suppressed(plan.policy.symbol, grid.unit)  # type: ignore[arg-type]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import math
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,6 +24,7 @@ from ..areas.workforce import leave_date_problems, start_date_problems
 from ..errors import ImportProblem, ValidationError
 from ..store.changes import Tx
 from ..store.workbook import Workbook
+from .layout import NUMBERED_PUBLICATIONS
 from .rows import CleanRow
 
 EXTRA_SETTINGS = ("hr_extract.mapping",)  # kept in the settings table by other parts of the app
@@ -40,6 +42,9 @@ class Plan:
     names: dict[str, list[str]] = field(default_factory=dict)  # list table -> names in display order
     kpis: dict[str, KpiDefinition] = field(default_factory=dict)
     assets: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+    stored_publications: list[dict[str, Any]] = field(default_factory=list)  # see keep_publications
+    stored_figures: list[dict[str, Any]] = field(default_factory=list)
+    printed: list[tuple[Edition, int, dict[str, Any]]] = field(default_factory=list)  # see check_publications
 
     def kept_row(self, table: str, name: str) -> dict[str, Any]:
         return self.kept.get(table, {}).get(name, {})
@@ -425,7 +430,7 @@ def positions(items: Sequence[Any], parent: Any) -> list[int]:
     return out
 
 
-# -- goals, EDI, narrative, publications ------------------------------------------------
+# -- goals, EDI, narrative --------------------------------------------------------------
 def check_goals(plan: Plan) -> None:
     goals = {(row.get("set_for_year"), row.get("title")) for _, row in plan.rows("goals")}
     for number, row in plan.rows("goal_updates"):
@@ -473,9 +478,6 @@ def check_narrative(plan: Plan) -> None:
             plan.problem("narrative", number, "section", row["section"], f"is not a section of {report}",
                          ", ".join(REPORT_SECTIONS[report]))  # fmt: skip
         _check_quarter(plan, "narrative", number, report, row.get("quarter"))
-    for number, row in plan.rows("publications"):
-        if row.get("report") is not None:
-            _check_quarter(plan, "publications", number, row["report"], row.get("quarter"))
 
 
 def _check_quarter(plan: Plan, sheet: str, number: int, report: str, quarter: int | None) -> None:
@@ -491,6 +493,80 @@ def write_narrative(tx: Tx, plan: Plan) -> None:
     insert(tx, "narratives", [row for _, row in plan.rows("narrative")])
 
 
-def write_publications(tx: Tx, plan: Plan) -> None:
-    insert(tx, "publications", [row for _, row in plan.rows("publications")])
+# -- publications and what they printed -------------------------------------------------
+# A publication as the sheets name it: report, financial year, quarter, date published and,
+# as two may share those (an edition exported twice with --publish the same day), which of
+# them in the order listed (the published_figures sheet's occurrence, 1 for the first).
+Edition = tuple[str, str, int, str]
+EDITION = ("report", "financial_year", "quarter", "published_on")
+EDITION_COLUMNS = " + ".join(EDITION)
 
+
+def keep_publications(wb: Workbook, plan: Plan) -> None:
+    """What the workbook holds of the publications area, for a file that leaves a sheet of it
+    out: without the publications sheet, the publications stay and the figures name them;
+    without the published_figures sheet, the figures of the publications the file still lists
+    are kept, so an older export (made before the sheet) never forgets what was printed."""
+    if "publications" not in plan.sheets:
+        plan.stored_publications = wb.rows("SELECT id, " + ", ".join(EDITION) + " FROM publications ORDER BY id")
+    elif "published_figures" not in plan.sheets:
+        plan.stored_figures = wb.rows(
+            "SELECT p.report, p.financial_year, p.quarter, p.published_on, p.occurrence, f.key, f.value, f.shown"
+            f" FROM published_figures f JOIN ({NUMBERED_PUBLICATIONS}) p ON p.id = f.publication_id"
+            " ORDER BY p.id, f.id")  # fmt: skip
+
+
+def _edition(row: dict[str, Any]) -> Edition | None:
+    if any(row.get(column) is None for column in EDITION):
+        return None  # a cell already reported
+    return (row["report"], row["financial_year"], row["quarter"], row["published_on"])
+
+
+def check_publications(plan: Plan) -> None:
+    """Each publication's quarter fits its report; each published figure names a publication
+    that the import leaves in the workbook (on the publications sheet or, when the file has
+    none, recorded already). Works out ``plan.printed``: each figure with its publication (the
+    edition, and which of the publications sharing it, from 0)."""
+    for number, row in plan.rows("publications"):
+        if row.get("report") is not None:
+            _check_quarter(plan, "publications", number, row["report"], row.get("quarter"))
+    listed = "publications" in plan.sheets
+    editions = Counter(_edition(row) for row in (
+        [row for _, row in plan.rows("publications")] if listed else plan.stored_publications))
+    where = "on the publications sheet" if listed else "recorded in the workbook (the file has no publications sheet)"
+    allowed = ("a publication listed on the publications sheet" if listed else "a publication the workbook records"
+               ) + ": the same report, financial_year, quarter and published_on"  # fmt: skip
+    in_file = "published_figures" in plan.sheets
+    # Without the sheet: the figures kept of the publications the file still lists.
+    figures = plan.rows("published_figures") if in_file else list(enumerate(plan.stored_figures, start=2))
+    for number, row in figures:
+        edition = _edition(row)
+        if edition is None or row.get("key") is None or row.get("occurrence") is None:
+            continue
+        if row["occurrence"] <= editions[edition]:
+            plan.printed.append((edition, row["occurrence"] - 1, row))
+        elif not in_file:
+            continue  # a kept figure of a publication the file drops goes with it
+        elif not editions[edition]:
+            plan.problem("published_figures", number, EDITION_COLUMNS, " / ".join(str(part) for part in edition),
+                         f"is not a publication {where}", allowed)  # fmt: skip
+        else:
+            count = editions[edition]
+            plan.problem("published_figures", number, "occurrence", row["occurrence"],
+                         f"is more than the {count} publication{'s' if count > 1 else ''} {where} with this"
+                         " report, financial_year, quarter and published_on", f"1 to {count}, or blank for 1")  # fmt: skip
+
+
+def write_publications(tx: Tx, plan: Plan) -> None:
+    if "publications" in plan.sheets:
+        rows = [row for _, row in plan.rows("publications")]
+        ids = insert(tx, "publications", rows)
+    else:  # kept as they are (see load.py)
+        rows = plan.stored_publications
+        ids = [row["id"] for row in rows]
+    editions: dict[Edition | None, list[int]] = {}
+    for row, publication in zip(rows, ids):
+        editions.setdefault(_edition(row), []).append(publication)
+    insert(tx, "published_figures", [
+        {"publication_id": editions[edition][n], "key": row["key"], "value": row["value"], "shown": row["shown"]}
+        for edition, n, row in plan.printed])  # fmt: skip

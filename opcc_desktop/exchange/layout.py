@@ -65,6 +65,12 @@ class Sheet:
 NAME = text(max_len=250)
 ORDER = integer(low=0, required=False)  # a category's display position, when not the order first used
 YES_NO = "CASE {0} WHEN 1 THEN 'yes' ELSE 'no' END"
+FIGURE_KEY_CHARS = 1000  # a published figure's key (KPI and category names are far shorter)
+# Publications, each with its number among those sharing report, year, quarter and date.
+NUMBERED_PUBLICATIONS = (
+    "SELECT id, report, financial_year, quarter, published_on, row_number() OVER"
+    " (PARTITION BY report, financial_year, quarter, published_on ORDER BY id) AS occurrence FROM publications"
+)
 
 SHEETS: tuple[Sheet, ...] = (
     Sheet("settings", "settings", {"key": text(max_len=60), "value": long_text()}, ("key",),
@@ -229,6 +235,20 @@ SHEETS: tuple[Sheet, ...] = (
            "quarter": quarter_or_zero(), "published_on": date()},
           (), "SELECT report, financial_year, quarter, published_on FROM publications ORDER BY id",
           optional=("quarter",)),
+    # What each published edition printed (see docs/disclosure.md): later editions of the year
+    # are planned with it. A row names its publication as the publications sheet does, and,
+    # when several share report, year, quarter and date, which of them (blank: the first).
+    Sheet("published_figures", "publications",
+          {"report": choice(tuple(REPORT_SECTIONS)), "financial_year": financial_year(),
+           "quarter": quarter_or_zero(), "published_on": date(), "key": text(max_len=FIGURE_KEY_CHARS),
+           "value": integer(low=0), "shown": Field(flag().check),
+           "occurrence": Field(integer(low=1).check, required=False, empty=1)},
+          ("report", "financial_year", "quarter", "published_on", "occurrence", "key"),
+          "SELECT p.report, p.financial_year, p.quarter, p.published_on, f.key, f.value, "
+          + YES_NO.format("f.shown") + " AS shown, CASE WHEN p.occurrence > 1 THEN p.occurrence END"
+          " AS occurrence FROM published_figures f JOIN (" + NUMBERED_PUBLICATIONS + ") p"
+          " ON p.id = f.publication_id ORDER BY p.id, f.id",
+          optional=("quarter", "occurrence")),
 )  # fmt: skip
 
 BY_NAME = {sheet.name: sheet for sheet in SHEETS}
@@ -249,5 +269,5 @@ AREA_TABLES: dict[str, tuple[str, ...]] = {
     "goals": ("goal_updates", "goals"),
     "edi": ("edi_assessments", "edi_areas"),
     "narrative": ("narratives",),
-    "publications": ("publications",),
+    "publications": ("published_figures", "publications"),
 }  # fmt: skip

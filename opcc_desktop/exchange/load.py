@@ -32,7 +32,7 @@ CHECKS: dict[str, Callable[[Plan], None]] = {
     "goals": areas.check_goals,
     "edi": areas.check_edi,
     "narrative": areas.check_narrative,
-    "publications": areas.check_narrative,
+    "publications": areas.check_publications,
 }
 WRITES: dict[str, Callable[[Tx, Plan], None]] = {
     "settings": areas.write_settings,
@@ -74,6 +74,8 @@ def plan_import(wb: Workbook, source: Source) -> tuple[Plan, list[str]]:
         names = ", ".join(sheet.name for sheet in SHEETS[:6])
         plan.problems.append(ImportProblem("", None, "", None, "has none of the exchange workbook's sheets",
                                            f"sheets named {names}... (see docs/exchange-format.md)"))  # fmt: skip
+    if "publications" in covered:
+        areas.keep_publications(wb, plan)
     for area in covered:
         CHECKS[area](plan)
     if "settings" in covered and "edi" not in covered:
@@ -96,8 +98,12 @@ def import_exchange(wb: Workbook, source: Source, *, dry_run: bool = False) -> I
         raise ImportRefused(source.path.name, plan.problems)
     summary = [f"{name}: {counted(len(rows), 'row')}" for name, rows in plan.sheets.items()]
     kept = _kept_rows(plan, covered)
-    if kept:
+    if "narratives" in kept:
         summary.append("Keeps: the workforce pack's narrative (the file has no workforce sheets)")
+    if "publications" in kept:
+        summary.append("Keeps: the publications (the file has no publications sheet)")
+    if plan.stored_figures:
+        summary.append("Keeps: what the publications still listed printed (the file has no published_figures sheet)")
     summary.append(f"Replaces: {', '.join(covered)}")
     if dry_run:
         return ImportResult("exchange", summary, dry_run=True)
@@ -122,12 +128,20 @@ def _kept_rows(plan: Plan, covered: list[str]) -> dict[str, str]:
 
     The workforce pack's narrative goes with the workforce: a file without the workforce
     sheets (``export-data --without-workforce``) keeps it as it is, unless the file's own
-    narrative sheet has rows for the workforce pack, which then replace it."""
-    if "narrative" not in covered or "workforce" in covered:
-        return {}
-    if any(row.get("report") == WORKFORCE_REPORT for _, row in plan.rows("narrative")):
-        return {}
-    return {"narratives": f"report = '{WORKFORCE_REPORT}'"}
+    narrative sheet has rows for the workforce pack, which then replace it.
+
+    A file with a published_figures sheet but no publications sheet keeps the publications
+    (its figures name them); their figures are replaced by the sheet's. (A file with the
+    publications sheet but no published_figures sheet replaces the publications and keeps the
+    figures of those it still lists: see areas.keep_publications.)"""
+    kept = {}
+    if "narrative" in covered and "workforce" not in covered and not any(
+        row.get("report") == WORKFORCE_REPORT for _, row in plan.rows("narrative")
+    ):
+        kept["narratives"] = f"report = '{WORKFORCE_REPORT}'"
+    if "publications" in covered and "publications" not in plan.sheets:
+        kept["publications"] = "1"  # every one
+    return kept
 
 
 def _snapshot(wb: Workbook, covered: list[str]) -> dict[str, object]:

@@ -281,7 +281,7 @@ DATA_TABLES = (
     "schemes", "scheme_categories", "scheme_counts", "scheme_measures",
     "strategic_outcomes", "kpi_groups", "kpis", "kpi_inputs", "kpi_values",
     "kpi_comparators", "kpi_commentary", "goals", "goal_updates",
-    "edi_areas", "edi_assessments", "narratives", "publications",
+    "edi_areas", "edi_assessments", "narratives", "publications", "published_figures",
 )  # fmt: skip
 
 

@@ -155,3 +155,23 @@ def test_publishing_records_what_was_printed_and_the_next_edition_keeps_it(demo_
         assert audit_shown(decided).ok
     done = run(main, [*base, "--quarter", "4", "-o", str(tmp_path / "q4.html")])
     assert done.exit_code == 0, done.output
+
+
+def test_a_document_is_gated_by_the_audit_of_everything_shown_which_implies_its_own(demo: Workbook) -> None:
+    from opcc_desktop.documents import annual_equality, performance_update
+    from opcc_desktop.figures.plan_audit import audit_document
+
+    for document in (annual_equality.build(demo, "2021/22"), performance_update.build(demo, "2021/22", 3)):
+        plan = document.disclosure_plan
+        assert plan.audit is not None and audit_document(plan) is plan.audit
+        assert plan.audit.ok and audit_printed(plan).ok  # the implication, checked on the demo
+
+
+def test_without_a_passing_plan_audit_the_document_is_audited_itself() -> None:
+    from opcc_desktop.figures.plan_audit import audit_document
+
+    decided = planned(offences(4))
+    leaky = type(decided)(decided.policy, decided.values, frozenset({"T/Theft/Female"}), decided.model,
+                          {"T/Theft/Female"})  # fmt: skip
+    every_cell(leaky)
+    assert leaky.audit is None and not audit_document(leaky).ok

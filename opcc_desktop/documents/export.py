@@ -16,7 +16,7 @@ from ..areas.vocab import PUBLIC_REPORTS
 from ..areas.publications import record_publication
 from ..errors import OpccError, counted
 from ..figures.plan import Decided
-from ..figures.plan_audit import audit_printed
+from ..figures.plan_audit import audit_document
 from ..store.user_paths import atomic_output, check_output
 from ..store.workbook import Workbook
 
@@ -98,7 +98,7 @@ def check_disclosure(plan: Decided, report: str) -> None:
     """Refuse a public document in which the independent audit finds a small count printed,
     a hidden count that can be worked out or proved small, or a small group's members all
     shown to share one category."""
-    found = audit_printed(plan)
+    found = audit_document(plan)
     if found.ok:
         return
     lines = "\n".join(f"  - {finding.message}" for finding in found.findings[:20])

@@ -28,6 +28,17 @@ def audit_printed(plan: Decided) -> Report:
     return _audit(plan, printed, set(plan.printed), plan.shares)
 
 
+def audit_document(plan: Decided) -> Report:
+    """The audit that gates a document. When the plan passed the audit of everything it
+    shows, a document printing from it passes too, for its reader knows less: some of those
+    figures, floors no higher (a hidden count is taken as at least 1 only where its group's
+    total is printed), percentages only of counts that are shown, the same earlier editions.
+    So that audit stands for the document; otherwise the document's own is run."""
+    if plan.audit is not None and plan.audit.ok and all(p.shown == plan.shown(k) for k, p in plan.printed.items()):
+        return plan.audit
+    return audit_printed(plan)
+
+
 def audit_shown(plan: Decided) -> Report:
     """The audit of everything the plan shows (the most any reader can see)."""
     own = {k for k in plan.values if k not in plan.model.latent}

@@ -9,7 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import Problem, ValidationError
+from ..store.backups import Retention
 from ..store.changes import Changes
+from ..store.compaction import KEEP_DAYS
 from ..store.workbook import Workbook
 from .editing import recorded
 from .validation import Field, Invalid, choice, integer, number, refuse, text, validate
@@ -64,10 +66,10 @@ DEFAULTS: dict[str, str] = {
     "disclosure.workforce_rounding": "5",
     "nondisclosure.warn_percent": "30",
     "edi.levels": "|".join(DEFAULT_EDI_LEVELS),
-    "backups.keep": "10",
-    "backups.days": "14",
-    "backups.weeks": "8",
-    "audit.keep_days": "90",
+    "backups.keep": str(Retention.keep),
+    "backups.days": str(Retention.days),
+    "backups.weeks": str(Retention.weeks),
+    "audit.keep_days": str(KEEP_DAYS),
 }
 
 

@@ -179,8 +179,7 @@ def write_record(folder: Path, workbook_path: Path, salt: str) -> None:
     record = {"path": str(workbook_path.resolve()), "salt": salt}
     if read_record(folder) == record:
         return
-    private_folder(backups_root())
-    private_folder(folder)
+    private_backup_folder(folder)
     handle, name = tempfile.mkstemp(dir=folder, prefix=f".{RECORD}.", suffix=".partial")
     with os.fdopen(handle, "w", encoding="utf-8") as out:
         json.dump(record, out)
@@ -212,8 +211,7 @@ def adopt_path_folder(workbook_path: Path, folder: Path) -> None:
     old = path_folder(workbook_path)
     if not old.is_dir():
         return
-    private_folder(backups_root())
-    private_folder(folder)
+    private_backup_folder(folder)
     for item in old.iterdir():
         if not (folder / item.name).exists():
             os.replace(item, folder / item.name)
@@ -229,11 +227,16 @@ def private_folder(folder: Path) -> Path:
     return folder
 
 
+def private_backup_folder(folder: Path) -> Path:
+    """A workbook's backup folder and the backups folder holding it, both kept to their owner."""
+    private_folder(folder.parent)
+    return private_folder(folder)
+
+
 def rotate_backup(conn: Any, passphrase: str, folder: Path, reason: str, retention: Retention) -> Path:
     """Make a timestamped backup in ``folder`` (a workbook's, in the user data folder), then
     prune that kind's older ones."""
-    private_folder(folder.parent)
-    private_folder(folder)
+    private_backup_folder(folder)
     made_at = dt.datetime.now(dt.UTC)
     made = backup_to(conn, passphrase, folder / f"{made_at.strftime(STAMP)}-{reason}{BACKUP_SUFFIX}")
     for old in to_prune(backups_in(folder, reason), made_at, retention):

@@ -43,6 +43,9 @@ DatabaseError = dbapi.DatabaseError
 OperationalError = dbapi.OperationalError
 IntegrityError = dbapi.IntegrityError
 
+WORKBOOK_SUFFIX = ".opcc"  # a workbook file's name ends so
+COMPANION_SUFFIXES = ("-wal", "-shm", "-journal")  # SQLite's files beside it
+
 
 def bind_sqlite_utils() -> None:
     """Make sqlite-utils raise and catch sqlcipher3's exception classes."""
@@ -127,7 +130,7 @@ def held_files() -> set[tuple[int, int]]:
 
 def companion_identities(path: Path) -> set[tuple[int, int]]:
     """(device, inode) of a workbook file and of its ``-wal`` and ``-shm`` files, where present."""
-    found = (file_identity(Path(f"{path}{suffix}")) for suffix in ("", "-wal", "-shm", "-journal"))
+    found = (file_identity(Path(f"{path}{suffix}")) for suffix in ("", *COMPANION_SUFFIXES))
     return {identity for identity in found if identity is not None}
 
 

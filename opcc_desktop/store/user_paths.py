@@ -27,8 +27,7 @@ from pathlib import Path
 from ..errors import UnsafePath
 from . import cipher
 
-WORKBOOK_SUFFIX = ".opcc"
-COMPANION_SUFFIXES = ("-wal", "-shm", "-journal")
+WORKBOOK_SUFFIX, COMPANION_SUFFIXES = cipher.WORKBOOK_SUFFIX, cipher.COMPANION_SUFFIXES
 
 
 def check_input(path: Path, *, workbooks: Iterable[Path] = ()) -> None:
@@ -51,9 +50,7 @@ def check_output(path: Path, *, workbooks: Iterable[Path] = ()) -> None:
     written: a workbook by name, by identity or by contents; a folder. A missing folder for it
     is made."""
     _refuse_workbook_name(path)
-    if cipher.file_identity(path) in _protected(workbooks):
-        raise UnsafePath(f"{path} is the workbook itself; writing there would destroy it. "
-                         "Choose another file name.")  # fmt: skip
+    _refuse_the_workbook(path, workbooks, "writing there would destroy it. Choose another file name.")
     if path.is_dir():
         raise UnsafePath(f"{path} is a folder. Give a file name inside it.")
     if path.is_file() and cipher.looks_like_workbook(path):
@@ -65,8 +62,7 @@ def check_output(path: Path, *, workbooks: Iterable[Path] = ()) -> None:
 def check_new_file(path: Path, *, workbooks: Iterable[Path] = ()) -> None:
     """Refuse an output that must be a new file (a backup, a restored workbook): anything
     already at ``path``, even a dangling link, is kept."""
-    if cipher.file_identity(path) in _protected(workbooks):
-        raise UnsafePath(f"{path} is the workbook itself. Choose a new file name.")
+    _refuse_the_workbook(path, workbooks, "Choose a new file name.")
     if os.path.lexists(path):
         raise UnsafePath(f"{path} already exists and was left as it is. Choose a new file name.")
     _ensure_folder(path.parent)
@@ -75,12 +71,17 @@ def check_new_file(path: Path, *, workbooks: Iterable[Path] = ()) -> None:
 def check_output_folder(path: Path, *, workbooks: Iterable[Path] = ()) -> None:
     """As :func:`check_output`, for an output that is a folder of files (made if missing)."""
     _refuse_workbook_name(path)
-    if cipher.file_identity(path) in _protected(workbooks):
-        raise UnsafePath(f"{path} is the workbook itself; writing there would destroy it. "
-                         "Choose another name.")  # fmt: skip
+    _refuse_the_workbook(path, workbooks, "writing there would destroy it. Choose another name.")
     if path.exists() and not path.is_dir():
         raise UnsafePath(f"{path} is a file, not a folder. Give the name of a folder to write into.")
     _ensure_folder(path.parent)
+
+
+def _refuse_the_workbook(path: Path, workbooks: Iterable[Path], then: str) -> None:
+    """Refuse ``path`` when it is, under any name, a workbook open here or one of ``workbooks``."""
+    if cipher.file_identity(path) in _protected(workbooks):
+        separator = "; " if then[:1].islower() else ". "
+        raise UnsafePath(f"{path} is the workbook itself{separator}{then}")
 
 
 @contextmanager

@@ -37,7 +37,6 @@ from .changes import Changes, Tx, recorded_changes, revert_into
 from .schema import APPLICATION_ID, migrate
 from .user_paths import check_new_file
 
-SUFFIX = ".opcc"
 
 
 def os_user() -> str:
@@ -392,7 +391,7 @@ def _refuse_damaged_log(path: Path, passphrase: str, damage: wal.LogDamage) -> N
 
 def remove_workbook_files(path: Path) -> None:
     """Delete a workbook file this process made and holds no more, with its journal files."""
-    for suffix in ("", "-wal", "-shm", "-journal"):
+    for suffix in ("", *cipher.COMPANION_SUFFIXES):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 

@@ -35,8 +35,8 @@ def test_what_the_plan_hides_is_listed_with_what_a_reader_can_narrow_it_to(wb) -
     services.set_service_count(wb, harbour, "2021/22", 1, "gender", "Female", 40)
     services.set_service_count(wb, harbour, "2021/22", 1, "gender", "Male", 3)
     services.set_service_count(wb, harbour, "2021/22", 1, "gender", "Not disclosed", 9)
-    found = [line for line in messages(wb, "annual-equality") if line.startswith("Disclosure: Services/Harbour")]
-    assert found == ["Disclosure: Services/Harbour/gender: hidden Male (1 to 11), Not disclosed (1 to 11)"]
+    found = [line for line in messages(wb, "annual-equality") if line.startswith("Disclosure: Services › Harbour")]
+    assert found == ["Disclosure: Services › Harbour › gender: hidden Male (1 to 11), Not disclosed (1 to 11)"]
 
 
 def test_never_publish_items_are_not_mentioned(wb) -> None:

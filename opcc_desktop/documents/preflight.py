@@ -168,7 +168,8 @@ def _disclosure(wb: Workbook, financial_year: str) -> list[Finding]:
         table, _, cell = key.rpartition("/")
         found = report.intervals.get(key)
         tables[table].append(f"{cell} ({found})" if found else cell)
-    findings = [Finding("Disclosure", f"{table}: hidden {', '.join(cells)}") for table, cells in tables.items()]
+    findings = [Finding("Disclosure", f"{public_plan.readable(table)}: hidden {', '.join(cells)}")
+                for table, cells in tables.items()]  # fmt: skip
     findings += [Finding("Disclosure", finding.message) for finding in report.findings]
     if plan.fallback_groups:
         findings.append(Finding("Disclosure", f"{counted(plan.fallback_groups, 'group')} of figures could not be "

@@ -25,7 +25,7 @@ from dataclasses import replace
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from ..areas.vocab import ALL_GENDERS, NOT_DISCLOSED
+from ..areas.vocab import ALL_GENDERS, DIMENSION_LABELS, NOT_DISCLOSED
 from ..store.workbook import Workbook
 from . import publishable
 from .formatting import Cell, round_half_up
@@ -73,6 +73,11 @@ def _decide(wb: Workbook, financial_year: str) -> Decided:
     for edition in publishable.printed_before(wb, baseline_year(financial_year)):
         plan.edition({k: p for k, p in edition.items() if k.startswith("KPI/")})  # last year's updates
     return decide_audited(plan)
+
+
+def readable(key: str) -> str:
+    """A figure's key as an officer reads it: "Services › Harbour › sexual orientation"."""
+    return " › ".join(DIMENSION_LABELS.get(part, part) for part in key.split("/"))
 
 
 # -- services ----------------------------------------------------------------------------------

@@ -33,7 +33,7 @@ from ui.cli import main
 
 SECRET = "adversary secret"
 YEAR, BASE = "2021/22", "2020/21"
-FEW = settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+FEW = settings(max_examples=4, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
 LABELS = {"gender": "Gender", "age": "Age"}
 GENDERS = ("Male", "Female", "Non-binary", "Not disclosed")
 AGES = ("18-24", "25-64", "65+", "Not disclosed")
@@ -399,4 +399,41 @@ def test_a_lone_kpi_counting_people(tmp_path):
 def test_a_derived_sum_not_itself_marked_does_not_reveal_its_inputs(tmp_path):
     values = {"Hate crimes A": [3, 0, 7, 12, 2, 9, 1, 6], "Hate crimes B": [8, 2, 0, 5, 4, 4, 11, 3]}
     problems = attack_kpis(tmp_path, values, total_counts_people=False)
+    assert not problems, "\n".join(problems)
+
+
+# -- examples hypothesis once found (kept, as its runs here are derandomised) -----------------
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "LEAK (open): from the annual report's HTML this reader narrows Service B's and Service D's "
+    "one 65+ user each to 1 to 4, while the product's audit of everything its plan shows gives "
+    "0 to 6 for them (the plan hides B's 18-24, 25-64 and 65+ and all services' 25-64 and 65+): "
+    "the reader uses a relation or floor the plan does not model; found by hypothesis"))
+def test_a_service_counted_by_two_characteristics_is_one_population(tmp_path):
+    """Service B's one 65+ user, beside services of 6, 62 and 16 users."""
+    services = Services(
+        counts={"Service A": {"gender": {"Male": 0, "Female": 6}, "age": {"18-24": 6, "25-64": 0, "65+": 0}},
+                "Service B": {"gender": {"Male": 0, "Female": 7}, "age": {"18-24": 1, "25-64": 5, "65+": 1}},
+                "Service C": {"gender": {"Male": 57, "Female": 5}, "age": {"18-24": 45, "25-64": 17, "65+": 0}},
+                "Service D": {"gender": {"Male": 8, "Female": 8}, "age": {"18-24": 15, "25-64": 0, "65+": 1}}},
+        clients={"Service A": [3, 1, 1, 1], "Service B": [4, 1, 1, 1], "Service C": [17, 15, 15, 15],
+                 "Service D": [4, 4, 4, 4]},
+        extra_referrals={s: [2, 0, 1, 3] for s in ("Service A", "Service B", "Service C", "Service D")})  # fmt: skip
+    _k, _attack, problems = attack_services(tmp_path, services)
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "REFUSED, not leaked: Service A's one user is 25-64 and nobody in any service is 18-24, so the "
+    "all-services 18-24 prints 0 and Service A's hidden 18-24 is exactly 0 (and its user provably "
+    "25-64); a zero outside a small group is never hidden, so the plan cannot protect it and the "
+    "export gate refuses the annual report"))
+def test_a_tiny_service_beside_a_characteristic_nobody_has(tmp_path):
+    services = Services(
+        counts={"Service A": {"gender": {"Male": 0, "Female": 1}, "age": {"18-24": 0, "25-64": 1}},
+                "Service B": {"gender": {"Male": 10, "Female": 10}, "age": {"18-24": 0, "25-64": 20}}},
+        clients={"Service A": [1, 0, 0, 0], "Service B": [5, 5, 5, 5]},
+        extra_referrals={"Service A": [2, 0, 1, 3], "Service B": [2, 0, 1, 3]})  # fmt: skip
+    _k, _attack, problems = attack_services(tmp_path, services)
     assert not problems, "\n".join(problems)

@@ -84,3 +84,17 @@ def test_the_demo_documents_print_rounded_counts_and_pass_the_audit(rounded_demo
     annual = annual_equality.build(rounded_demo, "2021/22")
     assert audit_printed(annual.disclosure_plan).ok
     assert "rounded to the nearest 5" in _text(annual)
+
+
+def test_no_change_or_ratio_of_counts_of_people_undoes_the_rounding(rounded_demo) -> None:
+    text = _text(performance_update.build(rounded_demo, "2021/22", 4))
+    bullets = [line for line in text.splitlines() if line.startswith("• Complaint allegations")]
+    assert bullets == []  # a change worked out from exact counts would give them back
+    ratio = next(line for line in text.splitlines() if line.startswith("% of stop and searches"))
+    assert "%" not in ratio.removeprefix("% of stop and searches")  # every quarter "*"
+
+
+def test_a_figure_that_is_no_count_of_people_can_be_below_the_threshold_when_rounded() -> None:
+    five = Policy(8, "*", 5)
+    assert five.could_be(3, people=False) == (3, 7)  # printed 5: a count of people would be at least 8
+    assert five.could_be(12, people=False) == (8, 12) and five.could_be(13, people=False) == (13, 17)

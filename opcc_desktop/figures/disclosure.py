@@ -40,14 +40,15 @@ class Policy:
     def active(self) -> bool:
         return self.threshold > 1
 
-    def could_be(self, count: int) -> tuple[int, int]:
+    def could_be(self, count: int, people: bool = True) -> tuple[int, int]:
         """The true counts a reader cannot tell from ``count`` once it is printed: itself
-        when counts are exact; else every count that rounds to the same, at least the
-        threshold (smaller ones are hidden), and a printed 0 is exactly 0."""
+        when counts are exact; else every count that rounds to the same, for a count of
+        people at least the threshold (smaller ones are hidden), and a printed 0 is 0."""
         printed = self.shown(count)
         if not self.round_to or printed == 0:
             return count, count
-        return max(printed - self.round_to // 2, self.threshold), printed + (self.round_to - 1) // 2
+        floor = self.threshold if people else 0
+        return max(printed - self.round_to // 2, floor), printed + (self.round_to - 1) // 2
 
     def shown(self, count: int) -> int:
         """The count as printed: rounded half up to the base, or exact."""

@@ -101,10 +101,11 @@ class Plan:
         """Counts of one population in different tables (a scheme's women by offence, by
         outcome, by age): where they are equal a reader would assume they are one number, so
         the plan treats them as linked."""
-        keys = [k for k in keys if k in self.figures]
-        for first, other in zip(keys, keys[1:]):
-            if self.figures[first].value == self.figures[other].value:
-                self.sums.append((first, (other,)))
+        first_of: dict[int, str] = {}
+        for key in (k for k in keys if k in self.figures):
+            first = first_of.setdefault(self.figures[key].value, key)
+            if first != key:
+                self.sums.append((first, (key,)))
 
     def table(self, name: str, counts: Mapping[tuple[str, str], int], rows: Sequence[str],
               columns: Sequence[str]) -> None:  # fmt: skip
@@ -253,7 +254,7 @@ def _decide(plan_: Plan, time_limit: float, also_hidden: frozenset[str]) -> Deci
         hidden=frozenset(index[k] for k in hidden),
         shown=frozenset(index[k] for k in (model.shown | never) - hidden),
         protect={index[k]: need for k, need in protect.items()},
-        shown_ranges=[plan_.policy.could_be(values[k]) for k in keys],
+        shown_ranges=[plan_.policy.could_be(values[k], k in model.people) for k in keys],
     )
     outcome = plan(problem, time_limit) if threshold else None
     chosen = {keys[i] for i in outcome.hidden} if outcome else set()
@@ -268,7 +269,8 @@ def _small_groups(model: _Model, small: set[str]) -> set[str]:
     too, or "everyone in the group is in this part" could be read off."""
     group = set(small)
     while True:
-        more = {p for total, parts in model.sums if total in group for p in parts}
+        more = {p for total, parts in model.sums if total in group and (total, parts) not in model.links
+                for p in parts}  # fmt: skip
         more |= {a for a, parts in model.sums if len(parts) == 1 and parts[0] in group}
         more = (more & model.people) - group
         if not more:

@@ -70,7 +70,7 @@ def _figure(plan: Decided, key: str, printed: Mapping[str, int], read: set[str])
     true, people = plan.model.values[key], _people(plan, key)
     if key not in printed:
         return Figure(key, None, _floor(plan, key, printed, read), true=true, people=people)
-    low, high = plan.policy.could_be(printed[key])
+    low, high = plan.policy.could_be(printed[key], key in plan.model.people)
     if low == high:
         return Figure(key, printed[key], true=true, people=people)
     return Figure(key, None, low, high, true=true, people=people)

@@ -128,6 +128,9 @@ def add_services(plan: Plan, counts: list[dict[str, Any]], activity: list[dict[s
             members = [service_key(s, dimension, category) for s in held if (s, dimension, category) in summed]
             parts.append(plan.total(all_services_key(dimension, category), members))
         plan.total(all_services_key(dimension), parts)
+    for service in services:  # one service's users, counted by each characteristic
+        plan.same_if_equal([service_key(service, d) for d in order])
+    plan.same_if_equal([all_services_key(d) for d in order])
     _add_activity(plan, activity, [all_services_key(d) for d in order])
 
 
@@ -293,7 +296,11 @@ def kpi_as_printed(plan: Decided, grid: KpiGrid, base: str, year: str, inputs: S
             return cell
         if key not in plan.values:
             keys = [kpi_key(name, financial_year, quarter) for name in inputs]
-            hidden = grid.derived_kind == "ratio" and any(k in plan.values and not plan.shown(k) for k in keys)
+            of_people = [k for k in keys if k in plan.values]
+            # a ratio of counts of people gives a hidden count back, and, when counts are
+            # printed rounded, the exact ones
+            hidden = grid.derived_kind == "ratio" and bool(of_people) and (
+                plan.policy.round_to or any(not plan.shown(k) for k in of_people))
             return Cell.suppressed(plan.policy.symbol, grid.unit) if hidden else cell  # type: ignore[arg-type]
         shown = plan.value(key)
         if shown is None:
@@ -304,4 +311,6 @@ def kpi_as_printed(plan: Decided, grid: KpiGrid, base: str, year: str, inputs: S
     current = tuple(printed(year, q, c) for q, c in enumerate(grid.current, 1))
     quarter = len(current)
     both = current[quarter - 1].has_number and baseline[quarter - 1].has_number if quarter else False
-    return replace(grid, baseline=baseline, current=current, change=grid.change if both else None)
+    of_people = kpi_key(grid.name, year, quarter) in plan.values
+    exact = not (plan.policy.round_to and of_people)  # a change of exact counts undoes rounding
+    return replace(grid, baseline=baseline, current=current, change=grid.change if both and exact else None)

@@ -10,9 +10,9 @@ documents is one figure: ``<scheme>/offence/<row>/<gender>`` and ``<scheme>/outc
 keeps two editions' figures apart (``Q3:...``, ``Q4:...``).
 
 A figure printed as the suppression symbol is "starred": a count of people whose floor is 1
-when every line it is a part of has a printed total (the documented rule: zeros are hidden
-only inside groups whose total is hidden), else 0; a starred grand total, part of no line,
-is therefore at least 1 (a scheme with a table has someone in it). A figure never printed (a category count
+when every group it is a part of (any relation but an edition link) has a printed total (the
+documented rule: zeros are hidden only inside groups whose total is hidden), else 0; a
+starred grand total, part of no group, is therefore at least 1 (a scheme with a table has someone in it). A figure never printed (a category count
 behind a printed percentage, the scheme's total behind the chart's shares) is a plain unknown.
 """
 
@@ -180,7 +180,7 @@ class Knowledge:
         self.printed: dict[str, int] = {}
         self.starred: set[str] = set()
         self.names: list[str] = []
-        self.sums: list[tuple[str, tuple[str, ...], bool]] = []  # total, parts, is a table line
+        self.sums: list[tuple[str, tuple[str, ...], bool]] = []  # total, parts, splits a group
         self.shares: list[tuple[str, str, Decimal, int]] = []
         self.helpers: set[str] = set()  # latent non-people unknowns (slacks)
         self._parent: dict[str, str] = {}
@@ -216,15 +216,17 @@ class Knowledge:
             self.printed[name] = value  # type: ignore[assignment]
         return True
 
-    def total(self, total: str, parts: list[str], line: bool = True) -> None:
+    def total(self, total: str, parts: list[str], group: bool = True) -> None:
+        """``total`` is the sum of ``parts``; ``group``: the parts split the total's people (every
+        relation but an edition's link to the one before)."""
         for n in (total, *parts):
             self.know(n)
-        self.sums.append((total, tuple(parts), line))
+        self.sums.append((total, tuple(parts), group))
 
     def at_most(self, small: str, large: str) -> None:
         slack = f"{small} <= {large}"
         self.helpers.add(self.know(slack))
-        self.total(large, [small, slack], line=False)
+        self.total(large, [small, slack])
 
     def share(self, numerator: str, denominator: str, text: str) -> None:
         value = percent(text)
@@ -246,16 +248,15 @@ class Knowledge:
             printed[c] = value
         starred = {canon[n] for n in self.starred} - set(printed)
         sums, seen = [], set()
-        line_parts: dict[str, list[str]] = {}
-        for total, parts, line in self.sums:
+        group_of: dict[str, list[str]] = {}  # the published rule: zeros are hidden only in a
+        for total, parts, group in self.sums:  # group whose total is hidden
             t, ps = canon[total], tuple(canon[p] for p in parts)
             if (t, ps) in seen:
                 continue
             seen.add((t, ps))
             sums.append(Sum(t, ps))
-            if line:
-                for p in ps:
-                    line_parts.setdefault(p, []).append(t)
+            for p in ps if group else ():
+                group_of.setdefault(p, []).append(t)
         shares = []
         for num, den, value, places in self.shares:
             if canon[num] != canon[den]:
@@ -268,7 +269,7 @@ class Knowledge:
                 figures.append(Figure(c, printed[c]))
                 continue
             floor = 0
-            if c in starred and all(t in printed for t in line_parts.get(c, ())):
+            if c in starred and all(t in printed for t in group_of.get(c, ())):
                 floor = 1
             is_people = c in starred if people is None else c in people
             figures.append(Figure(c, None, floor, true=true.get(c),
@@ -374,7 +375,7 @@ def add_update(k: Knowledge, doc: Document, scheme: str, prefix: str = "", linke
         found = re.search(r"(\S+%) engagement rate", text)
         if found:
             met, other = f"{p}/outcome/Needs met/All", f"{p}/outcome/Non-engagement/All"
-            k.total(f"{p}/closed", [met, other], line=False)
+            k.total(f"{p}/closed", [met, other])
             k.share(met, f"{p}/closed", found.group(1))
     if linked:
         k.same(f"{p}/accepted", f"{p}/offence/Total/All")
@@ -406,7 +407,7 @@ def add_annual(k: Knowledge, doc: Document, scheme: str, prefix: str = "", linke
                     k.share(name, f"{p}/{m.group(1)}/records/{g}", text)
         for (characteristic, g), names in categories.items():
             k.total(f"{p}/{characteristic}/records/{g}", names)
-        k.total(f"{p}/participants/All", [f"{p}/participants/{g}" for g in genders], line=False)
+        k.total(f"{p}/participants/All", [f"{p}/participants/{g}" for g in genders])
     for table in doc.tables:
         if "Participants by Gender" not in table.caption or not table.head:
             continue
@@ -457,7 +458,7 @@ def add_services(k: Knowledge, doc: Document) -> dict[str, list[str]]:
                 if text.strip() == symbol:
                     k.starred.add(name)
                 k.share(name, f"all/{label}/Total", text)
-            k.total(f"all/{label}/Total", names, line=False)
+            k.total(f"all/{label}/Total", names)
         elif m := BY_SERVICE.search(table.caption):
             label = m.group(1)
             categories = table.head[0][1:]
@@ -475,9 +476,9 @@ def add_services(k: Knowledge, doc: Document) -> dict[str, list[str]]:
                     if text.strip() == symbol:
                         k.starred.add(name)
                     k.share(name, f"svc/{service}/{label}/Total", text)
-                k.total(f"svc/{service}/{label}/Total", names, line=False)
+                k.total(f"svc/{service}/{label}/Total", names)
             for category, names in members.items():
-                k.total(f"all/{label}/{category}", names, line=False)
+                k.total(f"all/{label}/{category}", names)
         elif table.caption.startswith(NOT_DISCLOSED_TABLE):
             columns = table.head[0][1:]
             for row in table.rows:
@@ -497,7 +498,7 @@ def add_services(k: Knowledge, doc: Document) -> dict[str, list[str]]:
                 for measure, text in zip(measures, row[1:]):
                     k.cell(f"activity/{measure}/Q{quarter.group(1)}", text)
             for measure in measures:
-                k.total(f"activity/{measure}/year", [f"activity/{measure}/Q{q}" for q in (1, 2, 3, 4)], line=False)
+                k.total(f"activity/{measure}/year", [f"activity/{measure}/Q{q}" for q in (1, 2, 3, 4)])
     for text in doc.text:
         if "not disclosed was:" not in text:
             continue

@@ -280,7 +280,7 @@ def test_a_later_edition_does_not_reveal_a_small_increment(office, base, added):
         if name.startswith("Q4:") and name.replace("Q4:", "Q3:", 1) in k.names and "<=" not in name:
             plain = name[3:]
             increment = f"added:{plain}"
-            k.total(name, [name.replace("Q4:", "Q3:", 1), increment], line=False)
+            k.total(name, [name.replace("Q4:", "Q3:", 1), increment], group=False)
             if plain in new and plain in old:
                 truth[increment] = new[plain] - old[plain]
                 if 0 < truth[increment] < 5:

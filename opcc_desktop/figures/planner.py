@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from typing import Any
 
@@ -49,7 +49,6 @@ class Problem:
     hidden: frozenset[int]  # must be hidden
     shown: frozenset[int]  # must be shown (an earlier edition printed them)
     protect: dict[int, int]  # figure -> how far it must be able to rise when hidden
-    costs: Sequence[float] | None = None
     shown_ranges: Sequence[tuple[int, int]] | None = None  # what a reader can tell of a shown figure (rounded)
 
 
@@ -57,9 +56,6 @@ class Problem:
 class Outcome:
     hidden: set[int]
     fallback_groups: int = 0  # groups hidden whole because planning ran out of time
-    rounds: int = 0
-    seconds: float = 0.0
-    notes: list[str] = field(default_factory=list)
 
 
 def plan(problem: Problem, time_limit: float = 60.0) -> Outcome:
@@ -71,13 +67,11 @@ def plan(problem: Problem, time_limit: float = 60.0) -> Outcome:
         if not any(i in problem.protect for i in group):
             continue
         left = max(1.0, time_limit - (time.perf_counter() - started))
-        hidden, rounds = _Group(problem, group).plan(left)
-        outcome.rounds += rounds
+        hidden = _Group(problem, group).plan(left)
         if hidden is None:
             outcome.fallback_groups += 1
             hidden = {i for i in group if i not in problem.shown}
         outcome.hidden |= hidden
-    outcome.seconds = time.perf_counter() - started
     return outcome
 
 
@@ -112,8 +106,7 @@ class _Group:
         self.a = np.array([problem.values[g] for g in members], float)
         self.lo = np.array([min(problem.floors[g], problem.values[g]) for g in members], float)
         self.hi = np.array([max(problem.ceilings[g], problem.values[g]) for g in members], float)
-        costs = problem.costs or [v + 1.0 for v in problem.values]
-        self.cost = np.array([costs[g] for g in members], float)
+        self.cost = self.a + 1.0  # small figures are the cheapest to hide
         self.fixed_hidden = np.array([g in problem.hidden for g in members])
         self.fixed_shown = np.array([g in problem.shown and g not in problem.hidden for g in members])
         ranges = problem.shown_ranges or [(v, v) for v in problem.values]
@@ -222,19 +215,18 @@ class _Group:
 
     # -- the loop ----------------------------------------------------------------------------
 
-    def plan(self, time_limit: float) -> tuple[set[int] | None, int]:
+    def plan(self, time_limit: float) -> set[int] | None:
+        """The figures to hide, or None when the time ran out."""
         deadline = time.perf_counter() + time_limit
         self._line_cuts()
-        rounds = 0
         while time.perf_counter() < deadline:
-            rounds += 1
             hidden = self._choose(deadline)
             if hidden is None:
-                return None, rounds
+                return None
             if self._add_linear_cuts(hidden) or self._add_whole_cuts(hidden, deadline):
                 continue
-            return {self.members[i] for i in np.flatnonzero(hidden)}, rounds
-        return None, rounds
+            return {self.members[i] for i in np.flatnonzero(hidden)}
+        return None
 
     def _add_linear_cuts(self, hidden: np.ndarray) -> bool:
         added = False

@@ -24,7 +24,30 @@ from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
 
+from click.testing import CliRunner, Result
+
 from opcc_desktop.figures.audit import Figure, Interval, Report, Share, Sum, audit
+from ui.cli import main
+
+SECRET = "adversary secret"
+
+
+def run(*args: object) -> Result:
+    """One ``opcc-desktop`` command, in process, with the adversary's passphrase."""
+    return CliRunner().invoke(main, [str(a) for a in args], env={"OPCC_PASSPHRASE": SECRET}, catch_exceptions=False)
+
+
+def export(workbook: Path, out: Path, report: str, year: str, quarter: int | None = None,
+           publish: bool = False) -> Path:  # fmt: skip
+    """A public document of ``workbook`` written to ``out`` (its suffix, pdf or html, is the format)."""
+    args = ["report", workbook, "--report", report, "--year", year, "-o", out, "--format", out.suffix[1:]]
+    if quarter:
+        args += ["--quarter", quarter]
+    if publish:
+        args.append("--publish")
+    done = run(*args)
+    assert done.exit_code == 0 and out.exists(), done.output
+    return out
 
 # -- reading the documents --------------------------------------------------------------------
 
@@ -302,14 +325,17 @@ class Attack:
             return Interval(figure.printed, figure.printed)
         return self.report.intervals.get(c)
 
-    def problems(self, truth: dict[str, int]) -> list[str]:
+    def problems(self, truth: dict[str, int], large_may_be_exact: bool = False) -> list[str]:
         """Everything this attack learned that it must not: findings other than
         below_threshold about counts that are not truly small, and any truly small count
-        (1..threshold-1) whose range a reader can narrow below the threshold."""
+        (1..threshold-1) whose range a reader can narrow below the threshold.
+        ``large_may_be_exact``: a count that is not small may also be worked out exactly
+        (a large count behind printed percentages is a shown figure)."""
         t = self.threshold
+        forgiven = ("exact", "below_threshold") if large_may_be_exact else ("below_threshold",)
         out = []
         for f in self.report.findings:
-            if f.kind == "below_threshold":
+            if f.kind in forgiven:
                 names = [n for n, c in self.canon.items() if c in f.figures]
                 if not any(0 < truth.get(n, t) < t for n in names):
                     continue

@@ -13,14 +13,10 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from attack_reader import Knowledge, add_annual, add_update, read_html, read_pdf
-from click.testing import CliRunner
+from attack_reader import Knowledge, add_annual, add_update, export, read_html, read_pdf, run
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ui.cli import main
-
-SECRET = "adversary secret"
 YEAR = "2021/22"
 SCHEME = "Divert"
 OFFENCES = ("Theft", "Assault", "Criminal damage")
@@ -28,10 +24,6 @@ OUTCOMES = ("Needs met", "Non-engagement")
 AGES = ("18-21", "22-25")
 GENDERS = ("Female", "Male")
 FEW = settings(max_examples=4, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
-
-
-def run(*args):
-    return CliRunner().invoke(main, [str(a) for a in args], env={"OPCC_PASSPHRASE": SECRET}, catch_exceptions=False)
 
 
 # -- the data ------------------------------------------------------------------------------------
@@ -134,15 +126,7 @@ class Office:
 
     def export(self, report: str, quarter: int | None = None, fmt: str = "html", publish: bool = False) -> Path:
         self.n += 1
-        out = self.folder / f"{report}-{self.n}.{fmt}"
-        args = ["report", self.path, "--report", report, "--year", YEAR, "-o", out, "--format", fmt]
-        if quarter:
-            args += ["--quarter", quarter]
-        if publish:
-            args.append("--publish")
-        done = run(*args)
-        assert done.exit_code == 0 and out.exists(), done.output
-        return out
+        return export(self.path, self.folder / f"{report}-{self.n}.{fmt}", report, YEAR, quarter, publish)
 
 
 @pytest.fixture

@@ -15,7 +15,6 @@ from ..areas.settings import settings
 from ..areas.vocab import DIMENSION_LABELS, NOT_DISCLOSED, PUBLIC_REPORTS, QUARTERLY_REPORTS, REPORT_SECTIONS
 from ..errors import counted
 from ..figures import public_plan, publishable
-from ..figures.plan_audit import audit_shown
 from ..figures import workforce_statement as statement
 from ..figures.formatting import percent
 from ..store.workbook import Workbook
@@ -162,7 +161,7 @@ def _disclosure(wb: Workbook, financial_year: str) -> list[Finding]:
     """What the year's disclosure plan hides, table by table, and what a reader of every
     public figure of the year could still work out about each hidden count (its range)."""
     plan = public_plan.decide(wb, financial_year)
-    report = plan.audit or audit_shown(plan)
+    report = plan.audit  # the audit of everything shown, made with the plan
     tables: dict[str, list[str]] = defaultdict(list)
     for key in sorted(plan.hidden - plan.model.latent):
         table, _, cell = key.rpartition("/")

@@ -251,7 +251,7 @@ def add_kpis(plan: Plan, wb: Workbook, financial_year: str) -> None:
     years = (baseline_year(financial_year), financial_year)
     grids = build_grids(kpis, publishable.kpi_values(wb, years), financial_year, 4,
                         inputs=inputs, input_values=publishable.kpi_input_values(wb, years))  # fmt: skip
-    summed = {i for k in people for i in inputs.get(k, []) if _kind(kpis, k) == "sum"}
+    summed = {i for g in grids if g.id in people and g.derived_kind == "sum" for i in inputs.get(g.id, [])}
     names = {g.id: g.name for g in grids}
     for grid in grids:
         if grid.id in people or grid.id in summed:
@@ -268,10 +268,6 @@ def add_kpis(plan: Plan, wb: Workbook, financial_year: str) -> None:
                 keys = [kpi_key(names[i], year, quarter) for i in (grid.id, *inputs[grid.id]) if i in names]
                 if len(keys) == 1 + len(inputs[grid.id]) and all(k in plan.figures for k in keys):
                     plan.relate(keys[0], keys[1:])
-
-
-def _kind(kpis: Iterable[Mapping[str, Any]], kpi_id: int) -> str | None:
-    return next((k["derived_kind"] for k in kpis if k["id"] == kpi_id), None)
 
 
 def _people_kpis(kpis: list[dict[str, Any]], inputs: Mapping[int, list[int]]) -> set[int]:

@@ -351,3 +351,27 @@ def test_a_relation_that_is_no_group_split_gives_no_group_attribute() -> None:
     assert not [f for f in audit(figures, linked, [], THRESHOLD).findings if f.kind == "group_attribute"]
     assert [f for f in audit(figures, [Sum("Q4", ("Q3", "added"))], [], THRESHOLD).findings
             if f.kind == "group_attribute"]  # fmt: skip
+
+
+def test_the_hidden_parts_of_a_printed_zero_are_no_finding() -> None:
+    """Nobody in any service is 18-24 (printed 0): a tiny service's hidden 18-24 is 0 for all
+    to see, and its one user's being 25-64 is true of everyone counted, not of a small group."""
+    figures = [Figure("All/18-24", 0), Figure("All/25-64", None, lower=1), Figure("All/Total", None, lower=1),
+               Figure("A/18-24", None), Figure("A/25-64", None), Figure("A/Total", None, true=1),
+               Figure("B/18-24", 0), Figure("B/25-64", 20), Figure("B/Total", 20)]
+    sums = [Sum("All/18-24", ("A/18-24", "B/18-24")), Sum("All/25-64", ("A/25-64", "B/25-64")),
+            Sum("A/Total", ("A/18-24", "A/25-64")), Sum("B/Total", ("B/18-24", "B/25-64")),
+            Sum("All/Total", ("All/18-24", "All/25-64")), Sum("All/Total", ("A/Total", "B/Total"))]
+    report = audit(figures, sums, [], THRESHOLD)
+    assert report.intervals["A/18-24"] == Interval(0, 0)
+    assert report.ok, report.findings
+
+
+def test_a_zero_a_reader_works_out_otherwise_still_gives_the_group_away() -> None:
+    """The same small group, but its 18-24 is zero because of a printed shown total (its
+    printed siblings are large), not because everyone's 18-24 is zero: still a finding."""
+    figures = [Figure("All/18-24", 7), Figure("A/18-24", None), Figure("B/18-24", 7),
+               Figure("A/25-64", None, lower=1), Figure("A/Total", None, true=1)]
+    sums = [Sum("All/18-24", ("A/18-24", "B/18-24")), Sum("A/Total", ("A/18-24", "A/25-64"))]
+    report = audit(figures, sums, [], THRESHOLD)
+    assert ("group_attribute", "A/25-64") in kinds(report)

@@ -382,12 +382,10 @@ def test_a_service_counted_by_two_characteristics_is_one_population(tmp_path):
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "REFUSED, not leaked: Service A's one user is 25-64 and nobody in any service is 18-24, so the "
-    "all-services 18-24 prints 0 and Service A's hidden 18-24 is exactly 0 (and its user provably "
-    "25-64); a zero outside a small group is never hidden, so the plan cannot protect it and the "
-    "export gate refuses the annual report"))
 def test_a_tiny_service_beside_a_characteristic_nobody_has(tmp_path):
+    """Nobody in any service is 18-24, so the all-services 18-24 prints 0 and Service A's
+    hidden 18-24 is 0 for everyone to see: a fact about all service users, not about Service
+    A's one user. The plan protects the rest (their 25-64 and their total) and exports."""
     services = Services(
         counts={"Service A": {"gender": {"Male": 0, "Female": 1}, "age": {"18-24": 0, "25-64": 1}},
                 "Service B": {"gender": {"Male": 10, "Female": 10}, "age": {"18-24": 0, "25-64": 20}}},

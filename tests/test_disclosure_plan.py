@@ -82,6 +82,25 @@ def test_every_part_of_a_small_group_is_hidden_zeros_too() -> None:
     assert report.ok, report.findings
 
 
+def test_a_small_groups_part_of_a_printed_zero_needs_no_protection() -> None:
+    """Nobody in any service is 18-24: service A's one user is hidden whole, its 18-24 zero
+    too, but that zero is everyone's (the all-services 0 is printed) and cannot be protected;
+    the plan protects the rest and passes its audit without hiding everything."""
+    plan = Plan(Policy(5))
+    a = plan.distribution("A", {"18-24": 0, "25-64": 1})
+    b = plan.distribution("B", {"18-24": 0, "25-64": 20})
+    for band in ("18-24", "25-64"):
+        plan.total(f"All/{band}", [f"A/{band}", f"B/{band}"])
+    plan.total("All/Total", ["All/18-24", "All/25-64"])
+    plan.relate("All/Total", [a, b])
+    decided = decide_audited(plan, time_limit=5.0)
+    assert decided.fallback_groups == 0
+    assert decided.shown("All/18-24") and not decided.shown("A/18-24")
+    assert not decided.shown("A/25-64") and not decided.shown("A/Total")
+    assert decided.shown("All/Total")  # trying to protect that zero would hide every free figure
+    assert decided.audit.ok, decided.audit.findings
+
+
 def test_two_hidden_ones_do_not_add_up_to_a_known_small_number() -> None:
     decided = planned(offences(1, other_female=1))
     every_cell(decided)

@@ -30,6 +30,14 @@ count is pinned down), ``below_threshold`` (a hidden count is
 provably 1..threshold-1 small), ``group_attribute`` (every member of a small group is provably
 in one part of it), ``inconsistent`` (the printed figures contradict the relations) and
 ``undecided``.
+
+One thing a reader learns is not held against a document: what a printed zero says. When a
+total of people is printed as 0, every part of it is 0 too (counts are never negative), and
+hiding those parts protects nobody: "nobody in any service is 18-24" is a fact about
+everyone the document counts, not about a small group. So a hidden part of a printed zero
+(at any depth) is not reported as exact, and a small group whose other categories are all
+such zeros is not reported for sharing the one left: the whole published population shares
+it.
 """
 
 from __future__ import annotations
@@ -388,9 +396,10 @@ def audit(figures: Sequence[Figure], sums: Sequence[Sum], shares: Sequence[Share
         found, more = _audit_group(members, group_rows, time_limit)
         intervals.update(found)
         findings += more
+    zeros = _public_zeros(by_name, sums)
     findings += _printed_small(figures, threshold)
-    findings += _size_findings(hidden, intervals, threshold)
-    findings += _group_findings(by_name, sums, intervals, threshold)
+    findings += _size_findings([f for f in hidden if f.name not in zeros], intervals, threshold)
+    findings += _group_findings(by_name, sums, intervals, threshold, zeros)
     return Report(tuple(f.name for f in hidden), intervals, tuple(findings))
 
 
@@ -449,10 +458,27 @@ def _size_findings(hidden: Sequence[Figure], intervals: Mapping[str, Interval],
     return findings
 
 
-def _group_findings(by_name: Mapping[str, Figure], sums: Sequence[Sum],
-                    intervals: Mapping[str, Interval], threshold: int) -> list[Finding]:
+def _public_zeros(by_name: Mapping[str, Figure], sums: Sequence[Sum]) -> set[str]:
+    """Hidden figures a printed zero makes zero: the parts of a zero total (each at least 0,
+    with no negative coefficient), at any depth, and a total whose parts are all such zeros.
+    A zero printed as a part of a small group is that group's own disclosure, not one of
+    these."""
+    plain = [s for s in sums if (s.coefficients is None or min(s.coefficients) > 0)
+             and all(by_name[p].lower >= 0 for p in s.parts)]  # fmt: skip
+    zeros = {name for name, f in by_name.items() if f.printed == 0}
+    while True:
+        more = {p for s in plain if s.total in zeros for p in s.parts}
+        more |= {s.total for s in plain if all(p in zeros for p in s.parts)}
+        if more <= zeros:
+            return {name for name in zeros if by_name[name].printed is None}
+        zeros |= more
+
+
+def _group_findings(by_name: Mapping[str, Figure], sums: Sequence[Sum], intervals: Mapping[str, Interval],
+                    threshold: int, zeros: set[str]) -> list[Finding]:  # fmt: skip
     """Every member of a small group (a total of 1..threshold-1 people) provably in one part:
-    that part at least 1 and every other part provably 0."""
+    that part at least 1 and every other part provably 0, not all of them printed zeros'
+    parts (see the module's note)."""
     findings: list[Finding] = []
     for relation in sums:
         if not relation.group or (relation.coefficients and set(relation.coefficients) != {1}) \
@@ -464,6 +490,8 @@ def _group_findings(by_name: Mapping[str, Figure], sums: Sequence[Sum],
         ranges = {part: _range(by_name[part], intervals) for part in relation.parts}
         for part, interval in ranges.items():
             others = [ranges[other] for other in ranges if other != part]
+            if all(other in zeros for other in ranges if other != part):
+                continue
             if interval and interval.lo >= 1 and all(o and o.hi == 0 == o.lo for o in others):
                 findings.append(Finding("group_attribute", (part, total.name), f"Everyone counted "
                                         f"in {total.name}, a small group, is provably counted in "

@@ -18,6 +18,9 @@ The rules a reader may rely on, and which the plan keeps:
   part of the group is hidden, zeros too (otherwise "every woman on the scheme was referred
   for theft" could be read off); so a hidden figure is at least 1 unless it is part of a
   group whose total is hidden;
+* the parts of a printed zero are zero too, and hiding them protects nobody ("nobody in any
+  service is 18-24" is said of everyone counted), so they are hidden where their group is
+  small but need no protection;
 * a percentage is printed only when both its count and its base are shown (a percentage of a
   hidden base gives the base back);
 * figures printed by an earlier, published edition are fixed: shown stays shown, hidden stays
@@ -244,7 +247,9 @@ def _decide(plan_: Plan, time_limit: float, also_hidden: frozenset[str]) -> Deci
     in_small_group = _small_groups(model, small)
     hidden = small | model.latent | in_small_group | model.hidden | also_hidden
     never = {k for k in keys if values[k] == 0} - hidden  # a zero is hidden only in a small group
-    protect = {k: threshold - values[k] for k in small} | {k: 1 for k in in_small_group if values[k] == 0}
+    zeros = _public_zeros(model, never | {k for k in model.shown if values[k] == 0})
+    protect = {k: threshold - values[k] for k in small} | {
+        k: 1 for k in in_small_group - zeros if values[k] == 0}
     ceiling = max([*values.values(), threshold, 1]) * 4
     problem = Problem(
         values=[values[k] for k in keys],
@@ -276,6 +281,21 @@ def _small_groups(model: _Model, small: set[str]) -> set[str]:
         if not more:
             return group - small
         group |= more
+
+
+def _public_zeros(model: _Model, printed: set[str]) -> set[str]:
+    """Figures the printed zeros make zero: parts of a zero total at any depth, and totals
+    whose parts are all zero. What was added since an edition can be negative, so the
+    relations of editions are left out."""
+    plain = [(t, parts) for t, parts in model.sums
+             if (t, parts) not in model.links and not any(p.startswith(ADDED) for p in parts)]  # fmt: skip
+    zeros = set(printed)
+    while True:
+        more = {p for t, parts in plain if t in zeros for p in parts}
+        more |= {t for t, parts in plain if all(p in zeros for p in parts)}
+        if more <= zeros:
+            return zeros
+        zeros |= more
 
 
 def _floor(model: _Model, key: str, in_small_group: set[str]) -> int:

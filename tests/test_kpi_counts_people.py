@@ -71,7 +71,7 @@ def test_a_version_4_workbook_gains_the_flag_unset_after_a_backup(workbook_path)
     conn.close()
     with Workbook.open(workbook_path, PASSPHRASE) as wb:
         assert wb.scalar("PRAGMA user_version") == schema.SCHEMA_VERSION == 5
-        assert len(schema.migrations.applied(wb.db)) == schema.SCHEMA_VERSION
+        assert len(schema.migration_set().applied(wb.db)) == schema.SCHEMA_VERSION
         assert flag(wb, kpi_id) == 0  # existing KPIs start unmarked
         kpis.edit_kpi(wb, kpi_id, {"counts_people": True})
         assert flag(wb, kpi_id) == 1

@@ -73,6 +73,7 @@ def test_export_never_loads_qt(demo: Path, tmp_path: Path) -> None:
         "    assert stop.code in (0, None), stop.code\n"
         "loaded = [m for m in sys.modules if m.split('.')[0] in ('PySide6', 'pyqtgraph', 'shiboken6')]\n"
         "assert not loaded, loaded\n"
+        "assert 'sqlite_utils' not in sys.modules and 'pandas' not in sys.modules  # writes only\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
                           env={"OPCC_PASSPHRASE": SECRET, "PATH": ""})  # fmt: skip

@@ -22,7 +22,6 @@ import pytest
 import sqlcipher3.dbapi2 as sqlcipher
 import sqlite_utils.db
 from conftest import PASSPHRASE, dump
-from sqlite_utils.migrations import Migrations
 
 from opcc_desktop.areas import goals, kpis, narrative, schemes, services, settings, workforce
 from opcc_desktop.areas.vocab import WORKFORCE_CHARACTERISTICS
@@ -140,8 +139,8 @@ def test_create_makes_our_file_with_safe_settings(wb: Workbook) -> None:
     assert pragma("PRAGMA application_id") == schema.APPLICATION_ID
     assert pragma("PRAGMA user_version") == schema.SCHEMA_VERSION
     # SCHEMA_VERSION is the number of migrations: keeps the constant in step with them.
-    assert len(schema.migrations.applied(wb.db)) == schema.SCHEMA_VERSION
-    assert schema.migrations.pending(wb.db) == []
+    assert len(schema.migration_set().applied(wb.db)) == schema.SCHEMA_VERSION
+    assert schema.migration_set().pending(wb.db) == []
     assert pragma("PRAGMA journal_mode") == "wal"
     assert pragma("PRAGMA synchronous") == 2  # FULL: a commit is on disk when it returns
     assert pragma("PRAGMA foreign_keys") == 1
@@ -630,10 +629,7 @@ def test_half_written_backups_from_a_crash_are_cleared(saved: Path) -> None:
 
 def with_extra_migration(monkeypatch: pytest.MonkeyPatch, step) -> int:
     """Make this run of the app one version newer, its extra migration being ``step``."""
-    newer = Migrations(schema.MIGRATION_SET)
-    newer()(schema.initial_schema)
-    newer(name="test_extra_step")(step)
-    monkeypatch.setattr(schema, "migrations", newer)
+    monkeypatch.setattr(schema, "STEPS", (*schema.STEPS, step))
     monkeypatch.setattr(schema, "SCHEMA_VERSION", schema.SCHEMA_VERSION + 1)
     return schema.SCHEMA_VERSION
 
@@ -650,7 +646,7 @@ def test_older_file_is_upgraded_after_a_backup(saved: Path, monkeypatch: pytest.
     new = with_extra_migration(monkeypatch, add_notes_column)
     with Workbook.open(saved, PASSPHRASE) as wb:
         assert wb.scalar("PRAGMA user_version") == new
-        assert len(schema.migrations.applied(wb.db)) == new
+        assert len(schema.migration_set().applied(wb.db)) == new
         assert {r["notes"] for r in services.services(wb)} == {"upgraded"}
         assert wb.integrity_problems() == []
     (made,) = kept(saved, f"before-upgrade-from-v{old}")
@@ -684,7 +680,7 @@ def test_failed_upgrade_leaves_the_file_as_it_was(saved: Path, monkeypatch: pyte
     assert open_elsewhere(saved, "ro") == "opened"
     with Workbook.open(saved, PASSPHRASE, readonly=True) as wb:
         assert wb.scalar("PRAGMA user_version") == old
-        assert len(schema.migrations.applied(wb.db)) == old
+        assert len(schema.migration_set().applied(wb.db)) == old
         assert "notes" not in {c.name for c in wb.db["services"].columns}
         assert dump(wb) == before
         assert wb.integrity_problems() == []
@@ -697,7 +693,7 @@ def test_version_zero_file_is_stamped(saved: Path) -> None:
     conn.close()
     with Workbook.open(saved, PASSPHRASE) as wb:
         assert wb.scalar("PRAGMA user_version") == schema.SCHEMA_VERSION
-        assert len(schema.migrations.applied(wb.db)) == schema.SCHEMA_VERSION  # none re-run
+        assert len(schema.migration_set().applied(wb.db)) == schema.SCHEMA_VERSION  # none re-run
         assert wb.scalar("SELECT count(*) FROM services") == 40
     assert len(backups.list_backups(saved, "before-upgrade-from-v0")) == 1
 
@@ -706,7 +702,7 @@ def test_version_zero_file_is_stamped(saved: Path) -> None:
 
 
 def test_sqlcipher_errors_are_not_the_standard_librarys() -> None:
-    """Why cipher.bind_sqlite_utils exists: sqlite-utils catches sqlite3's exceptions."""
+    """Why store.database points sqlite-utils at sqlcipher3: it catches sqlite3's exceptions."""
     assert not issubclass(sqlcipher.OperationalError, sqlite3.OperationalError)
     assert not issubclass(sqlcipher.IntegrityError, sqlite3.IntegrityError)
 

@@ -1,9 +1,4 @@
-"""SQLCipher connections: opening an encrypted file and telling apart why it cannot be opened.
-
-sqlite-utils catches the standard library's ``sqlite3`` exceptions, which sqlcipher3's are not
-subclasses of; :func:`bind_sqlite_utils` points sqlite-utils at sqlcipher3's module instead,
-so its own fallbacks (e.g. ``Database.cached_counts``) keep working on an encrypted file.
-"""
+"""SQLCipher connections: opening an encrypted file and telling apart why it cannot be opened."""
 
 from __future__ import annotations
 
@@ -14,8 +9,6 @@ from collections import Counter
 from pathlib import Path
 
 import sqlcipher3.dbapi2 as dbapi
-import sqlite_utils.db
-import sqlite_utils.utils
 
 from ..errors import (
     DamagedWorkbook,
@@ -45,17 +38,6 @@ IntegrityError = dbapi.IntegrityError
 
 WORKBOOK_SUFFIX = ".opcc"  # a workbook file's name ends so
 COMPANION_SUFFIXES = ("-wal", "-shm", "-journal")  # SQLite's files beside it
-
-
-def bind_sqlite_utils() -> None:
-    """Make sqlite-utils raise and catch sqlcipher3's exception classes."""
-    for module in (sqlite_utils.db, sqlite_utils.utils):
-        module.sqlite3 = dbapi
-        module.OperationalError = dbapi.OperationalError
-    sqlite_utils.utils.dbapi2 = dbapi
-
-
-bind_sqlite_utils()
 
 
 class Connection(dbapi.Connection):

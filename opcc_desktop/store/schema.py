@@ -8,17 +8,17 @@ each removed row is audited and can be restored exactly.
 from __future__ import annotations
 
 import secrets
-from typing import Any
-
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
+from typing import TYPE_CHECKING, Any
 
 from . import cipher
+from .database import new_migrations
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+    from sqlite_utils.migrations import Migrations
 
 APPLICATION_ID = 0x4F504343  # "OPCC": marks the file as ours
 MIGRATION_SET = "opcc_desktop"
-
-migrations = Migrations(MIGRATION_SET)
 
 INITIAL_SCHEMA = """
 CREATE TABLE settings (
@@ -285,14 +285,12 @@ DATA_TABLES = (
 )  # fmt: skip
 
 
-@migrations()
 def initial_schema(db: Database) -> None:
     for statement in INITIAL_SCHEMA.split(";"):
         if statement.strip():
             db.execute(statement)
 
 
-@migrations()
 def add_publications(db: Database) -> None:
     """Which editions were published, so a later change to a figure in them is marked revised."""
     db.execute(
@@ -302,7 +300,6 @@ def add_publications(db: Database) -> None:
     )
 
 
-@migrations()
 def add_workbook_id(db: Database) -> None:
     """A random id kept in the file, by which its backups are found wherever it is moved. A
     table of its own, not a setting: it is not the office's data, so exports, imports and undo
@@ -313,7 +310,6 @@ def add_workbook_id(db: Database) -> None:
     db.execute("CREATE INDEX edits_reverts ON edits (reverts)")
 
 
-@migrations()
 def add_published_figures(db: Database) -> None:
     """What each published edition printed, figure by figure (its true value then, and
     whether it was shown), so a later edition of the same year is planned with it and a
@@ -325,7 +321,6 @@ def add_published_figures(db: Database) -> None:
     )
 
 
-@migrations()
 def add_kpi_counts_people(db: Database) -> None:
     """Whether a KPI counts people (complaints of discriminatory behaviour, hate crimes
     recorded...), so its figures go through the small-number policy in public documents: a
@@ -337,7 +332,9 @@ def add_kpi_counts_people(db: Database) -> None:
     )
 
 
-SCHEMA_VERSION = 5  # the number of migrations above; a test keeps the two in step
+# The migrations, in order; each is recorded by its function's name once applied.
+STEPS = (initial_schema, add_publications, add_workbook_id, add_published_figures, add_kpi_counts_people)
+SCHEMA_VERSION = len(STEPS)
 
 
 def workbook_id(conn: Any) -> str | None:
@@ -356,9 +353,17 @@ def renew_id(conn: Any) -> str:
     return new
 
 
+def migration_set() -> Migrations:
+    """The migrations as sqlite-utils runs them (and records them in ``_sqlite_migrations``)."""
+    steps = new_migrations(MIGRATION_SET)
+    for step in STEPS:
+        steps()(step)
+    return steps
+
+
 def migrate(db: Database) -> None:
     """Apply pending migrations and stamp the file, all in one transaction."""
     with db.atomic():
-        migrations.apply(db)
+        migration_set().apply(db)
         db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")

@@ -16,9 +16,8 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any
-
-from sqlite_utils import Database
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from ..errors import (
     DamagedWorkbook,
@@ -35,7 +34,11 @@ from . import backups, cipher, compaction, schema, wal
 from .backups import Retention, backup_to, backups_in, reencrypt_backups, rotate_backup
 from .changes import Changes, Tx, recorded_changes, revert_into
 from .schema import APPLICATION_ID, migrate
+from .database import database
 from .user_paths import check_new_file
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 
 
@@ -52,7 +55,6 @@ class Workbook:
     def __init__(self, path: Path, conn: Any, passphrase: str, readonly: bool) -> None:
         self.path = path
         self.conn = conn
-        self.db = Database(conn, execute_plugins=False)  # no entry-point scan of every package
         self.readonly = readonly
         self._passphrase = passphrase
         self._batch: Tx | None = None
@@ -60,6 +62,11 @@ class Workbook:
         self.id: str | None = None  # the id its backups are kept by (None before the upgrade)
         self._log_damage: wal.LogDamage | None = None  # found at a read-only open
         self._checked: list[str] | None = None  # a read-only open's page check (nothing changes it)
+
+    @cached_property
+    def db(self) -> Database:
+        """sqlite-utils' view of the file, for writes and upgrades (loaded only then)."""
+        return database(self.conn)
 
     # -- opening and closing --------------------------------------------------
     @classmethod

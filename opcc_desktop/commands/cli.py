@@ -5,6 +5,7 @@ Every failure the user can cause ends with one clear line on stderr and a non-ze
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from pathlib import Path
@@ -15,6 +16,7 @@ import click
 from .. import __version__
 from ..errors import OpccError
 from ..store import cipher
+from ..areas.vocab import PUBLIC_REPORTS
 from ..store.user_paths import check_output
 from . import passphrase as pp
 from .cli_exchange import EXCHANGE_COMMANDS
@@ -154,14 +156,22 @@ def report(
 ) -> None:
     """Export one of the three documents of FILE as a PDF (or, for the two public ones, as
     accessible HTML). Pre-flight findings are listed first."""
-    from ..documents.export import check_request, check_year_held, export_report
-    from ..documents.preflight import preflight
-    from ..store.workbook import Workbook
+    from ..documents.requests import check_request, check_year_held
+    from .ahead import OpenAhead
 
     year = check_request(report, year, quarter, fmt)
     check_output(output, workbooks=[file])
-    with Workbook.open(file, pp.resolve(passphrase_file), readonly=not publish) as wb:
-        check_year_held(wb, report, year)
+    with OpenAhead(file, pp.resolve(passphrase_file), readonly=not publish) as ahead:
+        ahead.then(functools.partial(check_year_held, report=report, financial_year=year))
+        if report in PUBLIC_REPORTS:
+            from ..figures import planner, public_plan  # noqa: F401  (imported here, not on its thread)
+
+            ahead.then(functools.partial(public_plan.decide, financial_year=year))
+        from ..documents.export import export_report, load_document
+        from ..documents.preflight import preflight
+
+        load_document(report, fmt)
+        wb = ahead.workbook()
         show_findings(preflight(wb, report, year, quarter or 0))
         made = export_report(wb, report, year, quarter, output, fmt, publish=publish)
     click.echo(f"Wrote {made}." + (" Recorded as published." if publish else ""))
@@ -178,8 +188,8 @@ def preflight_command(
 ) -> None:
     """List what needs attention before exporting a document from FILE (gaps, suppressed
     cells, high non-disclosure, goals without an update, KPI groups without commentary)."""
-    from ..documents.export import check_request, check_year_held
     from ..documents.preflight import preflight
+    from ..documents.requests import check_request, check_year_held
     from ..store.workbook import Workbook
 
     year = check_request(report, year, quarter)

@@ -9,56 +9,24 @@ from __future__ import annotations
 
 import importlib
 from pathlib import Path
+from types import ModuleType
 
-from ..areas.periods import financial_years
-from ..areas.validation import is_financial_year
-from ..areas.vocab import PUBLIC_REPORTS
 from ..areas.publications import record_publication
 from ..errors import OpccError, counted
 from ..figures.plan import Decided
 from ..figures.plan_audit import audit_document
 from ..store.user_paths import atomic_output, check_output
 from ..store.workbook import Workbook
+from .pdf.styles import house_styles
+from .requests import QUARTERLY, REPORTS, check_request
 
-REPORTS = {
-    "annual-equality": "opcc_desktop.documents.annual_equality",
-    "performance-update": "opcc_desktop.documents.performance_update",
-    "workforce-pack": "opcc_desktop.documents.workforce_pack",
-}
-QUARTERLY = ("performance-update",)
-
-
-FORMATS = ("pdf", "html")
-
-
-def check_request(report: str, financial_year: str, quarter: int | None, fmt: str = "pdf") -> str:
-    """Refuse a document that cannot be made, before any work is done; returns the year as
-    it is stored (``2021/22``)."""
-    if report not in REPORTS:
-        raise OpccError(f"There is no report called {report!r}; choose one of: {', '.join(REPORTS)}.")
-    year = str(financial_year).strip()
-    if not is_financial_year(year):
-        raise OpccError(f"{financial_year!r} is not a financial year: write it like 2021/22 "
-                        "(1 April 2021 to 31 March 2022).")  # fmt: skip
-    if report in QUARTERLY and quarter not in (1, 2, 3, 4):
-        raise OpccError(f"The {report} report is quarterly: give its quarter (--quarter 1 to 4; 1 is Apr-Jun).")
-    if report not in QUARTERLY and quarter is not None:
-        raise OpccError(f"The {report} report covers a whole financial year, so it takes no quarter.")
-    if fmt not in FORMATS or (fmt == "html" and report not in PUBLIC_REPORTS):
-        raise OpccError(f"The {report} report is exported as PDF only (the HTML edition is for public documents).")
-    return year
-
-
-def check_year_held(wb: Workbook, report: str, financial_year: str) -> None:
-    """Refuse a public document for a year the workbook holds nothing for: a year typed by
-    hand is more likely mistyped than wanted empty (a document for an empty workbook can
-    still be made, and says it has no figures). The internal pack says itself when a year
-    has no workforce snapshot."""
-    held = financial_years(wb)
-    if report in PUBLIC_REPORTS and financial_year not in held:
-        offered = ", ".join(held) if held else "none yet"
-        raise OpccError(f"The workbook holds no figures or text for {financial_year}, so the {report} "
-                        f"document would be empty. Years it holds: {offered}.")  # fmt: skip
+def load_document(report: str, fmt: str = "pdf") -> ModuleType:
+    """The module that builds ``report``, imported, with the house faces read for a PDF (once
+    per process): a command does this while its workbook opens (see ``commands.ahead``)."""
+    module = importlib.import_module(REPORTS[report])
+    if fmt == "pdf":
+        house_styles()
+    return module
 
 
 def export_report(
@@ -75,7 +43,7 @@ def export_report(
     editions of the year are planned with it."""
     financial_year = check_request(report, financial_year, quarter, fmt)
     check_output(out)
-    module = importlib.import_module(REPORTS[report])
+    module = load_document(report, fmt)
     period = quarter if report in QUARTERLY else 0
     if fmt == "html":
         from .html_document import HtmlDocument

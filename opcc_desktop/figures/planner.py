@@ -194,7 +194,11 @@ class _Group:
         rise = -self.reader.getInfo().objective_function_value
         solution = self.reader.getSolution()
         if rise >= need - TOLERANCE:
-            self.witnesses[(p, False)] = np.array(solution.col_value)
+            move = np.array(solution.col_value)
+            self.witnesses[(p, False)] = move
+            whole = np.round(move)
+            if np.all(np.abs(move - whole) <= TOLERANCE):  # a table's corner usually is: no integer program needed
+                self.witnesses[(p, True)] = whole
         price = np.array(solution.col_dual)
         up, down = self.hi - self.a - self.shown_hi, self.shown_lo - (self.lo - self.a)
         return rise, np.maximum(-price, 0) * up + np.maximum(price, 0) * down

@@ -79,3 +79,21 @@ def test_export_never_loads_qt(demo: Path, tmp_path: Path) -> None:
                           env={"OPCC_PASSPHRASE": SECRET, "PATH": ""})  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert out.read_bytes().startswith(b"%PDF")
+
+
+def test_the_installed_command_exits_with_the_commands_code_and_a_whole_file(demo: Path, tmp_path: Path) -> None:
+    """``ui.cli:entry`` (the console script, and ``python -m ui.cli``) skips the last garbage
+    collection at exit: the file is still whole and the exit code still the command's."""
+    import subprocess
+    import sys
+
+    from pypdf import PdfReader
+
+    out = tmp_path / "annual.pdf"
+    env = {"OPCC_PASSPHRASE": SECRET, "PATH": ""}
+    args = [sys.executable, "-m", "ui.cli", "report", str(demo), "--report", "annual-equality", "--year", "2021/22"]
+    done = subprocess.run([*args, "-o", str(out)], capture_output=True, text=True, timeout=120, env=env)
+    assert done.returncode == 0, done.stderr
+    assert len(PdfReader(out).pages) > 5
+    refused = subprocess.run([*args, "-o", str(demo)], capture_output=True, text=True, timeout=120, env=env)
+    assert refused.returncode == 1 and "Error:" in refused.stderr

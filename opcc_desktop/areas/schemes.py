@@ -9,7 +9,7 @@ from ..errors import Problem
 from ..store.changes import Changes
 from ..store.workbook import Workbook
 from .editing import delete_row, edit_row, ensure_category, next_position, recorded, set_cell
-from .validation import Field, choice, collect, financial_year, flag, integer, number, refuse, text, validate
+from .validation import Field, category, choice, collect, financial_year, flag, integer, number, refuse, text, validate
 from .vocab import ALL_GENDERS, SCHEME_DIMENSIONS, SCHEME_MEASURES
 
 SCHEME_RULES: dict[str, Field] = {
@@ -20,8 +20,8 @@ SCHEME_RULES: dict[str, Field] = {
 COUNT_RULES: dict[str, Field] = {
     "financial_year": financial_year(),
     "dimension": choice(SCHEME_DIMENSIONS),
-    "category": text(max_len=100),
-    "gender": text(max_len=40),
+    "category": category(),
+    "gender": category(max_len=40),
     "count": integer(low=0, required=False),
 }
 MEASURE_RULES: dict[str, Field] = {

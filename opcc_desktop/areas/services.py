@@ -8,7 +8,7 @@ from typing import Any
 from ..store.changes import Changes
 from ..store.workbook import Workbook
 from .editing import delete_row, edit_row, ensure_category, next_position, recorded, set_cell
-from .validation import Field, choice, date, financial_year, flag, integer, number, quarter, text, validate
+from .validation import Field, category, choice, date, financial_year, flag, integer, number, quarter, text, validate
 from .vocab import SERVICE_DIMENSIONS
 
 SERVICE_RULES: dict[str, Field] = {
@@ -22,7 +22,7 @@ COUNT_RULES: dict[str, Field] = {
     "financial_year": financial_year(),
     "quarter": quarter(),
     "dimension": choice(SERVICE_DIMENSIONS),
-    "category": text(max_len=100),
+    "category": category(),
     "count": integer(low=0, required=False),
 }
 ACTIVITY_RULES: dict[str, Field] = {

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import Problem, ValidationError
+from .vocab import TOTAL
 
 FY_PATTERN = re.compile(r"^(\d{4})/(\d{2})$")
 MAX_INTEGER = 2**63 - 1  # SQLite's largest integer
@@ -55,6 +56,21 @@ def text(max_len: int = 200, required: bool = True) -> Field:
         return cleaned
 
     return Field(check, required, empty="")
+
+
+def category(max_len: int = 100) -> Field:
+    """A category of a characteristic (or a scheme's gender column): text, but never the word
+    the documents use for a table's total."""
+    plain = text(max_len)
+
+    def check(value: Any) -> str:
+        cleaned = plain.check(value)
+        if cleaned.casefold() == TOTAL.casefold():
+            raise Invalid(f"is '{cleaned}', the name of every table's total row and column",
+                          "the name of the group it counts; the total is worked out, not typed")  # fmt: skip
+        return cleaned
+
+    return Field(check, plain.required, empty="")
 
 
 def as_text(value: Any) -> str:

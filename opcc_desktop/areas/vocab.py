@@ -70,6 +70,7 @@ DIMENSION_LABELS = {
 SERVICE_DIMENSIONS = ("age", "gender", "disability", "ethnicity", "sexual_orientation", "transgender")
 SCHEME_DIMENSIONS = ("gender", "transgender", "age", "ethnicity", "disability", "offence_type", "outcome")
 ALL_GENDERS = "All"
+TOTAL = "Total"  # a table's total row and column: no category may be called so
 NOT_DISCLOSED = "Not disclosed"
 SCHEME_MEASURES = {
     "referrals_received": "count",

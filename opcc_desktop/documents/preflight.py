@@ -17,6 +17,7 @@ from ..errors import counted
 from ..figures import public_plan, publishable
 from ..figures import workforce_statement as statement
 from ..figures.formatting import percent
+from ..figures.plan import key_parts
 from ..store.workbook import Workbook
 
 
@@ -162,11 +163,11 @@ def _disclosure(wb: Workbook, financial_year: str) -> list[Finding]:
     public figure of the year could still work out about each hidden count (its range)."""
     plan = public_plan.decide(wb, financial_year)
     report = plan.audit  # the audit of everything shown, made with the plan
-    tables: dict[str, list[str]] = defaultdict(list)
+    tables: dict[tuple[str, ...], list[str]] = defaultdict(list)
     for key in sorted(plan.hidden - plan.model.latent):
-        table, _, cell = key.rpartition("/")
+        *table, cell = key_parts(key)
         found = report.intervals.get(key)
-        tables[table].append(f"{cell} ({found})" if found else cell)
+        tables[tuple(table)].append(f"{cell} ({found})" if found else cell)
     findings = [Finding("Disclosure", f"{public_plan.readable(table)}: hidden {', '.join(cells)}")
                 for table, cells in tables.items()]  # fmt: skip
     findings += [Finding("Disclosure", finding.message) for finding in report.findings]

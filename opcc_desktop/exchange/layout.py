@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from ..areas.validation import (
     Field,
+    category,
     choice,
     date,
     financial_year,
@@ -98,7 +99,7 @@ SHEETS: tuple[Sheet, ...] = (
           "SELECT name AS service, service_type, first_year, contract_end, "
           + YES_NO.format("never_publish") + " AS never_publish FROM services ORDER BY position, id"),
     Sheet("service_categories", "services",
-          {"service": text(max_len=150), "dimension": choice(SERVICE_DIMENSIONS), "category": text(max_len=100),
+          {"service": text(max_len=150), "dimension": choice(SERVICE_DIMENSIONS), "category": category(),
            "order": ORDER},
           ("service", "dimension", "category"),
           "SELECT s.name AS service, c.dimension, c.category, c.position AS \"order\" FROM service_categories c"
@@ -106,7 +107,7 @@ SHEETS: tuple[Sheet, ...] = (
           optional=("order",)),
     Sheet("service_counts", "services",
           {"service": text(max_len=150), "financial_year": financial_year(), "quarter": quarter(),
-           "dimension": choice(SERVICE_DIMENSIONS), "category": text(max_len=100), "count": integer(low=0),
+           "dimension": choice(SERVICE_DIMENSIONS), "category": category(), "count": integer(low=0),
            "order": ORDER},
           ("service", "financial_year", "quarter", "dimension", "category"),
           "SELECT s.name AS service, n.financial_year, n.quarter, n.dimension, n.category, n.count,"
@@ -129,7 +130,7 @@ SHEETS: tuple[Sheet, ...] = (
           "SELECT name AS scheme, age_range, " + YES_NO.format("never_publish") +
           " AS never_publish FROM schemes ORDER BY position, id"),
     Sheet("scheme_categories", "schemes",
-          {"scheme": text(max_len=150), "dimension": choice(SCHEME_DIMENSIONS), "category": text(max_len=100),
+          {"scheme": text(max_len=150), "dimension": choice(SCHEME_DIMENSIONS), "category": category(),
            "order": ORDER},
           ("scheme", "dimension", "category"),
           "SELECT s.name AS scheme, c.dimension, c.category, c.position AS \"order\" FROM scheme_categories c"
@@ -137,8 +138,8 @@ SHEETS: tuple[Sheet, ...] = (
           optional=("order",)),
     Sheet("scheme_counts", "schemes",
           {"scheme": text(max_len=150), "financial_year": financial_year(),
-           "dimension": choice(SCHEME_DIMENSIONS), "category": text(max_len=100),
-           "gender": text(max_len=40), "count": integer(low=0), "order": ORDER},
+           "dimension": choice(SCHEME_DIMENSIONS), "category": category(),
+           "gender": category(max_len=40), "count": integer(low=0), "order": ORDER},
           ("scheme", "financial_year", "dimension", "category", "gender"),
           "SELECT s.name AS scheme, n.financial_year, n.dimension, n.category, n.gender, n.count,"
           " c.position AS \"order\""

@@ -34,12 +34,35 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 from decimal import Decimal
 
+from ..areas.vocab import TOTAL
 from .disclosure import Policy
 from .formatting import Cell, percent
 
-TOTAL = "Total"
 EARLIER = "earlier"  # key prefix of an earlier edition's figures
 ADDED = "added since"  # key prefix of the change between editions
+
+
+def key_part(name: str) -> str:
+    """A name (a service's, a category's...) as one part of a figure's key. Parts are
+    separated by "/", so a name's own "/" is escaped as "\\/" (and its "\\" as "\\\\"):
+    "Asian/Asian British" stays one part. "Total" is the total's part: no category may be
+    called so (the data's rules refuse it)."""
+    return name.replace("\\", "\\\\").replace("/", "\\/")
+
+
+def key_parts(key: str) -> list[str]:
+    """A key's parts, each as it was named (undoing :func:`key_part`)."""
+    parts, part, escaped = [], [], False
+    for char in key:
+        if escaped or char not in "\\/":
+            part.append(char)
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        else:
+            parts.append("".join(part))
+            part = []
+    return [*parts, "".join(part)]
 
 
 @dataclass
@@ -113,20 +136,22 @@ class Plan:
     def table(self, name: str, counts: Mapping[tuple[str, str], int], rows: Sequence[str],
               columns: Sequence[str]) -> None:  # fmt: skip
         """A two-way table with its row, column and grand totals (keys ``name/row/column``,
-        ``name/row/Total``, ``name/Total/column`` and ``name/Total/Total``)."""
+        ``name/row/Total``, ``name/Total/column`` and ``name/Total/Total``, the row and
+        column names made key parts)."""
+        cell = {(r, c): f"{name}/{key_part(r)}/{key_part(c)}" for r in rows for c in columns}
         for r in rows:
             for c in columns:
-                self.count(f"{name}/{r}/{c}", int(counts.get((r, c)) or 0))
+                self.count(cell[r, c], int(counts.get((r, c)) or 0))
         for r in rows:
-            self.total(f"{name}/{r}/{TOTAL}", [f"{name}/{r}/{c}" for c in columns])
+            self.total(f"{name}/{key_part(r)}/{TOTAL}", [cell[r, c] for c in columns])
         for c in columns:
-            self.total(f"{name}/{TOTAL}/{c}", [f"{name}/{r}/{c}" for r in rows])
-        self.total(f"{name}/{TOTAL}/{TOTAL}", [f"{name}/{TOTAL}/{c}" for c in columns])
-        self.sums.append((f"{name}/{TOTAL}/{TOTAL}", tuple(f"{name}/{r}/{TOTAL}" for r in rows)))
+            self.total(f"{name}/{TOTAL}/{key_part(c)}", [cell[r, c] for r in rows])
+        self.total(f"{name}/{TOTAL}/{TOTAL}", [f"{name}/{TOTAL}/{key_part(c)}" for c in columns])
+        self.sums.append((f"{name}/{TOTAL}/{TOTAL}", tuple(f"{name}/{key_part(r)}/{TOTAL}" for r in rows)))
 
     def distribution(self, name: str, counts: Mapping[str, int]) -> str:
         """Categories of one group and their total (``name/category``, ``name/Total``)."""
-        parts = [self.count(f"{name}/{category}", int(v or 0)) for category, v in counts.items()]
+        parts = [self.count(f"{name}/{key_part(category)}", int(v or 0)) for category, v in counts.items()]
         return self.total(f"{name}/{TOTAL}", parts)
 
     def edition(self, printed: Mapping[str, Printed]) -> None:

@@ -30,7 +30,7 @@ from ..store.workbook import Workbook
 from . import publishable
 from .formatting import Cell, round_half_up
 from .kpi_analysis import KpiGrid, baseline_year, build_grids
-from .plan import TOTAL, Decided, Plan
+from .plan import TOTAL, Decided, Plan, key_part
 from .plan_audit import decide_audited
 
 ALL_SERVICES = "Services (all)"
@@ -75,20 +75,21 @@ def _decide(wb: Workbook, financial_year: str) -> Decided:
     return decide_audited(plan)
 
 
-def readable(key: str) -> str:
-    """A figure's key as an officer reads it: "Services › Harbour › sexual orientation"."""
-    return " › ".join(DIMENSION_LABELS.get(part, part) for part in key.split("/"))
+def readable(parts: Sequence[str]) -> str:
+    """A figure's key (its :func:`.plan.key_parts`) as an officer reads it: "Services ›
+    Harbour › sexual orientation"."""
+    return " › ".join(DIMENSION_LABELS.get(part, part) for part in parts)
 
 
 # -- services ----------------------------------------------------------------------------------
 
 
 def service_key(service: str, dimension: str, category: str = TOTAL) -> str:
-    return f"Services/{service}/{dimension}/{category}"
+    return f"Services/{key_part(service)}/{dimension}/{key_part(category)}"
 
 
 def all_services_key(dimension: str, category: str = TOTAL) -> str:
-    return f"{ALL_SERVICES}/{dimension}/{category}"
+    return f"{ALL_SERVICES}/{dimension}/{key_part(category)}"
 
 
 def activity_key(measure: str, quarter: int) -> str:
@@ -120,7 +121,7 @@ def add_services(plan: Plan, counts: list[dict[str, Any]], activity: list[dict[s
     for dimension, categories in order.items():
         held = [s for s in services if any((s, dimension, c) in summed for c in categories)]
         for service in held:
-            plan.distribution(f"Services/{service}/{dimension}",
+            plan.distribution(f"Services/{key_part(service)}/{dimension}",
                               {c: summed[(service, dimension, c)] for c in categories
                                if (service, dimension, c) in summed})  # fmt: skip
         parts = []
@@ -150,23 +151,23 @@ def _add_activity(plan: Plan, activity: list[dict[str, Any]], dimension_totals: 
 
 
 def participants_key(scheme: str, gender: str = TOTAL) -> str:
-    return f"{scheme}/participants/{gender}"
+    return f"{key_part(scheme)}/participants/{key_part(gender)}"
 
 
 def scheme_key(scheme: str, dimension: str, gender: str, category: str = TOTAL) -> str:
-    return f"{scheme}/{dimension}/{gender}/{category}"
+    return f"{key_part(scheme)}/{dimension}/{key_part(gender)}/{key_part(category)}"
 
 
 def table_key(scheme: str, dimension: str, row: str = TOTAL, gender: str = TOTAL) -> str:
-    return f"{scheme}/{TABLE_DIMENSIONS[dimension]}/{row}/{gender}"
+    return f"{key_part(scheme)}/{TABLE_DIMENSIONS[dimension]}/{key_part(row)}/{key_part(gender)}"
 
 
 def measure_key(scheme: str, measure: str) -> str:
-    return f"{scheme}/{measure.replace('_', ' ')}"
+    return f"{key_part(scheme)}/{measure.replace('_', ' ')}"
 
 
 def engagement_base_key(scheme: str) -> str:
-    return f"{scheme}/outcome/{CLOSED}"
+    return f"{key_part(scheme)}/outcome/{CLOSED}"
 
 
 def add_scheme(plan: Plan, scheme: str, counts: list[dict[str, Any]], measures: Mapping[str, float]) -> None:
@@ -183,19 +184,20 @@ def add_scheme(plan: Plan, scheme: str, counts: list[dict[str, Any]], measures: 
         key = (row["dimension"], row["category"], row["gender"])
         cells[key] = cells.get(key, 0) + int(row["count"] or 0)
     if counts:
-        plan.distribution(f"{scheme}/participants", participants)
+        plan.distribution(f"{key_part(scheme)}/participants", participants)
     order = category_order({"dimension": d, "category": c} for d, c, _ in cells)
     populations: dict[str, list[str]] = {g: [participants_key(scheme, g)] if counts else [] for g in SCHEME_GENDERS}
     for dimension, categories in order.items():
         if dimension in TABLE_DIMENSIONS:
             genders = list(dict.fromkeys(g for d, _, g in cells if d == dimension))
             table = {(c, g): cells.get((dimension, c, g), 0) for c in categories for g in genders}
-            plan.table(f"{scheme}/{TABLE_DIMENSIONS[dimension]}", table, categories, genders)
+            plan.table(f"{key_part(scheme)}/{TABLE_DIMENSIONS[dimension]}", table, categories, genders)
             for g in genders:
                 populations.setdefault(g, []).append(table_key(scheme, dimension, TOTAL, g))
             continue
         for g in SCHEME_GENDERS:
-            plan.distribution(f"{scheme}/{dimension}/{g}", {c: cells.get((dimension, c, g), 0) for c in categories})
+            plan.distribution(f"{key_part(scheme)}/{dimension}/{key_part(g)}",
+                              {c: cells.get((dimension, c, g), 0) for c in categories})  # fmt: skip
             populations[g].append(scheme_key(scheme, dimension, g))
     for g, keys in populations.items():
         _link_population(plan, keys)
@@ -225,7 +227,7 @@ def _add_headlines(plan: Plan, scheme: str, measures: Mapping[str, float], outco
         plan.same_if_equal([key, participants_key(scheme), table_key(scheme, "offence_type"),
                             table_key(scheme, "outcome")])  # fmt: skip
         if received is not None and round(received) >= round(accepted):
-            plan.at_least(measure_key(scheme, "referrals_received"), key, f"{scheme}/referrals not accepted")
+            plan.at_least(measure_key(scheme, "referrals_received"), key, f"{key_part(scheme)}/referrals not accepted")
     closed = [table_key(scheme, "outcome", c) for c in (ENGAGED, NOT_ENGAGED) if c in outcomes]
     if len(closed) == 2:
         plan.total(engagement_base_key(scheme), closed)
@@ -235,7 +237,7 @@ def _add_headlines(plan: Plan, scheme: str, measures: Mapping[str, float], outco
 
 
 def kpi_key(kpi: str, financial_year: str, quarter: int) -> str:
-    return f"KPI/{kpi}/{financial_year}/Q{quarter}"
+    return f"KPI/{key_part(kpi)}/{key_part(financial_year)}/Q{quarter}"
 
 
 def add_kpis(plan: Plan, wb: Workbook, financial_year: str) -> None:

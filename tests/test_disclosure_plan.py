@@ -136,16 +136,14 @@ def test_without_the_earlier_edition_the_difference_would_show(tmp_path) -> None
     plan.table("T", offences(12), ROWS, COLUMNS)
     plan.edition(before)
     unplanned = plan.decide()
-    forced = type(unplanned)(unplanned.policy, unplanned.values, frozenset(), unplanned.model,
-                             unplanned.model.latent)  # fmt: skip
+    forced = type(unplanned)(unplanned.policy, unplanned.values, unplanned.model, frozenset(unplanned.model.latent))
     every_cell(forced)  # ...which, beside the earlier edition, gives the 2 away
     assert {f.kind for f in audit_printed(forced).findings} & {"exact", "below_threshold"}
 
 
 def test_export_refuses_a_document_the_audit_finds_disclosive() -> None:
     decided = planned(offences(4))
-    leaky = type(decided)(decided.policy, decided.values, frozenset({"T/Theft/Female"}), decided.model,
-                          {"T/Theft/Female"})  # fmt: skip
+    leaky = type(decided)(decided.policy, decided.values, decided.model, frozenset({"T/Theft/Female"}))
     every_cell(leaky)
     with pytest.raises(OpccError, match="disclosure audit found"):
         check_disclosure(leaky, "performance-update")
@@ -190,7 +188,6 @@ def test_without_a_passing_plan_audit_the_document_is_audited_itself() -> None:
     from opcc_desktop.figures.plan_audit import audit_document
 
     decided = planned(offences(4))
-    leaky = type(decided)(decided.policy, decided.values, frozenset({"T/Theft/Female"}), decided.model,
-                          {"T/Theft/Female"})  # fmt: skip
+    leaky = type(decided)(decided.policy, decided.values, decided.model, frozenset({"T/Theft/Female"}))
     every_cell(leaky)
     assert leaky.audit is None and not audit_document(leaky).ok

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any
 from decimal import Decimal
 
@@ -173,14 +174,18 @@ class Decided:
 
     policy: Policy
     values: dict[str, int]
-    hidden: frozenset[str]
     model: _Model  # with earlier editions, for the audit
-    model_hidden: set[str]
+    model_hidden: frozenset[str]  # the model's figures hidden (this plan's and the editions')
     fallback_groups: int = 0
     printed: dict[str, Printed] = field(default_factory=dict)
     shares: dict[tuple[str, str], Decimal] = field(default_factory=dict)
 
     audit: Any = None  # the audit of everything shown, when the plan was audited
+
+    @cached_property
+    def hidden(self) -> frozenset[str]:
+        """This plan's own figures that are hidden."""
+        return self.model_hidden & self.values.keys()
 
     def fresh(self) -> Decided:
         """The same decisions with nothing printed yet (for another document)."""
@@ -289,8 +294,7 @@ def _decide(plan_: Plan, time_limit: float, also_hidden: frozenset[str]) -> Deci
     outcome = plan(problem, time_limit) if threshold else None
     chosen = {keys[i] for i in outcome.hidden} if outcome else set()
     own = {k: f.value for k, f in plan_.figures.items()}
-    return Decided(plan_.policy, own, frozenset(chosen & own.keys()), model, chosen,
-                   outcome.fallback_groups if outcome else 0)  # fmt: skip
+    return Decided(plan_.policy, own, model, frozenset(chosen), outcome.fallback_groups if outcome else 0)
 
 
 def _small_groups(model: _Model, small: set[str]) -> set[str]:

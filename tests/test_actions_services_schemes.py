@@ -193,7 +193,7 @@ def test_set_scheme_count_by_gender(wb) -> None:
         ("scheme_categories", "insert",
          {"scheme_id": sid, "dimension": "age", "category": "18-24", "position": 1}),
         ("scheme_counts", "insert",
-         {"scheme_id": sid, "financial_year": "2021/22", "dimension": "age", "category": "18-24",
+         {"scheme_id": sid, "financial_year": "2021/22", "quarter": 0, "dimension": "age", "category": "18-24",
           "gender": "Male", "count": 14}),
     ]  # fmt: skip
     schemes.set_scheme_count(wb, sid, "2021/22", "gender", "Male", 40)
@@ -218,7 +218,7 @@ def test_set_scheme_measure(wb) -> None:
     sid = scheme(wb)
     changes = schemes.set_scheme_measure(wb, sid, "2021/22", "reoffending_rate", 5.85)
     assert summary(changes) == [("scheme_measures", "insert", {
-        "scheme_id": sid, "financial_year": "2021/22", "measure": "reoffending_rate", "value": 5.85})]  # fmt: skip
+        "scheme_id": sid, "financial_year": "2021/22", "quarter": 0, "measure": "reoffending_rate", "value": 5.85})]  # fmt: skip
     changes = schemes.set_scheme_measure(wb, sid, "2021/22", "reoffending_rate", 6)
     assert summary(changes) == [("scheme_measures", "update", {"value": 6.0})]
     assert schemes.set_scheme_measure(wb, sid, "2021/22", "funding", 1_009_000)

@@ -653,10 +653,13 @@ def test_older_file_is_upgraded_after_a_backup(saved: Path, monkeypatch: pytest.
     assert kept(saved, "auto") == []  # the upgrade's backup stands for it
     # Made with the SQLite backup API (a fresh salt, so not a file copy), of the file as it was.
     assert made.read_bytes()[:16] != saved.read_bytes()[:16]
-    with Workbook.open(made, PASSPHRASE, readonly=True) as copy:
-        assert copy.scalar("PRAGMA user_version") == old
-        assert dump(copy) == before
-        assert "notes" not in {c.name for c in copy.db["services"].columns}
+    with monkeypatch.context() as as_before:  # this version, which reads the backup as it is
+        as_before.setattr(schema, "STEPS", schema.STEPS[:-1])
+        as_before.setattr(schema, "SCHEMA_VERSION", old)
+        with Workbook.open(made, PASSPHRASE, readonly=True) as copy:
+            assert copy.scalar("PRAGMA user_version") == old
+            assert dump(copy) == before
+            assert "notes" not in {c.name for c in copy.db["services"].columns}
     # Once upgraded, opening again upgrades nothing.
     with Workbook.open(saved, PASSPHRASE) as wb:
         services.add_service(wb, {"name": "After the upgrade"})
@@ -678,6 +681,11 @@ def test_failed_upgrade_leaves_the_file_as_it_was(saved: Path, monkeypatch: pyte
         Workbook.open(saved, PASSPHRASE)
     assert not cipher.is_open_here(saved)  # closed, not left locked
     assert open_elsewhere(saved, "ro") == "opened"
+    with pytest.raises(WorkbookError, match="bringing a copy of it up to this version to read it failed"):
+        Workbook.open(saved, PASSPHRASE, readonly=True)
+    assert not cipher.is_open_here(saved)
+    monkeypatch.setattr(schema, "STEPS", schema.STEPS[:-1])  # this version again, which reads the file as it is
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", old)
     with Workbook.open(saved, PASSPHRASE, readonly=True) as wb:
         assert wb.scalar("PRAGMA user_version") == old
         assert len(schema.migration_set().applied(wb.db)) == old
@@ -685,6 +693,24 @@ def test_failed_upgrade_leaves_the_file_as_it_was(saved: Path, monkeypatch: pyte
         assert dump(wb) == before
         assert wb.integrity_problems() == []
     assert len(backups.list_backups(saved, f"before-upgrade-from-v{old}")) == 1
+
+
+def test_an_older_file_opened_read_only_is_read_upgraded_and_left_as_it_was(
+    saved: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Exports and checks open read-only: an older file is read through an upgraded copy in
+    memory, so the readers find today's tables, and the file is not touched."""
+    before = saved.read_bytes()
+    new = with_extra_migration(monkeypatch, add_notes_column)
+    with Workbook.open(saved, PASSPHRASE, readonly=True) as wb:
+        assert wb.scalar("PRAGMA user_version") == new
+        assert "notes" in {c.name for c in wb.db["services"].columns}
+        assert cipher.is_open_here(saved)  # held as any reader holds it
+        with pytest.raises(WorkbookError, match="read-only"):
+            services.add_service(wb, {"name": "Not saved"})
+    assert not cipher.is_open_here(saved)
+    assert saved.read_bytes() == before
+    assert not list(saved.parent.glob(f"{saved.name}-*"))  # no log or shared-memory file left
 
 
 def test_version_zero_file_is_stamped(saved: Path) -> None:

@@ -163,6 +163,19 @@ def is_financial_year(text_: str) -> bool:
     return bool(match) and (int(match[1]) + 1) % 100 == int(match[2])
 
 
+def quarter_or_year() -> Field:
+    """A figure's period within its financial year: a quarter (1 to 4), or left empty (0)
+    for a figure recorded for the whole year only."""
+
+    def check(value: Any) -> int:
+        number_ = _number(value)
+        if number_ not in (0, 1, 2, 3, 4):
+            raise Invalid("is not a quarter", "1 (Apr-Jun) to 4 (Jan-Mar), or empty for the whole year")
+        return int(number_)
+
+    return Field(check, required=False, empty=0)
+
+
 def quarter() -> Field:
     def check(value: Any) -> int:
         number_ = _number(value)

@@ -245,6 +245,24 @@ def check_owned(plan: Plan, kind: Owned) -> None:
                 plan.problem("scheme_counts", number, "gender", row.get("gender"),
                              "must be All on rows of the gender dimension (the category is the gender)",
                              ALL_GENDERS)  # fmt: skip
+        _check_one_way(plan, "scheme_counts", ())
+        _check_one_way(plan, "scheme_measures", ("measure",))
+
+
+def _check_one_way(plan: Plan, sheet: str, within: tuple[str, ...]) -> None:
+    """A scheme's year (a measure's, for measures) is recorded by quarter or for the whole
+    year, never both: the year would count it twice."""
+    rows = list(plan.rows(sheet))
+
+    def year(row: dict[str, Any]) -> tuple[Any, ...]:
+        return tuple(row.get(c) for c in ("scheme", "financial_year", *within))
+
+    by_quarter = {year(row) for _, row in rows if row.get("quarter")}
+    for number, row in rows:
+        if not row.get("quarter") and year(row) in by_quarter:
+            plan.problem(sheet, number, "quarter", None, f"is empty (the whole year) while {row.get('scheme')}'s "
+                         f"{row.get('financial_year')} has rows by quarter too: the year would count twice",
+                         "a quarter (1 to 4) on every row of that year, or on none")  # fmt: skip
 
 
 def write_owned(tx: Tx, plan: Plan, kind: Owned) -> None:

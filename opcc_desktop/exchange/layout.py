@@ -19,6 +19,7 @@ from ..areas.validation import (
     flag,
     integer,
     long_text,
+    quarter_or_year,
     number,
     quarter,
     text,
@@ -137,23 +138,25 @@ SHEETS: tuple[Sheet, ...] = (
           " JOIN schemes s ON s.id = c.scheme_id ORDER BY s.position, s.id, c.dimension, c.position",
           optional=("order",)),
     Sheet("scheme_counts", "schemes",
-          {"scheme": text(max_len=150), "financial_year": financial_year(),
+          {"scheme": text(max_len=150), "financial_year": financial_year(), "quarter": quarter_or_year(),
            "dimension": choice(SCHEME_DIMENSIONS), "category": category(),
            "gender": category(max_len=40), "count": integer(low=0), "order": ORDER},
-          ("scheme", "financial_year", "dimension", "category", "gender"),
-          "SELECT s.name AS scheme, n.financial_year, n.dimension, n.category, n.gender, n.count,"
-          " c.position AS \"order\""
+          ("scheme", "financial_year", "quarter", "dimension", "category", "gender"),
+          "SELECT s.name AS scheme, n.financial_year, nullif(n.quarter, 0) AS quarter, n.dimension, n.category,"
+          " n.gender, n.count, c.position AS \"order\""
           " FROM scheme_counts n JOIN schemes s ON s.id = n.scheme_id"
           " JOIN scheme_categories c ON c.scheme_id = n.scheme_id AND c.dimension = n.dimension"
           " AND c.category = n.category"
-          " ORDER BY s.position, s.id, n.financial_year, n.dimension, c.position, n.id",
-          optional=("order",)),
+          " ORDER BY s.position, s.id, n.financial_year, n.quarter, n.dimension, c.position, n.id",
+          optional=("quarter", "order")),
     Sheet("scheme_measures", "schemes",
-          {"scheme": text(max_len=150), "financial_year": financial_year(),
+          {"scheme": text(max_len=150), "financial_year": financial_year(), "quarter": quarter_or_year(),
            "measure": choice(tuple(SCHEME_MEASURES)), "value": number(low=0)},
-          ("scheme", "financial_year", "measure"),
-          "SELECT s.name AS scheme, m.financial_year, m.measure, m.value FROM scheme_measures m"
-          " JOIN schemes s ON s.id = m.scheme_id ORDER BY s.position, s.id, m.financial_year, m.id"),
+          ("scheme", "financial_year", "quarter", "measure"),
+          "SELECT s.name AS scheme, m.financial_year, nullif(m.quarter, 0) AS quarter, m.measure, m.value"
+          " FROM scheme_measures m JOIN schemes s ON s.id = m.scheme_id"
+          " ORDER BY s.position, s.id, m.financial_year, m.quarter, m.id",
+          optional=("quarter",)),
     Sheet("kpis", "kpis",
           {"strategic_outcome": text(max_len=200), "group": text(max_len=150), "kpi": NAME,
            "unit": choice(UNITS), "polarity": choice(POLARITIES), "never_publish": kept_flag(),

@@ -13,7 +13,7 @@ from typing import Any
 
 from ..areas.settings import logo as logo  # the settings' reader: the logo is public
 from ..areas.settings import settings
-from ..areas.vocab import ETHNIC_MINORITY
+from ..areas.vocab import ETHNIC_MINORITY, SCHEME_MEASURES
 from ..errors import OpccError
 from ..store.workbook import Workbook
 from .disclosure import Policy
@@ -69,26 +69,61 @@ def schemes(wb: Workbook) -> list[dict[str, Any]]:
     return wb.rows("SELECT id, name, age_range FROM schemes WHERE never_publish = 0 ORDER BY position, id")
 
 
-def scheme_counts(wb: Workbook, scheme_name: str, financial_year: str) -> list[dict[str, Any]]:
-    """A publishable scheme's counts for a year (none for a never-publish scheme)."""
+def scheme_periods(wb: Workbook, scheme_name: str, financial_year: str) -> tuple[int, ...]:
+    """The periods a publishable scheme's counts for a year are complete for: n for the year
+    to the end of quarter n (every quarter 1 to n recorded), 4 for the whole year; only 4
+    when they are recorded for the whole year only; none when not at all."""
+    rows = wb.rows(
+        "SELECT DISTINCT c.quarter FROM scheme_counts c JOIN schemes s ON s.id = c.scheme_id"
+        " AND s.never_publish = 0 AND s.name = ? WHERE c.financial_year = ? ORDER BY c.quarter",
+        [scheme_name, financial_year],
+    )
+    held = {r["quarter"] for r in rows}
+    if 0 in held:
+        return (4,)
+    return tuple(n for n in (1, 2, 3, 4) if set(range(1, n + 1)) <= held)
+
+
+def scheme_counts(wb: Workbook, scheme_name: str, financial_year: str, through: int = 4) -> list[dict[str, Any]]:
+    """A publishable scheme's counts for the year to the end of quarter ``through`` (4: the
+    whole year), each the sum of its quarters; counts recorded for the whole year only count
+    for the whole year. None for a period not complete (see :func:`scheme_periods`), or for a
+    never-publish scheme."""
+    if through not in scheme_periods(wb, scheme_name, financial_year):
+        return []
     return wb.rows(
-        "SELECT c.dimension, c.category, c.gender, c.count FROM scheme_counts c"
+        "SELECT c.dimension, c.category, c.gender, sum(c.count) AS count FROM scheme_counts c"
         " JOIN schemes s ON s.id = c.scheme_id AND s.never_publish = 0 AND s.name = ?"
         " JOIN scheme_categories k ON k.scheme_id = c.scheme_id AND k.dimension = c.dimension"
-        " AND k.category = c.category WHERE c.financial_year = ?"
-        " ORDER BY c.dimension, k.position, c.gender",
-        [scheme_name, financial_year],
+        " AND k.category = c.category WHERE c.financial_year = ? AND c.quarter <= ?"
+        " AND (c.quarter > 0 OR ? = 4)"
+        " GROUP BY c.dimension, c.category, c.gender ORDER BY c.dimension, min(k.position), c.gender",
+        [scheme_name, financial_year, through, through],
     )
 
 
-def scheme_measures(wb: Workbook, scheme_name: str, financial_year: str) -> dict[str, float]:
+def scheme_measures(wb: Workbook, scheme_name: str, financial_year: str, through: int = 4) -> dict[str, float]:
+    """A publishable scheme's measures for the year to the end of quarter ``through``: a
+    count is the sum of its quarters 1 to ``through`` (when each was recorded); a rate or an
+    amount is the one recorded for quarter ``through`` (for the whole year: the year's)."""
     rows = wb.rows(
-        "SELECT m.measure, m.value FROM scheme_measures m"
+        "SELECT m.measure, m.quarter, m.value FROM scheme_measures m"
         " JOIN schemes s ON s.id = m.scheme_id AND s.never_publish = 0 AND s.name = ?"
-        " WHERE m.financial_year = ?",
+        " WHERE m.financial_year = ? ORDER BY m.quarter",
         [scheme_name, financial_year],
     )
-    return {r["measure"]: r["value"] for r in rows}
+    out: dict[str, float] = {}
+    for measure in dict.fromkeys(r["measure"] for r in rows):
+        held = {r["quarter"]: r["value"] for r in rows if r["measure"] == measure}
+        if 0 in held:
+            found = held[0] if through == 4 else None
+        elif SCHEME_MEASURES.get(measure) == "count":
+            found = sum(held[q] for q in range(1, through + 1)) if all(q in held for q in range(1, through + 1)) else None
+        else:
+            found = held.get(through)
+        if found is not None:
+            out[measure] = found
+    return out
 
 
 # Every KPI that is never published or computed, at any depth, from one that is: a sum of a

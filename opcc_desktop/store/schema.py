@@ -332,8 +332,33 @@ def add_kpi_counts_people(db: Database) -> None:
     )
 
 
+def add_scheme_quarters(db: Database) -> None:
+    """Scheme figures by quarter, as the schemes report them: a quarter's counts (people
+    referred, accepted, by offence, by outcome... in that quarter), so a quarterly update
+    prints the year to date and the year is the sum of its quarters. Quarter 0 is a figure
+    recorded for the whole year only; every figure saved before is one."""
+    for table, columns, unique in (
+        ("scheme_counts", "dimension TEXT NOT NULL, category TEXT NOT NULL, gender TEXT NOT NULL DEFAULT 'All',"
+         " count INTEGER NOT NULL CHECK (count >= 0)", "dimension, category, gender"),
+        ("scheme_measures", "measure TEXT NOT NULL, value REAL NOT NULL", "measure"),
+    ):  # fmt: skip
+        kept = ", ".join(c.split()[0] for c in columns.split(", "))
+        sequence = db.execute("SELECT seq FROM sqlite_sequence WHERE name = ?", [table]).fetchone()
+        db.execute(f"CREATE TABLE {table}_new (id INTEGER PRIMARY KEY AUTOINCREMENT, scheme_id INTEGER NOT NULL"
+                   " REFERENCES schemes(id), financial_year TEXT NOT NULL, quarter INTEGER NOT NULL DEFAULT 0"
+                   f" CHECK (quarter BETWEEN 0 AND 4), {columns},"
+                   f" UNIQUE (scheme_id, financial_year, quarter, {unique})) STRICT")  # fmt: skip
+        db.execute(f"INSERT INTO {table}_new (id, scheme_id, financial_year, {kept})"
+                   f" SELECT id, scheme_id, financial_year, {kept} FROM {table}")  # fmt: skip
+        db.execute(f"DROP TABLE {table}")
+        db.execute(f"ALTER TABLE {table}_new RENAME TO {table}")
+        if sequence is not None:  # ids of deleted rows are never given again (an undo puts them back)
+            db.execute("UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = ?", [sequence[0], table])
+
+
 # The migrations, in order; each is recorded by its function's name once applied.
-STEPS = (initial_schema, add_publications, add_workbook_id, add_published_figures, add_kpi_counts_people)
+STEPS = (initial_schema, add_publications, add_workbook_id, add_published_figures, add_kpi_counts_people,
+         add_scheme_quarters)
 SCHEMA_VERSION = len(STEPS)
 
 

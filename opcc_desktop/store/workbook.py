@@ -62,6 +62,7 @@ class Workbook:
         self.id: str | None = None  # the id its backups are kept by (None before the upgrade)
         self._log_damage: wal.LogDamage | None = None  # found at a read-only open
         self._checked: list[str] | None = None  # a read-only open's page check (nothing changes it)
+        self._file_conn: Any = None  # the file, when an older one is read through an upgraded copy
 
     @cached_property
     def db(self) -> Database:
@@ -122,6 +123,8 @@ class Workbook:
                 book._claim_backups()
                 if compact:
                     book._compact_at_open()
+            elif version < schema.SCHEMA_VERSION:
+                book._read_upgraded()
         except BaseException:
             book.close()
             raise
@@ -138,6 +141,24 @@ class Workbook:
                 f"It was left as it was; a backup made just before is at {made}."
             ) from exc
         self.id = schema.workbook_id(self.conn)
+
+    def _read_upgraded(self) -> None:
+        """A file saved by an older version, opened read-only, is read through a copy held in
+        memory and brought up to this version there: every reader finds today's tables, and
+        the file is not changed (it stays open, and locked as any reader holds it, until
+        close). The copy is never written to disk."""
+        copy = cipher.dbapi.connect(":memory:", isolation_level=None, check_same_thread=False)
+        copy.execute(f"PRAGMA key = \"x'{secrets.token_hex(32)}'\"")  # SQLCipher copies only between keyed files
+        self.conn.backup(copy)
+        self._file_conn, self.conn = self.conn, copy
+        try:
+            migrate(self.db)
+        except cipher.Error as exc:
+            raise WorkbookError(
+                f"{self.path.name} was saved by an older version of OPCC Desktop, and bringing a copy of it "
+                f"up to this version to read it failed ({exc}). The file was not changed."
+            ) from exc
+        self.conn.execute("PRAGMA query_only = ON")
 
     def _prepare_for_writing(self) -> None:
         self.conn.execute("PRAGMA synchronous = FULL")
@@ -168,9 +189,10 @@ class Workbook:
         return backups.id_folder(self.id) if self.id else backups.path_folder(self.path)
 
     def close(self) -> None:
-        if self.conn is not None:
-            self.conn.close()
-            self.conn = None
+        for conn in (self.conn, self._file_conn):
+            if conn is not None:
+                conn.close()
+        self.conn = self._file_conn = None
 
     def __enter__(self) -> Workbook:
         return self

@@ -80,8 +80,10 @@ class Scheme:
         return out
 
 
-def exchange_file(path: Path, schemes: list[Scheme], threshold: int = 5, symbol: str = "*") -> Path:
-    """The schemes as an exchange workbook (docs/exchange-format.md)."""
+def exchange_file(path: Path, schemes: list[Scheme], threshold: int = 5, symbol: str = "*",
+                  quarter: dict[int, list[Scheme]] | None = None) -> Path:  # fmt: skip
+    """The schemes as an exchange workbook (docs/exchange-format.md): ``schemes`` for the
+    whole year, or ``quarter`` mapping each quarter to its schemes' counts in that quarter."""
     book = openpyxl.Workbook()
     book.remove(book.active)
     page = book.create_sheet("settings")
@@ -91,19 +93,21 @@ def exchange_file(path: Path, schemes: list[Scheme], threshold: int = 5, symbol:
     listed = book.create_sheet("schemes")
     listed.append(["scheme", "age_range", "never_publish"])
     counts = book.create_sheet("scheme_counts")
-    counts.append(["scheme", "financial_year", "dimension", "category", "gender", "count"])
+    counts.append(["scheme", "financial_year", "quarter", "dimension", "category", "gender", "count"])
     measures = book.create_sheet("scheme_measures")
-    measures.append(["scheme", "financial_year", "measure", "value"])
-    for s in schemes:
+    measures.append(["scheme", "financial_year", "quarter", "measure", "value"])
+    for s in schemes or quarter[min(quarter)]:
         listed.append([s.name, "18+", "yes" if s.never_publish else "no"])
-        for g, n in s.people().items():
-            counts.append([s.name, YEAR, "gender", g, "All", n])
-        for dimension, cells in (("offence_type", s.offence), ("outcome", s.outcome), ("age", s.age)):
-            for (category, g), n in cells.items():
-                counts.append([s.name, YEAR, dimension, category, g, n])
-        accepted = sum(s.people().values())
-        measures.append([s.name, YEAR, "referrals_received", accepted + s.extra_referrals])
-        measures.append([s.name, YEAR, "referrals_accepted", accepted])
+    for q, given in (quarter or {None: schemes}).items():
+        for s in given:
+            for g, n in s.people().items():
+                counts.append([s.name, YEAR, q, "gender", g, "All", n])
+            for dimension, cells in (("offence_type", s.offence), ("outcome", s.outcome), ("age", s.age)):
+                for (category, g), n in cells.items():
+                    counts.append([s.name, YEAR, q, dimension, category, g, n])
+            accepted = sum(s.people().values())
+            measures.append([s.name, YEAR, q, "referrals_received", accepted + s.extra_referrals])
+            measures.append([s.name, YEAR, q, "referrals_accepted", accepted])
     book.save(path)
     return path
 
@@ -118,9 +122,10 @@ class Office:
         made = run("new", self.path)
         assert made.exit_code == 0, made.output
 
-    def load(self, schemes: list[Scheme], threshold: int = 5, symbol: str = "*") -> None:
+    def load(self, schemes: list[Scheme], threshold: int = 5, symbol: str = "*",
+             quarter: dict[int, list[Scheme]] | None = None) -> None:  # fmt: skip
         self.n += 1
-        source = exchange_file(self.folder / f"in{self.n}.xlsx", schemes, threshold, symbol)
+        source = exchange_file(self.folder / f"in{self.n}.xlsx", schemes, threshold, symbol, quarter)
         done = run("import", self.path, source)
         assert done.exit_code == 0, done.output
 
@@ -136,7 +141,7 @@ def office(tmp_path_factory: pytest.TempPathFactory) -> callable:
 
 def attack_year(office: Office, scheme: Scheme, threshold: int = 5, symbol: str = "*") -> tuple[Knowledge, list[str]]:
     """Export both documents and attack them together; returns the knowledge and problems."""
-    update = read_html(office.export("performance-update", quarter=3))
+    update = read_html(office.export("performance-update", quarter=4))
     annual = read_html(office.export("annual-equality"))
     k = Knowledge(symbol)
     add_update(k, update, scheme.name)
@@ -186,7 +191,7 @@ tiny_rows = st.lists(st.tuples(st.integers(0, 2), st.integers(0, 2)).filter(lamb
 def tiny_scheme_is_silent(office, scheme: Scheme) -> None:
     o = office()
     o.load([scheme])
-    update = read_html(o.export("performance-update", quarter=3))
+    update = read_html(o.export("performance-update", quarter=4))
     annual = read_html(o.export("annual-equality"))
     for doc in (update, annual):
         text = " ".join(doc.text)
@@ -243,16 +248,26 @@ def test_a_gender_hidden_in_one_document_is_not_derivable_from_the_other(office,
 # -- 4. editions ---------------------------------------------------------------------------------
 
 
+def minus(later: dict[tuple[str, str], int], earlier: dict[tuple[str, str], int]) -> dict[tuple[str, str], int]:
+    """A quarter's own counts: the year to date at its end less the year to date before."""
+    return {cell: later[cell] - earlier.get(cell, 0) for cell in later}
+
+
+
 @settings(max_examples=3, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(base=st.tuples(st.integers(5, 12), large, large), added=st.tuples(st.integers(0, 4), st.integers(0, 4)))
 def test_a_later_edition_does_not_reveal_a_small_increment(office, base, added):
     before = Scheme(column({"Theft": base[0], "Assault": base[1]}, {"Theft": base[2], "Assault": base[1]}))
     after = Scheme(column({"Theft": base[0] + added[0], "Assault": base[1]},
                           {"Theft": base[2] + added[1], "Assault": base[1]}))  # fmt: skip
+    added = Scheme(*(minus(getattr(after, f), getattr(before, f)) for f in ("offence", "outcome", "age")),
+                   extra_referrals=after.extra_referrals - before.extra_referrals)  # fmt: skip
+    nobody = Scheme(*(minus(getattr(before, f), getattr(before, f)) for f in ("offence", "outcome", "age")),
+                    extra_referrals=0)  # fmt: skip
     o = office()
-    o.load([before])
+    o.load([], quarter={1: [before], 2: [nobody], 3: [nobody]})
     q3 = read_html(o.export("performance-update", quarter=3, publish=True))
-    o.load([after])
+    o.load([], quarter={1: [before], 2: [nobody], 3: [nobody], 4: [added]})
     q4 = read_html(o.export("performance-update", quarter=4))
     k = Knowledge()
     add_update(k, q3, SCHEME, prefix="Q3:")
@@ -330,8 +345,8 @@ def test_a_never_publish_scheme_never_appears(office):
     public = Scheme(column({"Theft": 12, "Assault": 20}, {"Theft": 15, "Assault": 25}))
     o = office()
     o.load([canary, public])
-    outputs = [o.export("performance-update", quarter=3), o.export("annual-equality"),
-               o.export("performance-update", quarter=3, fmt="pdf"), o.export("annual-equality", fmt="pdf")]  # fmt: skip
+    outputs = [o.export("performance-update", quarter=4), o.export("annual-equality"),
+               o.export("performance-update", quarter=4, fmt="pdf"), o.export("annual-equality", fmt="pdf")]  # fmt: skip
     for out in outputs:
         doc = read_html(out) if out.suffix == ".html" else read_pdf(out)
         text = doc.flat + (out.read_text(encoding="utf-8") if out.suffix == ".html" else "")
@@ -349,8 +364,8 @@ def test_the_pdf_edition_tells_no_more_than_the_html_one(office):
                                                                                 "Criminal damage": 30}))  # fmt: skip
     o = office()
     o.load([scheme])
-    pdf = read_pdf(o.export("performance-update", quarter=3, fmt="pdf"))
-    html = read_html(o.export("performance-update", quarter=3))
+    pdf = read_pdf(o.export("performance-update", quarter=4, fmt="pdf"))
+    html = read_html(o.export("performance-update", quarter=4))
     from_pdf, from_html = Knowledge(), Knowledge()
     add_update(from_pdf, pdf, SCHEME)
     add_update(from_html, html, SCHEME)

@@ -162,7 +162,7 @@ def test_publishing_records_what_was_printed_and_the_next_edition_keeps_it(demo_
     run = CliRunner().invoke
     base = ["report", str(demo_copy), "--passphrase-file", str(pp), "--report", "performance-update",
             "--year", "2021/22", "--format", "html"]  # fmt: skip
-    done = run(main, [*base, "--quarter", "3", "-o", str(tmp_path / "q3.html"), "--publish"])
+    done = run(main, [*base, "--quarter", "4", "-o", str(tmp_path / "q4.html"), "--publish"])
     assert done.exit_code == 0, done.output
     with Workbook.open(demo_copy, DEMO_PASSPHRASE, readonly=True) as wb:
         stored = wb.rows("SELECT key, value, shown FROM published_figures")
@@ -170,7 +170,7 @@ def test_publishing_records_what_was_printed_and_the_next_edition_keeps_it(demo_
         decided = public_plan.decide(wb, "2021/22")
         assert any(k.startswith("earlier 1/") for k in decided.model.values)  # planned with the edition
         assert audit_shown(decided).ok
-    done = run(main, [*base, "--quarter", "4", "-o", str(tmp_path / "q4.html")])
+    done = run(main, [*base, "--quarter", "4", "-o", str(tmp_path / "q4-revised.html")])
     assert done.exit_code == 0, done.output
 
 

@@ -113,9 +113,16 @@ def test_derived_kpi_is_computed(pdf_pages: list[str], demo: Path) -> None:
     assert row.group(1).split()[-1] == f"{int(sum(parts)):,}"
 
 
-def test_delivery_update_and_scheme_tables(pdf_pages: list[str]) -> None:
-    body = flat(" ".join(pdf_pages[2:]))
-    assert "Delivery update" in body
+def test_delivery_update_and_scheme_tables(pdf_pages: list[str], demo: Path, tmp_path: Path) -> None:
+    """The demo's schemes are recorded for the whole year: a Quarter 3 update says so and
+    prints none of their figures (they are the year's, not the year to date's); the Quarter
+    4 update prints them."""
+    early = flat(" ".join(pdf_pages[2:]))
+    assert "Delivery update" in early
+    assert "Divert's figures for 2021/22 are recorded for the whole year only" in early
+    assert "Divert referrals by offence type" not in early  # (the narrative itself names the funding)
+    with pdfplumber.open(export(demo, tmp_path / "q4.pdf", quarter=4)) as pdf:
+        body = flat(" ".join(page.extract_text() or "" for page in pdf.pages[2:]))
     assert "£1.009M in funding" in body
     assert "Divert referrals by offence type by gender, 2021/22" in body
     assert "Divert case outcomes by gender, 2021/22" in body

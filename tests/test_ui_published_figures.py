@@ -42,9 +42,9 @@ def plans_made(monkeypatch) -> list[str]:
     made: list[str] = []
     real = public_plan._decide
 
-    def counted(wb, financial_year: str) -> Decided:  # type: ignore[no-untyped-def]
+    def counted(wb, financial_year: str, period: int) -> Decided:  # type: ignore[no-untyped-def]
         made.append(financial_year)
-        return real(wb, financial_year)
+        return real(wb, financial_year, period)
 
     monkeypatch.setattr(public_plan, "_decide", counted)
     return made

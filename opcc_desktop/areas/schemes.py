@@ -129,12 +129,21 @@ def schemes(wb: Workbook) -> list[dict[str, Any]]:
     return wb.rows("SELECT * FROM schemes ORDER BY position, id")
 
 
-def scheme_counts(wb: Workbook, scheme_id: int, financial_year: str, quarter: int = 0) -> list[dict[str, Any]]:
-    """The counts recorded for one quarter (1 to 4) or for the whole year only (0)."""
+def recorded_by_quarter(wb: Workbook, scheme_id: int, financial_year: str) -> bool:
+    """Whether a scheme's counts for a year are recorded by quarter (else for the year)."""
+    return wb.scalar("SELECT count(*) FROM scheme_counts WHERE scheme_id = ? AND financial_year = ? AND quarter > 0",
+                     [scheme_id, financial_year]) > 0  # fmt: skip
+
+
+def scheme_counts(wb: Workbook, scheme_id: int, financial_year: str, quarter: int | None = None
+                  ) -> list[dict[str, Any]]:  # fmt: skip
+    """The counts recorded for one quarter (1 to 4, or 0: for the whole year only), or with
+    ``quarter`` None the year's: each the sum of its quarters, however it was recorded."""
+    period = "" if quarter is None else "AND c.quarter = ?"
     return wb.rows(
-        "SELECT c.dimension, c.category, c.gender, c.count FROM scheme_counts c"
+        "SELECT c.dimension, c.category, c.gender, sum(c.count) AS count FROM scheme_counts c"
         " JOIN scheme_categories k ON k.scheme_id = c.scheme_id AND k.dimension = c.dimension"
-        " AND k.category = c.category WHERE c.scheme_id = ? AND c.financial_year = ? AND c.quarter = ?"
-        " ORDER BY c.dimension, k.position, c.gender",
-        [scheme_id, financial_year, quarter],
+        f" AND k.category = c.category WHERE c.scheme_id = ? AND c.financial_year = ? {period}"
+        " GROUP BY c.dimension, c.category, c.gender ORDER BY c.dimension, min(k.position), c.gender",
+        [scheme_id, financial_year, *([] if quarter is None else [quarter])],
     )

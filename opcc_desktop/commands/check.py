@@ -61,7 +61,7 @@ class CheckReport:
 def check_workbook(wb: Workbook) -> CheckReport:
     report = CheckReport(str(wb.path))
     report.integrity = wb.integrity_problems() + _foreign_key_problems(wb)
-    report.notes = _version_notes(wb.scalar("PRAGMA user_version"))
+    report.notes = _version_notes(wb.file_version)
     levels = {"level": choice(settings.edi_levels(wb))}
     for table, what, rules in (*RULESETS, ("edi_assessments", "EDI assessment", levels)):
         for row in wb.rows(f'SELECT * FROM "{table}" ORDER BY id'):

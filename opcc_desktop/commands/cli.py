@@ -156,7 +156,7 @@ def report(
 ) -> None:
     """Export one of the three documents of FILE as a PDF (or, for the two public ones, as
     accessible HTML). Pre-flight findings are listed first."""
-    from ..documents.requests import check_request, check_year_held
+    from ..documents.requests import check_request, check_year_held, plan_period
     from .ahead import OpenAhead
 
     year = check_request(report, year, quarter, fmt)
@@ -166,7 +166,7 @@ def report(
         if report in PUBLIC_REPORTS:
             from ..figures import planner, public_plan  # noqa: F401  (imported here, not on its thread)
 
-            ahead.then(functools.partial(public_plan.decide, financial_year=year))
+            ahead.then(functools.partial(public_plan.decide, financial_year=year, period=plan_period(report, quarter)))
         from ..documents.export import export_report, load_document
         from ..documents.preflight import preflight
 

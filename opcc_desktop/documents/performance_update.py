@@ -30,7 +30,8 @@ from ..figures.formatting import (
 )
 from ..figures.plan import TOTAL, Decided
 from ..figures.public_view import PublicView, public_view
-from ..figures.kpi_analysis import KpiGrid, KpiGroup, baseline_year, build_grids, build_groups, period_label
+from ..figures.kpi_analysis import (KpiGrid, KpiGroup, baseline_year, build_grids, build_groups, period_label,
+                                    to_date_words, year_to_date)
 from .pdf import ReportDocument, fonts
 from .pdf.styles import CONTENT_WIDTH, TABLE_SIZE
 from .pdf.tables import PAD_X
@@ -237,7 +238,7 @@ def _unit_label(unit: str) -> str:
 
 
 def _delivery(doc: ReportDocument, view: PublicView, narrative: str) -> None:
-    plan, year = view.plan, view.financial_year
+    plan, year, period = view.plan, view.financial_year, view.scheme_period
     doc.section("Delivery update")
     if narrative:
         doc.paragraphs(narrative)
@@ -245,6 +246,7 @@ def _delivery(doc: ReportDocument, view: PublicView, narrative: str) -> None:
     if not schemes:
         doc.paragraphs("No out-of-court scheme data is recorded in the workbook.")
         return
+    when = f"in {year}" if period == 4 else "between {} and {}".format(*year_to_date(year, period))
     for scheme in schemes:
         name = scheme["name"]
         title = f"{name} ({scheme['age_range']})" if scheme.get("age_range") else name
@@ -252,20 +254,32 @@ def _delivery(doc: ReportDocument, view: PublicView, narrative: str) -> None:
         counts = view.scheme_counts[name]
         measures = view.scheme_measures[name]
         if not counts and not measures:
-            doc.paragraphs(f"No data is recorded for {name} in {year}.")
+            doc.paragraphs(_no_figures(name, year, period, view.scheme_periods[name]))
             continue
-        headline = _headlines(plan, name, year, counts, measures)
+        headline = _headlines(plan, name, when, counts, measures)
         if headline:
             doc.bullets(headline)
         for dimension, label in ((OFFENCE_DIMENSION, "referrals by offence type by gender"),
                                  (OUTCOME_DIMENSION, "case outcomes by gender")):  # fmt: skip
             rows = [r for r in counts if r["dimension"] == dimension]
-            caption = f"{name} {label}, {year}"
+            caption = f"{name} {label}, {year}" if period == 4 else f"{name} {label}, {to_date_words(year, period)}"
             if rows:
                 _gender_table(doc, plan, caption, name, dimension, rows,
                               "Offence type" if dimension == OFFENCE_DIMENSION else "Case outcome")  # fmt: skip
             else:
-                doc.paragraphs(f"No data is recorded for {name} {label} in {year}.")
+                doc.paragraphs(f"No data is recorded for {name} {label} {when}.")
+
+
+def _no_figures(name: str, year: str, period: int, periods: tuple[int, ...]) -> str:
+    """Why a scheme has no figures for the period: none recorded, recorded for the whole year
+    only (a quarterly update before Q4 cannot print the year), or a quarter still missing."""
+    if not periods:
+        return f"No data is recorded for {name} in {year}."
+    if periods == (4,) and period < 4:
+        return (f"{name}'s figures for {year} are recorded for the whole year only, so they are published "
+                "in the Quarter 4 update and the annual report, not for part of the year.")  # fmt: skip
+    return (f"{name}'s figures are not yet recorded for every quarter from 1 April to the end of this "
+            f"quarter ({to_date_words(year, period)}), so none are published for that period.")  # fmt: skip
 
 
 def _money(value: float) -> str:
@@ -284,21 +298,22 @@ def _people(plan: Decided, key: str) -> str | None:
     return None if value is None else format_count(value)
 
 
-def _headlines(
-    plan: Decided, name: str, year: str, counts: Sequence[Mapping[str, Any]], measures: Mapping[str, float]
-) -> list[str]:
+def _headlines(plan: Decided, name: str, when: str, counts: Sequence[Mapping[str, Any]],
+               measures: Mapping[str, float]) -> list[str]:  # fmt: skip
+    """The scheme's headline figures for the period (``when``: "in 2021/22", "between 1 April
+    2021 and 31 December 2021")."""
     items = []
     if measures.get("funding") is not None:
         items.append(f"**{_money(measures['funding'])}** in funding")
     received = _people(plan, public_plan.measure_key(name, "referrals_received"))
     accepted = _people(plan, public_plan.measure_key(name, "referrals_accepted"))
     if received is not None:
-        line = f"**{received}** referrals received in {year}"
+        line = f"**{received}** referrals received {when}"
         if accepted is not None:
             line += f", of which {accepted} were accepted"
         items.append(line)
     elif accepted is not None:
-        items.append(f"**{accepted}** referrals accepted in {year}")
+        items.append(f"**{accepted}** referrals accepted {when}")
     engagement = _engagement(plan, name)
     if engagement is None and measures.get("engagement_rate") is not None and not any(
             r["dimension"] == OUTCOME_DIMENSION for r in counts):  # fmt: skip

@@ -19,6 +19,7 @@ from ..figures import workforce_statement as statement
 from ..figures.formatting import percent
 from ..figures.plan import key_parts
 from ..store.workbook import Workbook
+from .requests import plan_period
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,7 @@ def preflight(wb: Workbook, report: str, financial_year: str, quarter: int = 0) 
     findings = _narrative_gaps(wb, report, financial_year, quarter)
     if report in PUBLIC_REPORTS:
         findings += _private_names_in_text(wb, report, financial_year, quarter)
-        findings += _disclosure(wb, financial_year)
+        findings += _disclosure(wb, financial_year, plan_period(report, quarter))
     return findings + checks[report](wb, financial_year, quarter)
 
 
@@ -158,10 +159,10 @@ def _workforce_pack(wb: Workbook, financial_year: str, _quarter: int) -> list[Fi
     return []
 
 
-def _disclosure(wb: Workbook, financial_year: str) -> list[Finding]:
-    """What the year's disclosure plan hides, table by table, and what a reader of every
-    public figure of the year could still work out about each hidden count (its range)."""
-    plan = public_plan.decide(wb, financial_year)
+def _disclosure(wb: Workbook, financial_year: str, period: int) -> list[Finding]:
+    """What the document's disclosure plan hides, table by table, and what a reader of every
+    figure it shows could still work out about each hidden count (its range)."""
+    plan = public_plan.decide(wb, financial_year, period)
     report = plan.audit  # the audit of everything shown, made with the plan
     tables: dict[tuple[str, ...], list[str]] = defaultdict(list)
     for key in sorted(plan.hidden - plan.model.latent):

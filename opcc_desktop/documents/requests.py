@@ -25,6 +25,12 @@ QUARTERLY = ("performance-update",)
 FORMATS = ("pdf", "html")
 
 
+def plan_period(report: str, quarter: int | None) -> int:
+    """The period of the disclosure plan a document prints from: the quarterly update's
+    quarter (its schemes' year to date), else 4, the whole year."""
+    return quarter if report in QUARTERLY and quarter in (1, 2, 3) else 4
+
+
 def check_request(report: str, financial_year: str, quarter: int | None, fmt: str = "pdf") -> str:
     """Refuse a document that cannot be made, before any work is done; returns the year as
     it is stored (``2021/22``)."""

@@ -446,23 +446,29 @@ def _category_key(name: str, dimension: str, gender: str, category: str) -> str:
     return scheme_key(name, dimension, gender, category)
 
 
-def _shown(plan: Decided, key: str, base: str | None = None) -> str:
-    """What the documents print for a figure (a count, or with ``base`` its percentage)."""
+def _shown(plan: Decided | None, key: str, base: str | None = None) -> str:
+    """What the documents print for a figure (a count, or with ``base`` its percentage);
+    nothing without a plan (a quarter's own counts are printed nowhere)."""
+    if plan is None:
+        return ""
     if key not in plan.values or (base is not None and base not in plan.values):
         return "-"
     return (plan.cell(key) if base is None else plan.share(key, base)).text
 
 
-def scheme_grid(wb: Workbook, scheme_id: int, financial_year: str) -> list[Row]:
-    """A scheme's counts for a year by gender, beside the texts the documents print.
+def scheme_grid(wb: Workbook, scheme_id: int, financial_year: str, quarter: int | None = None) -> list[Row]:
+    """A scheme's counts for a year (or, with ``quarter``, those recorded for one quarter, 0
+    for the whole year only) by gender, beside the texts the documents print for the year.
 
     First the participants (the ``gender`` dimension's ``All`` column), then per dimension a
     base row (records holding it, per gender; not editable) and one row per category.
     ``male``/``female`` are counts (None = not collected); ``male_shown``/``female_shown`` are
     the printed percentages (counts on the participants and base rows), read from the same
-    disclosure plan as the documents, with the policy's symbol where hidden."""
-    counts = schemes.scheme_counts(wb, scheme_id, financial_year)
-    plan, name = scheme_plan(wb, scheme_id, financial_year)
+    disclosure plan as the documents, with the policy's symbol where hidden; a quarter's own
+    counts are printed nowhere, so for a quarter they are empty."""
+    counts = schemes.scheme_counts(wb, scheme_id, financial_year, quarter)
+    year_plan, name = scheme_plan(wb, scheme_id, financial_year)
+    plan = year_plan if quarter in (None, 0) else None
     lookup = {(r["dimension"], r["category"], r["gender"]): r["count"] for r in counts}
     rows = [_grid_row("participants", "gender", PARTICIPANTS, "Number",
                       {g: lookup.get(("gender", g, ALL_GENDERS)) for g in GENDERS},
@@ -495,12 +501,20 @@ def _sum(values: Sequence[int | None]) -> int | None:
     return sum(held) if held else None
 
 
-def scheme_measure_rows(wb: Workbook, scheme_id: int, financial_year: str) -> list[Row]:
-    """Every yearly measure of a scheme in a fixed order: label, unit, value (None = not recorded)."""
-    found = {r["measure"]: r["value"] for r in wb.rows(
-        "SELECT measure, value FROM scheme_measures WHERE scheme_id = ? AND financial_year = ?",
-        [scheme_id, financial_year])}  # fmt: skip
-    return [{"measure": m, "label": label, "unit": UNIT_WORDS[SCHEME_MEASURES[m]], "value": found.get(m)}
+def scheme_measure_rows(wb: Workbook, scheme_id: int, financial_year: str, quarter: int = 0) -> list[Row]:
+    """Every measure of a scheme in a fixed order: label, unit, value (None = not recorded)
+    recorded for ``quarter``; for the whole year (0), a count recorded by quarter is the sum
+    of its quarters and marked ``derived`` (typed in its quarters, not here)."""
+    rows = wb.rows("SELECT measure, quarter, value FROM scheme_measures WHERE scheme_id = ? AND financial_year = ?",
+                   [scheme_id, financial_year])  # fmt: skip
+    found = {r["measure"]: r["value"] for r in rows if r["quarter"] == quarter}
+    derived: dict[str, float] = {}
+    if quarter == 0:
+        for r in rows:
+            if r["quarter"] and SCHEME_MEASURES[r["measure"]] == "count":
+                derived[r["measure"]] = derived.get(r["measure"], 0) + r["value"]
+    return [{"measure": m, "label": label, "unit": UNIT_WORDS[SCHEME_MEASURES[m]],
+             "value": found.get(m, derived.get(m)), "derived": m in derived}
             for m, label in SCHEME_MEASURE_LABELS.items()]  # fmt: skip
 
 

@@ -70,6 +70,21 @@ def period_label(financial_year: str, quarter: int) -> str:
     return f"Quarter {quarter} {financial_year} ({first} to {last} {calendar})"
 
 
+def year_to_date(financial_year: str, quarter: int) -> tuple[str, str]:
+    """The first and last days of the year to the end of ``quarter``: ("1 April 2021",
+    "31 December 2021")."""
+    start = int(financial_year[:4])
+    ends = {1: f"30 June {start}", 2: f"30 September {start}", 3: f"31 December {start}", 4: f"31 March {start + 1}"}
+    return f"1 April {start}", ends[quarter]
+
+
+def to_date_words(financial_year: str, quarter: int) -> str:
+    """The year to the end of ``quarter`` in a caption: "1 April to 31 December 2021"; the
+    whole year (quarter 4) is "1 April 2021 to 31 March 2022"."""
+    first, last = year_to_date(financial_year, quarter)
+    return f"{first.rsplit(' ', 1)[0]} to {last}" if quarter < 4 else f"{first} to {last}"
+
+
 def _number(
     value: Any, unit: str, *, provisional: bool = False, revised: bool = False
 ) -> Cell:

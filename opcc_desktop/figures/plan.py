@@ -91,7 +91,6 @@ class Plan:
         self.figures: dict[str, _Figure] = {}
         self.sums: list[tuple[str, tuple[str, ...]]] = []
         self.earlier: list[dict[str, Printed]] = []
-        self.links: set[tuple[str, tuple[str, ...]]] = set()  # later = earlier + added (see grows)
 
     def count(self, key: str, value: int, *, people: bool = True, stable: bool = False) -> str:
         """A count a document may print. The same key twice must be the same count.
@@ -155,23 +154,6 @@ class Plan:
         """Categories of one group and their total (``name/category``, ``name/Total``)."""
         parts = [self.count(f"{name}/{key_part(category)}", int(v or 0)) for category, v in counts.items()]
         return self.total(f"{name}/{TOTAL}", parts)
-
-    def grows(self, pairs: Mapping[str, str], added: str) -> None:
-        """Figures of a later period that are an earlier period's plus the people added
-        between (a year to date and the whole year): ``pairs`` maps each earlier figure to
-        its later one. What was added is a count of people nobody prints (``added`` + "/" +
-        the later key), protected like any small count, and the sums among the earlier
-        figures hold among the added ones too."""
-        grown = {earlier: f"{added}/{later}" for earlier, later in pairs.items()}
-        for earlier, later in pairs.items():
-            self.figures[grown[earlier]] = _Figure(self.figures[later].value - self.figures[earlier].value,
-                                                   latent=True)  # fmt: skip
-            link = (later, (earlier, grown[earlier]))
-            self.sums.append(link)
-            self.links.add(link)
-        for total, parts in list(self.sums):
-            if total in grown and all(p in grown for p in parts):
-                self.sums.append((grown[total], tuple(grown[p] for p in parts)))
 
     def edition(self, printed: Mapping[str, Printed]) -> None:
         """An earlier, published edition of some of these figures: its shown figures stay
@@ -251,7 +233,7 @@ class _Model:
     latent: set[str]
     hidden: set[str] = field(default_factory=set)
     shown: set[str] = field(default_factory=set)
-    links: set[tuple[str, tuple[str, ...]]] = field(default_factory=set)  # later = earlier + added
+    links: set[tuple[str, tuple[str, ...]]] = field(default_factory=set)  # edition = earlier + added
 
 
 def _model(plan_: Plan) -> _Model:
@@ -260,7 +242,6 @@ def _model(plan_: Plan) -> _Model:
         sums=list(plan_.sums),
         people={k for k, f in plan_.figures.items() if f.people},
         latent={k for k, f in plan_.figures.items() if f.latent},
-        links=set(plan_.links),
     )
     for n, edition in enumerate(plan_.earlier):
         before = {k: p for k, p in edition.items() if k in plan_.figures}

@@ -30,7 +30,7 @@ from ..store.workbook import Workbook
 from . import publishable
 from .formatting import Cell, round_half_up
 from .kpi_analysis import KpiGrid, baseline_year, build_grids
-from .plan import ADDED, TOTAL, Decided, Plan, key_part
+from .plan import TOTAL, Decided, Plan, key_part
 from .plan_audit import decide_audited
 
 ALL_SERVICES = "Services (all)"
@@ -41,30 +41,39 @@ ENGAGED, NOT_ENGAGED = "Needs met", "Non-engagement"
 CLOSED = "closed with needs met or non-engagement"
 
 
-_DECIDED: weakref.WeakKeyDictionary[Workbook, dict[str, tuple[tuple[int, int], Decided]]] = (
+_DECIDED: weakref.WeakKeyDictionary[Workbook, dict[tuple[str, int], tuple[tuple[int, int], Decided]]] = (
     weakref.WeakKeyDictionary()
 )
 
 
-def decide(wb: Workbook, financial_year: str) -> Decided:
-    """The decided plan for ``financial_year``, fixed by what its published editions printed.
+def decide(wb: Workbook, financial_year: str, period: int = 4) -> Decided:
+    """The decided plan for ``financial_year``'s documents whose scheme figures are for the
+    year to the end of quarter ``period`` (4: the whole year, as the annual report and the
+    Quarter 4 update print them), fixed by what the year's published editions printed.
+
+    The quarterly updates before Q4 print the schemes' year to date: the same figures, fewer
+    people. Each is planned with the editions published before it, whatever their period:
+    an earlier quarter's figure is an earlier edition of the later one, and the people added
+    between are protected like any small count (:meth:`.plan.Plan.edition`).
 
     Planned once per state of the workbook: pre-flight, the document and the window's
     "published" columns share it (each caller gets its own record of what it printed)."""
     stamp = publishable.data_stamp(wb)
-    held = _DECIDED.setdefault(wb, {}).get(financial_year)
+    held = _DECIDED.setdefault(wb, {}).get((financial_year, period))
     if held is None or held[0] != stamp:
-        held = stamp, _decide(wb, financial_year)
-        _DECIDED[wb][financial_year] = held
+        held = stamp, _decide(wb, financial_year, period)
+        _DECIDED[wb][(financial_year, period)] = held
     return held[1].fresh()
 
 
-def _decide(wb: Workbook, financial_year: str) -> Decided:
+def _decide(wb: Workbook, financial_year: str, period: int) -> Decided:
     plan = Plan(publishable.policy(wb))
     add_services(plan, publishable.service_counts(wb, financial_year),
                  publishable.service_activity(wb, financial_year))  # fmt: skip
     for scheme in publishable.schemes(wb):
-        add_scheme_periods(plan, wb, scheme["name"], financial_year)
+        name = scheme["name"]
+        add_scheme(plan, name, publishable.scheme_counts(wb, name, financial_year, period),
+                   publishable.scheme_measures(wb, name, financial_year, period))  # fmt: skip
     add_kpis(plan, wb, financial_year)
     for edition in publishable.printed_before(wb, financial_year):
         plan.edition(edition)
@@ -148,54 +157,30 @@ def _add_activity(plan: Plan, activity: list[dict[str, Any]], dimension_totals: 
 # -- schemes -----------------------------------------------------------------------------------
 
 
-def scheme_prefix(scheme: str, period: int = 4) -> str:
-    """Where a scheme's figures for a period are kept: the whole year's under its name, the
-    year to the end of quarter n's under "to Qn/" and its name."""
-    return key_part(scheme) if period == 4 else f"to Q{period}/{key_part(scheme)}"
+def participants_key(scheme: str, gender: str = TOTAL) -> str:
+    return f"{key_part(scheme)}/participants/{key_part(gender)}"
 
 
-def participants_key(scheme: str, gender: str = TOTAL, period: int = 4) -> str:
-    return f"{scheme_prefix(scheme, period)}/participants/{key_part(gender)}"
+def scheme_key(scheme: str, dimension: str, gender: str, category: str = TOTAL) -> str:
+    return f"{key_part(scheme)}/{dimension}/{key_part(gender)}/{key_part(category)}"
 
 
-def scheme_key(scheme: str, dimension: str, gender: str, category: str = TOTAL, period: int = 4) -> str:
-    return f"{scheme_prefix(scheme, period)}/{dimension}/{key_part(gender)}/{key_part(category)}"
+def table_key(scheme: str, dimension: str, row: str = TOTAL, gender: str = TOTAL) -> str:
+    return f"{key_part(scheme)}/{TABLE_DIMENSIONS[dimension]}/{key_part(row)}/{key_part(gender)}"
 
 
-def table_key(scheme: str, dimension: str, row: str = TOTAL, gender: str = TOTAL, period: int = 4) -> str:
-    return f"{scheme_prefix(scheme, period)}/{TABLE_DIMENSIONS[dimension]}/{key_part(row)}/{key_part(gender)}"
+def measure_key(scheme: str, measure: str) -> str:
+    return f"{key_part(scheme)}/{measure.replace('_', ' ')}"
 
 
-def measure_key(scheme: str, measure: str, period: int = 4) -> str:
-    return f"{scheme_prefix(scheme, period)}/{measure.replace('_', ' ')}"
+def engagement_base_key(scheme: str) -> str:
+    return f"{key_part(scheme)}/outcome/{CLOSED}"
 
 
-def engagement_base_key(scheme: str, period: int = 4) -> str:
-    return f"{scheme_prefix(scheme, period)}/outcome/{CLOSED}"
-
-
-def add_scheme_periods(plan: Plan, wb: Workbook, scheme: str, financial_year: str) -> None:
-    """A scheme's figures for the whole year and for each year to date its quarters are
-    complete for, each period's figures the one before's plus the people added between
-    (so what one quarterly update hides, the next cannot give away by difference)."""
-    periods = publishable.scheme_periods(wb, scheme, financial_year) or (4,)
-    for period in periods:
-        add_scheme(plan, scheme, publishable.scheme_counts(wb, scheme, financial_year, period),
-                   publishable.scheme_measures(wb, scheme, financial_year, period), period)  # fmt: skip
-    for earlier, later in zip(periods, periods[1:]):
-        before, after = f"{scheme_prefix(scheme, earlier)}/", f"{scheme_prefix(scheme, later)}/"
-        pairs = {key: after + key[len(before):] for key in plan.figures
-                 if key.startswith(before) and after + key[len(before):] in plan.figures}  # fmt: skip
-        plan.grows(pairs, f"{ADDED} Q{earlier}")
-
-
-def add_scheme(plan: Plan, scheme: str, counts: list[dict[str, Any]], measures: Mapping[str, float],
-               period: int = 4) -> None:  # fmt: skip
+def add_scheme(plan: Plan, scheme: str, counts: list[dict[str, Any]], measures: Mapping[str, float]) -> None:
     """A scheme's participants by gender, each characteristic within each gender, the
-    offence and outcome tables, and the referral headlines (for the whole year, or the year
-    to the end of quarter ``period``), linked as a reader would link them: every count of
-    one gender describes the same people."""
-    prefix = scheme_prefix(scheme, period)
+    offence and outcome tables, and the referral headlines, linked as a reader would link
+    them: every count of one gender describes the same people."""
     participants = {g: 0 for g in SCHEME_GENDERS}
     cells: dict[tuple[str, str, str], int] = {}
     for row in counts:
@@ -206,25 +191,24 @@ def add_scheme(plan: Plan, scheme: str, counts: list[dict[str, Any]], measures: 
         key = (row["dimension"], row["category"], row["gender"])
         cells[key] = cells.get(key, 0) + int(row["count"] or 0)
     if counts:
-        plan.distribution(f"{prefix}/participants", participants)
+        plan.distribution(f"{key_part(scheme)}/participants", participants)
     order = category_order({"dimension": d, "category": c} for d, c, _ in cells)
-    populations: dict[str, list[str]] = {g: [participants_key(scheme, g, period)] if counts else []
-                                         for g in SCHEME_GENDERS}  # fmt: skip
+    populations: dict[str, list[str]] = {g: [participants_key(scheme, g)] if counts else [] for g in SCHEME_GENDERS}
     for dimension, categories in order.items():
         if dimension in TABLE_DIMENSIONS:
             genders = list(dict.fromkeys(g for d, _, g in cells if d == dimension))
             table = {(c, g): cells.get((dimension, c, g), 0) for c in categories for g in genders}
-            plan.table(f"{prefix}/{TABLE_DIMENSIONS[dimension]}", table, categories, genders)
+            plan.table(f"{key_part(scheme)}/{TABLE_DIMENSIONS[dimension]}", table, categories, genders)
             for g in genders:
-                populations.setdefault(g, []).append(table_key(scheme, dimension, TOTAL, g, period))
+                populations.setdefault(g, []).append(table_key(scheme, dimension, TOTAL, g))
             continue
         for g in SCHEME_GENDERS:
-            plan.distribution(f"{prefix}/{dimension}/{key_part(g)}",
+            plan.distribution(f"{key_part(scheme)}/{dimension}/{key_part(g)}",
                               {c: cells.get((dimension, c, g), 0) for c in categories})  # fmt: skip
-            populations[g].append(scheme_key(scheme, dimension, g, period=period))
+            populations[g].append(scheme_key(scheme, dimension, g))
     for g, keys in populations.items():
         _link_population(plan, keys)
-    _add_headlines(plan, scheme, measures, order.get("outcome", []), period)
+    _add_headlines(plan, scheme, measures, order.get("outcome", []))
 
 
 def _link_population(plan: Plan, keys: list[str]) -> None:
@@ -240,22 +224,20 @@ def _link_population(plan: Plan, keys: list[str]) -> None:
             plan.at_least(whole, key, f"{key}/records lacking it ({n})")
 
 
-def _add_headlines(plan: Plan, scheme: str, measures: Mapping[str, float], outcomes: list[str],
-                   period: int) -> None:  # fmt: skip
+def _add_headlines(plan: Plan, scheme: str, measures: Mapping[str, float], outcomes: list[str]) -> None:
     received = measures.get("referrals_received")
     accepted = measures.get("referrals_accepted")
     if received is not None:
-        plan.count(measure_key(scheme, "referrals_received", period), round(received))
+        plan.count(measure_key(scheme, "referrals_received"), round(received))
     if accepted is not None:
-        key = plan.count(measure_key(scheme, "referrals_accepted", period), round(accepted))
-        plan.same_if_equal([key, participants_key(scheme, period=period), table_key(scheme, "offence_type", period=period),
-                            table_key(scheme, "outcome", period=period)])  # fmt: skip
+        key = plan.count(measure_key(scheme, "referrals_accepted"), round(accepted))
+        plan.same_if_equal([key, participants_key(scheme), table_key(scheme, "offence_type"),
+                            table_key(scheme, "outcome")])  # fmt: skip
         if received is not None and round(received) >= round(accepted):
-            plan.at_least(measure_key(scheme, "referrals_received", period), key,
-                          f"{scheme_prefix(scheme, period)}/referrals not accepted")  # fmt: skip
-    closed = [table_key(scheme, "outcome", c, period=period) for c in (ENGAGED, NOT_ENGAGED) if c in outcomes]
+            plan.at_least(measure_key(scheme, "referrals_received"), key, f"{key_part(scheme)}/referrals not accepted")
+    closed = [table_key(scheme, "outcome", c) for c in (ENGAGED, NOT_ENGAGED) if c in outcomes]
     if len(closed) == 2:
-        plan.total(engagement_base_key(scheme, period), closed)
+        plan.total(engagement_base_key(scheme), closed)
 
 
 # -- KPIs that count people --------------------------------------------------------------------

@@ -37,6 +37,8 @@ class PublicView:
     services: Rows
     service_counts: Rows
     schemes: Rows
+    scheme_period: int  # the schemes' figures (and the plan's) are for the year to the end of this quarter
+    scheme_periods: Mapping[str, tuple[int, ...]]  # the periods each scheme's figures are complete for
     scheme_counts: Mapping[str, Rows]
     scheme_measures: Mapping[str, Mapping[str, float]]
     kpis: Rows
@@ -55,20 +57,24 @@ def public_view(wb: Workbook, report: str, financial_year: str, quarter: int = 0
     """Everything the ``report`` document for ``financial_year`` (and ``quarter``) may print."""
     schemes = _rows(publishable.schemes(wb))
     years = (baseline_year(financial_year), financial_year)
+    period = quarter if quarter in (1, 2, 3) else 4
     return PublicView(
         financial_year=financial_year,
         office_name=publishable.office(wb)["office_name"],
         logo=publishable.logo(wb),
         policy=publishable.policy(wb),
         narrative=MappingProxyType(publishable.narrative(wb, report, financial_year, quarter)),
-        plan=public_plan.decide(wb, financial_year),
+        plan=public_plan.decide(wb, financial_year, period),
         services=_rows(publishable.services(wb)),
         service_counts=_rows(publishable.service_counts(wb, financial_year)),
         schemes=schemes,
-        scheme_counts=MappingProxyType({s["name"]: _rows(publishable.scheme_counts(wb, s["name"], financial_year))
-                                        for s in schemes}),  # fmt: skip
+        scheme_period=period,
+        scheme_periods=MappingProxyType({s["name"]: publishable.scheme_periods(wb, s["name"], financial_year)
+                                         for s in schemes}),  # fmt: skip
+        scheme_counts=MappingProxyType({s["name"]: _rows(publishable.scheme_counts(wb, s["name"], financial_year,
+                                                                                   period)) for s in schemes}),  # fmt: skip
         scheme_measures=MappingProxyType({s["name"]: MappingProxyType(
-            publishable.scheme_measures(wb, s["name"], financial_year)) for s in schemes}),  # fmt: skip
+            publishable.scheme_measures(wb, s["name"], financial_year, period)) for s in schemes}),  # fmt: skip
         kpis=_rows(publishable.kpis(wb)),
         kpi_values=_rows(publishable.kpi_values(wb, years)),
         kpi_inputs=MappingProxyType({k: tuple(v) for k, v in publishable.kpi_inputs(wb).items()}),

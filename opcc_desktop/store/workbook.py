@@ -64,6 +64,11 @@ class Workbook:
         self._checked: list[str] | None = None  # a read-only open's page check (nothing changes it)
         self._file_conn: Any = None  # the file, when an older one is read through an upgraded copy
 
+    @property
+    def file_version(self) -> int:
+        """The version the file itself is saved at (an older one read-only is read upgraded)."""
+        return int((self._file_conn or self.conn).execute("PRAGMA user_version").fetchone()[0])
+
     @cached_property
     def db(self) -> Database:
         """sqlite-utils' view of the file, for writes and upgrades (loaded only then)."""

@@ -1,6 +1,8 @@
-"""The Divert / Triage tab: out-of-court schemes and their yearly figures.
+"""The Divert / Triage tab: out-of-court schemes and their figures, by quarter or by year.
 
-Pick a scheme and a year to type its participant counts by gender; beside each count column
+Pick a scheme, a year and a period (a quarter, or the whole year for a scheme that reports
+only yearly) to type its participant counts by gender; the whole year of a year recorded by
+quarter shows their sums, not editable. Beside each count column
 is what the annual report will print for it (Tables 1 and 2: percentages of each gender's
 records for the characteristic, after small-number suppression), so the officer sees the
 published figure while typing. A never-published scheme is marked as such and its figures
@@ -65,6 +67,20 @@ MEASURE_COLUMNS = [
 ]
 
 
+PERIODS = (("Whole year", 0), ("Q1 (Apr-Jun)", 1), ("Q2 (Jul-Sep)", 2), ("Q3 (Oct-Dec)", 3), ("Q4 (Jan-Mar)", 4))
+
+
+class MeasureModel(RowsModel):
+    """Referrals and outcomes; a whole year's count recorded by quarter is their sum, typed
+    in the quarters, so not editable here."""
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        if index.isValid() and self.rows[index.row()].get("derived"):
+            flags &= ~Qt.ItemFlag.ItemIsEditable
+        return flags
+
+
 def grid_columns(published: bool) -> list[Column]:
     """Counts by gender, then what the reports print beside them ("internal" when never published)."""
     shown = "published" if published else "internal"
@@ -82,11 +98,14 @@ def grid_columns(published: bool) -> list[Column]:
 
 class SchemeGridModel(RowsModel):
     """The count grid: base rows (records per dimension) are computed, so not editable, and
-    they and the participants row are bold to mark where each characteristic starts."""
+    they and the participants row are bold to mark where each characteristic starts. The
+    whole year of a year recorded by quarter is their sum: not editable either."""
+
+    summed = False
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         flags = super().flags(index)
-        if index.isValid() and self.rows[index.row()]["kind"] == "base":
+        if index.isValid() and (self.summed or self.rows[index.row()]["kind"] == "base"):
             flags &= ~Qt.ItemFlag.ItemIsEditable
         return flags
 
@@ -107,7 +126,7 @@ class SchemesTab(Tab):
         super().__init__(context, clipboard)
         self.scheme_model = RowsModel(SCHEME_COLUMNS, context, edit=self._edit_scheme)
         self.grid_model = SchemeGridModel(grid_columns(True), context, edit=self._edit_count)
-        self.measure_model = RowsModel(MEASURE_COLUMNS, context, edit=self._edit_measure)
+        self.measure_model = MeasureModel(MEASURE_COLUMNS, context, edit=self._edit_measure)
         self.scheme_table = data_table(self.scheme_model, "Out-of-court schemes", clipboard, (44, 8, 16),
                                        {"never_publish": YES_NO})  # fmt: skip
         self.scheme_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -132,12 +151,18 @@ class SchemesTab(Tab):
         self.heading = heading_label()
         self.marker = never_published_marker("scheme")
         self.year = QComboBox()
+        self.quarter = QComboBox()
+        for text, quarter in PERIODS:
+            self.quarter.addItem(text, quarter)
+        self.quarter.setToolTip("Figures are typed for each quarter (the year is their sum), or for the "
+                                "whole year when a scheme reports only yearly")  # fmt: skip
         self.dimension = QComboBox()
         for dimension in SCHEME_DIMENSIONS:
             text = "Participants by gender" if dimension == "gender" else av.dimension_label(dimension)
             self.dimension.addItem(text, dimension)
         self.dimension.setCurrentIndex(self.dimension.findData("age"))
         self.year.currentIndexChanged.connect(self._show_year)
+        self.quarter.currentIndexChanged.connect(self._show_year)
         self.dimension.currentIndexChanged.connect(self._show_chart)
         fit_rows(self.measure_table, len(av.SCHEME_MEASURE_LABELS))
 
@@ -145,7 +170,8 @@ class SchemesTab(Tab):
         new_label = labelled("New scheme:", self.new_name, "New scheme name")
         list_pane = panel(self.scheme_table, row_layout(new_label, self.new_name, self.add_button))
         controls = row_layout(self.heading, self.marker, GAP, labelled("&Year:", self.year, "Financial year"),
-                              self.year, GAP, labelled("&Chart:", self.dimension, "Characteristic charted"),
+                              self.year, labelled("&Period:", self.quarter, "Quarter or whole year"), self.quarter,
+                              GAP, labelled("&Chart:", self.dimension, "Characteristic charted"),
                               self.dimension)  # fmt: skip
         controls.setStretch(0, 1)
         right = panel(self.measure_table, self.chart)
@@ -155,7 +181,7 @@ class SchemesTab(Tab):
         layout = column_layout(self, MARGIN)
         layout.addWidget(self.empty)
         layout.addWidget(self.split, 1)
-        order = (self.scheme_table, self.new_name, self.add_button, self.year, self.dimension,
+        order = (self.scheme_table, self.new_name, self.add_button, self.year, self.quarter, self.dimension,
                  self.grid_table, self.measure_table)  # fmt: skip
         for first, second in zip(order, order[1:]):
             self.setTabOrder(first, second)
@@ -220,11 +246,16 @@ class SchemesTab(Tab):
         period = self._period()
         if period is None:
             return
-        grid = self.context.read(av.scheme_grid, *period) or []
+        quarter = self.quarter.currentData()
+        self.grid_model.summed = not quarter and bool(self.context.read(schemes.recorded_by_quarter, *period))
+        self.grid_table.setToolTip("This year is recorded by quarter: these are the sums of its quarters. "
+                                   "Pick a quarter under Period to type its figures." if self.grid_model.summed
+                                   else "")  # fmt: skip
+        grid = self.context.read(av.scheme_grid, *period, quarter or None) or []
         for row in grid:
             row["group"] = row["characteristic"] if row["kind"] != "category" else ""
         refill(self.grid_model, grid, lambda r: (r["kind"], r["dimension"], r["category"]))
-        measures = self.context.read(av.scheme_measure_rows, *period) or []
+        measures = self.context.read(av.scheme_measure_rows, *period, quarter) or []
         refill(self.measure_model, measures, lambda r: r["measure"])
         self._show_chart()
 
@@ -254,14 +285,16 @@ class SchemesTab(Tab):
         period = self._period()
         if period is None or key not in GENDER_OF or row["kind"] == "base":
             return None
-        gender = GENDER_OF[key]
+        gender, quarter = GENDER_OF[key], self.quarter.currentData()
         if row["kind"] == "participants":  # the gender split: category Male/Female, unsplit column
-            return schemes.set_scheme_count, (*period, "gender", gender, value, ALL_GENDERS)
-        return schemes.set_scheme_count, (*period, row["dimension"], row["category"], value, gender)
+            return schemes.set_scheme_count, (*period, "gender", gender, value, ALL_GENDERS, quarter)
+        return schemes.set_scheme_count, (*period, row["dimension"], row["category"], value, gender, quarter)
 
     def _edit_measure(self, row: Row, key: str, value: Any) -> Call | None:
         period = self._period()
-        return None if period is None else (schemes.set_scheme_measure, (*period, row["measure"], value))
+        if period is None:
+            return None
+        return schemes.set_scheme_measure, (*period, row["measure"], value, self.quarter.currentData())
 
     def _add_scheme(self) -> None:
         name = self.new_name.text().strip()

@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, NoReturn
 import click
 
 from .. import __version__
+from ..areas.vocab import PUBLIC_REPORTS
 from ..errors import OpccError
 from ..store import cipher
-from ..areas.vocab import PUBLIC_REPORTS
 from ..store.user_paths import check_output
 from . import passphrase as pp
 from .cli_exchange import EXCHANGE_COMMANDS
@@ -156,7 +156,7 @@ def report(
 ) -> None:
     """Export one of the three documents of FILE as a PDF (or, for the two public ones, as
     accessible HTML). Pre-flight findings are listed first."""
-    from ..documents.requests import check_request, check_year_held, plan_period
+    from ..documents.requests import check_request, check_year_held
     from .ahead import OpenAhead
 
     year = check_request(report, year, quarter, fmt)
@@ -166,7 +166,8 @@ def report(
         if report in PUBLIC_REPORTS:
             from ..figures import planner, public_plan  # noqa: F401  (imported here, not on its thread)
 
-            ahead.then(functools.partial(public_plan.decide, financial_year=year, period=plan_period(report, quarter)))
+            period = public_plan.plan_period(report, quarter)
+            ahead.then(functools.partial(public_plan.decide, financial_year=year, period=period))
         from ..documents.export import export_report, load_document
         from ..documents.preflight import preflight
 

@@ -247,6 +247,7 @@ def _delivery(doc: ReportDocument, view: PublicView, narrative: str) -> None:
         doc.paragraphs("No out-of-court scheme data is recorded in the workbook.")
         return
     when = f"in {year}" if period == 4 else "between {} and {}".format(*year_to_date(year, period))
+    span = year if period == 4 else to_date_words(year, period)
     for scheme in schemes:
         name = scheme["name"]
         title = f"{name} ({scheme['age_range']})" if scheme.get("age_range") else name
@@ -262,7 +263,7 @@ def _delivery(doc: ReportDocument, view: PublicView, narrative: str) -> None:
         for dimension, label in ((OFFENCE_DIMENSION, "referrals by offence type by gender"),
                                  (OUTCOME_DIMENSION, "case outcomes by gender")):  # fmt: skip
             rows = [r for r in counts if r["dimension"] == dimension]
-            caption = f"{name} {label}, {year}" if period == 4 else f"{name} {label}, {to_date_words(year, period)}"
+            caption = f"{name} {label}, {span}"
             if rows:
                 _gender_table(doc, plan, caption, name, dimension, rows,
                               "Offence type" if dimension == OFFENCE_DIMENSION else "Case outcome")  # fmt: skip

@@ -19,7 +19,6 @@ from ..figures import workforce_statement as statement
 from ..figures.formatting import percent
 from ..figures.plan import key_parts
 from ..store.workbook import Workbook
-from .requests import plan_period
 
 
 @dataclass(frozen=True)
@@ -41,7 +40,7 @@ def preflight(wb: Workbook, report: str, financial_year: str, quarter: int = 0) 
     findings = _narrative_gaps(wb, report, financial_year, quarter)
     if report in PUBLIC_REPORTS:
         findings += _private_names_in_text(wb, report, financial_year, quarter)
-        findings += _disclosure(wb, financial_year, plan_period(report, quarter))
+        findings += _disclosure(wb, financial_year, public_plan.plan_period(report, quarter))
     return findings + checks[report](wb, financial_year, quarter)
 
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from ..areas.periods import financial_years
 from ..areas.validation import is_financial_year
-from ..areas.vocab import PUBLIC_REPORTS
+from ..areas.vocab import PUBLIC_REPORTS, QUARTERLY_REPORTS
 from ..errors import OpccError
 
 if TYPE_CHECKING:
@@ -19,16 +19,10 @@ REPORTS = {
     "performance-update": "opcc_desktop.documents.performance_update",
     "workforce-pack": "opcc_desktop.documents.workforce_pack",
 }
-QUARTERLY = ("performance-update",)
+QUARTERLY = QUARTERLY_REPORTS
 
 
 FORMATS = ("pdf", "html")
-
-
-def plan_period(report: str, quarter: int | None) -> int:
-    """The period of the disclosure plan a document prints from: the quarterly update's
-    quarter (its schemes' year to date), else 4, the whole year."""
-    return quarter if report in QUARTERLY and quarter in (1, 2, 3) else 4
 
 
 def check_request(report: str, financial_year: str, quarter: int | None, fmt: str = "pdf") -> str:

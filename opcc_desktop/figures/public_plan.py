@@ -25,7 +25,7 @@ from dataclasses import replace
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from ..areas.vocab import ALL_GENDERS, DIMENSION_LABELS, NOT_DISCLOSED
+from ..areas.vocab import ALL_GENDERS, DIMENSION_LABELS, NOT_DISCLOSED, QUARTERLY_REPORTS
 from ..store.workbook import Workbook
 from . import publishable
 from .formatting import Cell, round_half_up
@@ -44,6 +44,12 @@ CLOSED = "closed with needs met or non-engagement"
 _DECIDED: weakref.WeakKeyDictionary[Workbook, dict[tuple[str, int], tuple[tuple[int, int], Decided]]] = (
     weakref.WeakKeyDictionary()
 )
+
+
+def plan_period(report: str, quarter: int | None) -> int:
+    """The period of the disclosure plan a document prints from: the quarterly update's
+    quarter (its schemes' year to date), else 4, the whole year."""
+    return quarter if report in QUARTERLY_REPORTS and quarter in (1, 2, 3) else 4
 
 
 def decide(wb: Workbook, financial_year: str, period: int = 4) -> Decided:

@@ -57,7 +57,7 @@ def public_view(wb: Workbook, report: str, financial_year: str, quarter: int = 0
     """Everything the ``report`` document for ``financial_year`` (and ``quarter``) may print."""
     schemes = _rows(publishable.schemes(wb))
     years = (baseline_year(financial_year), financial_year)
-    period = quarter if quarter in (1, 2, 3) else 4
+    period = public_plan.plan_period(report, quarter)
     return PublicView(
         financial_year=financial_year,
         office_name=publishable.office(wb)["office_name"],

@@ -95,10 +95,9 @@ def scheme_counts(wb: Workbook, scheme_name: str, financial_year: str, through: 
         "SELECT c.dimension, c.category, c.gender, sum(c.count) AS count FROM scheme_counts c"
         " JOIN schemes s ON s.id = c.scheme_id AND s.never_publish = 0 AND s.name = ?"
         " JOIN scheme_categories k ON k.scheme_id = c.scheme_id AND k.dimension = c.dimension"
-        " AND k.category = c.category WHERE c.financial_year = ? AND c.quarter <= ?"
-        " AND (c.quarter > 0 OR ? = 4)"
+        " AND k.category = c.category WHERE c.financial_year = ? AND c.quarter <= ?"  # 0: a whole-year-only year
         " GROUP BY c.dimension, c.category, c.gender ORDER BY c.dimension, min(k.position), c.gender",
-        [scheme_name, financial_year, through, through],
+        [scheme_name, financial_year, through],
     )
 
 

@@ -41,7 +41,6 @@ if TYPE_CHECKING:
     from sqlite_utils import Database
 
 
-
 def os_user() -> str:
     try:
         return getpass.getuser()
@@ -152,10 +151,7 @@ class Workbook:
         memory and brought up to this version there: every reader finds today's tables, and
         the file is not changed (it stays open, and locked as any reader holds it, until
         close). The copy is never written to disk."""
-        copy = cipher.dbapi.connect(":memory:", isolation_level=None, check_same_thread=False)
-        copy.execute(f"PRAGMA key = \"x'{secrets.token_hex(32)}'\"")  # SQLCipher copies only between keyed files
-        self.conn.backup(copy)
-        self._file_conn, self.conn = self.conn, copy
+        self._file_conn, self.conn = self.conn, _copy_under_random_key(self.conn, ":memory:")
         try:
             migrate(self.db)
         except cipher.Error as exc:
@@ -482,13 +478,26 @@ def _problems_of_a_copy(conn: Any) -> list[str]:
     (and so decrypts and authenticates) every page where SQLite finds it, log or file. The
     copy is in a private temporary folder, under a random key that is never written down."""
     with tempfile.TemporaryDirectory(prefix="opcc-check-") as folder:
-        copy = cipher.dbapi.connect(str(Path(folder) / "copy.opcc"), isolation_level=None)
         try:
-            copy.execute("PRAGMA cipher_log_level = NONE")
-            copy.execute(f"PRAGMA key = \"x'{secrets.token_hex(32)}'\"")  # a raw key: no key derivation
-            conn.backup(copy)
-            return page_problems(copy)
+            copy = _copy_under_random_key(conn, str(Path(folder) / "copy.opcc"))
         except cipher.DatabaseError as exc:
             return [str(exc)]
+        try:
+            return page_problems(copy)
         finally:
             copy.close()
+
+
+def _copy_under_random_key(conn: Any, target: str) -> Any:
+    """A copy of the database made with the backup API into ``target`` (a file, or
+    ":memory:"), encrypted under a random raw key never written down (SQLCipher copies only
+    between keyed databases; a raw key needs no key derivation)."""
+    copy = cipher.dbapi.connect(target, isolation_level=None, check_same_thread=False)
+    try:
+        copy.execute("PRAGMA cipher_log_level = NONE")
+        copy.execute(f"PRAGMA key = \"x'{secrets.token_hex(32)}'\"")
+        conn.backup(copy)
+    except BaseException:
+        copy.close()
+        raise
+    return copy

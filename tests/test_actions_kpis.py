@@ -74,7 +74,8 @@ def test_add_kpi_returns_and_writes_the_row(wb) -> None:
     (row,) = changes.rows
     assert row.after == {"id": 1, "group_id": gid, "name": "% 999 calls answered within 10 seconds",
                          "unit": "percent", "polarity": "higher", "derived_kind": None,
-                         "never_publish": 0, "position": 1, "counts_people": 0}  # fmt: skip
+                         "never_publish": 0, "position": 1, "counts_people": 0, "frequency": "quarterly",
+                         "decimals": None}  # fmt: skip
     assert kpis.kpi_tree(wb)[0]["group_name"] == "Public Access to Services"
 
 
@@ -183,7 +184,8 @@ def test_a_value_cell_in_each_state(wb) -> None:
     changes = kpis.set_kpi_value(wb, calls, "2020/21", 2, 92)
     assert ops(changes) == [("kpi_values", "insert")]
     assert changes.rows[0].after == {"id": 1, "kpi_id": calls, "financial_year": "2020/21", "quarter": 2,
-                                     "value": 92.0, "status": "", "provisional": 0, "revised": 0}  # fmt: skip
+                                     "value": 92.0, "status": "", "provisional": 0, "revised": 0,
+                                     "period": ""}  # fmt: skip
     # A number becomes "not available": the value goes, the status comes.
     changes = kpis.set_kpi_value(wb, calls, "2020/21", 2, status="Not available")
     (row,) = changes.rows
@@ -249,7 +251,7 @@ def test_set_change_and_clear_a_comparator(wb) -> None:
     calls = kpi(wb, group(wb), "calls", "percent")
     changes = kpis.set_comparator(wb, calls, "Most similar group", "2021/22", 81.5)
     assert changes.rows[0].after == {"id": 1, "kpi_id": calls, "comparator": "Most similar group",
-                                     "period": "2021/22", "value": 81.5}  # fmt: skip
+                                     "period": "2021/22", "value": 81.5, "financial_year": "", "quarter": 0}  # fmt: skip
     changes = kpis.set_comparator(wb, calls, "Most similar group", "2021/22", 82)
     assert (changes.rows[0].before["value"], changes.rows[0].after["value"]) == (81.5, 82.0)
     changes = kpis.set_comparator(wb, calls, "Most similar group", "2021/22", None)

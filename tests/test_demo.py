@@ -93,16 +93,21 @@ def test_kpi_definitions_follow_the_file(book: Workbook) -> None:
 
 
 def test_public_confidence_values_and_national_comparator(book: Workbook) -> None:
+    """Survey KPIs: the local figure stored at the quarter its survey ends in (March 2020:
+    2019/20 Q4) with its period's label, the national one a comparator for the same quarter."""
+    assert book.scalar("SELECT value FROM settings WHERE key = 'kpis.area_name'") == "Cleveland"
     for row in reference("public_confidence.csv"):
-        kpi = book.rows("SELECT k.id, k.unit, k.polarity, g.name AS grp FROM kpis k"
+        kpi = book.rows("SELECT k.id, k.unit, k.polarity, k.frequency, g.name AS grp FROM kpis k"
                         " JOIN kpi_groups g ON g.id = k.group_id WHERE k.name = ?", [row["indicator"]])[0]  # fmt: skip
-        assert (kpi["unit"], kpi["polarity"], kpi["grp"]) == ("percent", "higher", "Public Confidence")
+        assert (kpi["unit"], kpi["polarity"], kpi["grp"], kpi["frequency"]) == (
+            "percent", "higher", "Public Confidence", "survey")  # fmt: skip
         if row["area"] == "National":
             value = book.scalar("SELECT value FROM kpi_comparators WHERE kpi_id = ? AND comparator = 'National'"
-                                " AND period = '2019/20 Q4'", [kpi["id"]])  # fmt: skip
+                                " AND period = 'March 2020' AND financial_year = '2019/20' AND quarter = 4",
+                                [kpi["id"]])  # fmt: skip
         else:
             value = book.scalar("SELECT value FROM kpi_values WHERE kpi_id = ? AND financial_year = '2019/20'"
-                                " AND quarter = 4", [kpi["id"]])  # fmt: skip
+                                " AND quarter = 4 AND period = 'March 2020'", [kpi["id"]])  # fmt: skip
         assert value == float(row["value_percent"])
 
 
@@ -177,7 +182,7 @@ def test_service_data_is_realistic(book: Workbook) -> None:
     assert all(r["share"] > 0.75 for r in female if r["service_type"] in ("Domestic abuse", "Sexual violence"))
     referrals = book.scalar("SELECT sum(value) FROM service_activity WHERE measure = 'referrals_received'"
                             " AND financial_year = '2021/22'")  # fmt: skip
-    assert referrals > 7500  # the delivery narrative says "more than 7500 referrals"
+    assert referrals > 7500  # the delivery narrative says "more than 7,500 referrals"
 
 
 def scheme_totals(book: Workbook, name: str, year: str) -> dict[tuple[str, str], int]:
@@ -198,14 +203,34 @@ def test_schemes(book: Workbook) -> None:
             totals = scheme_totals(book, name, year)
             assert low <= totals[("gender", "All")] <= high
             by_gender = {r["category"]: r["count"] for r in book.rows(
-                "SELECT c.category, c.count FROM scheme_counts c JOIN schemes s ON s.id = c.scheme_id"
-                " WHERE s.name = ? AND c.financial_year = ? AND c.dimension = 'gender' AND c.gender = 'All'",
-                [name, year])}  # fmt: skip
+                "SELECT c.category, SUM(c.count) AS count FROM scheme_counts c JOIN schemes s ON s.id = c.scheme_id"
+                " WHERE s.name = ? AND c.financial_year = ? AND c.dimension = 'gender' AND c.gender = 'All'"
+                " GROUP BY c.category", [name, year])}  # fmt: skip
             assert set(by_gender) == {"Male", "Female"}
             for gender, count in by_gender.items():
                 for dimension in ("transgender", "age", "ethnicity", "offence_type"):
                     assert totals[(dimension, gender)] == count, (name, year, dimension, gender)
                 assert 0 < totals[("outcome", gender)] <= count
+
+
+def test_scheme_years_are_recorded_by_quarter_from_2021_22(book: Workbook) -> None:
+    """2021/22 is recorded by quarter (so the part-year updates have figures to print), each
+    quarter's tables describing the same people; 2020/21 for the whole year only."""
+    for name in ("Divert", "Youth Triage"):
+        for year, periods in (("2020/21", {0}), ("2021/22", {1, 2, 3, 4})):
+            rows = book.rows("SELECT c.quarter, c.dimension, c.gender, SUM(c.count) AS n FROM scheme_counts c"
+                             " JOIN schemes s ON s.id = c.scheme_id WHERE s.name = ? AND c.financial_year = ?"
+                             " GROUP BY 1, 2, 3", [name, year])  # fmt: skip
+            assert {r["quarter"] for r in rows} == periods
+            totals = {(r["quarter"], r["dimension"], r["gender"]): r["n"] for r in rows}
+            for quarter in periods:
+                for gender in ("Male", "Female"):
+                    people = book.rows("SELECT SUM(c.count) AS n FROM scheme_counts c JOIN schemes s ON s.id ="
+                                       " c.scheme_id WHERE s.name = ? AND c.financial_year = ? AND c.quarter = ?"
+                                       " AND c.dimension = 'gender' AND c.category = ?",
+                                       [name, year, quarter, gender])[0]["n"]  # fmt: skip
+                    for dimension in ("transgender", "age", "ethnicity", "offence_type"):
+                        assert totals[(quarter, dimension, gender)] == people
 
 
 def test_a_dimension_has_its_own_denominator(book: Workbook) -> None:
@@ -281,13 +306,14 @@ def test_goals_and_edi(book: Workbook) -> None:
 def test_narratives(book: Workbook) -> None:
     texts = {(r["report"], r["quarter"], r["section"]): r["text"] for r in book.rows(
         "SELECT * FROM narratives WHERE financial_year = '2021/22'")}  # fmt: skip
-    expected = {("annual-equality", 0, s) for s in REPORT_SECTIONS["annual-equality"]}
-    expected |= {("performance-update", q, s) for q in (3, 4) for s in ("introduction", "delivery")}
+    expected = {("annual-equality", 0, s) for s in REPORT_SECTIONS["annual-equality"] if s != "main_points"}
+    expected |= {("performance-update", q, s) for q in (1, 2, 3, 4) for s in ("introduction", "delivery")}
     expected |= {("workforce-pack", 0, s) for s in REPORT_SECTIONS["workforce-pack"]}
     assert expected <= set(texts)
-    delivery = texts[("performance-update", 4, "delivery")]
-    for figure in ("£1.009M in funding", "7500 referrals", "62.75% engagement rate"):
-        assert figure in delivery
+    assert "7,500 referrals" in texts[("performance-update", 4, "delivery")]
+    for quarter in (1, 2, 3, 4):  # one figure per fact: the schemes' figures are the update's own
+        delivery = texts[("performance-update", quarter, "delivery")]
+        assert not any(figure in delivery for figure in ("1.009", "62.75", "5.85", "60%"))
 
 
 def test_same_seed_same_data(built: Path, tmp_path: Path) -> None:

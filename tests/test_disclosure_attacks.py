@@ -13,7 +13,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from attack_reader import Knowledge, add_annual, add_update, export, read_html, read_pdf, run
+from attack_reader import NO_REQUIRED_SECTIONS, Knowledge, add_annual, add_update, export, read_html, read_pdf, run
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -90,6 +90,8 @@ def exchange_file(path: Path, schemes: list[Scheme], threshold: int = 5, symbol:
     page.append(["key", "value"])
     page.append(["disclosure.threshold", str(threshold)])
     page.append(["disclosure.symbol", symbol])
+    for row in NO_REQUIRED_SECTIONS:
+        page.append(row)
     listed = book.create_sheet("schemes")
     listed.append(["scheme", "age_range", "never_publish"])
     counts = book.create_sheet("scheme_counts")

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from attack_reader import Attack, Knowledge, add_kpis, add_services, export, read_html, run
+from attack_reader import NO_REQUIRED_SECTIONS, Attack, Knowledge, add_kpis, add_services, export, read_html, run
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -51,6 +51,8 @@ def settings_sheet(book: openpyxl.Workbook, threshold: int = 5) -> None:
     page.append(["key", "value"])
     page.append(["disclosure.threshold", str(threshold)])
     page.append(["disclosure.symbol", "*"])
+    for row in NO_REQUIRED_SECTIONS:
+        page.append(row)
 
 
 # -- 1. services ---------------------------------------------------------------------------------

@@ -156,10 +156,12 @@ def test_derived_ratio_and_sum() -> None:
     assert ratio.baseline[0].text == "6.3%"
     assert ratio.current[0].text == "35.9%"
     assert ratio.current[1].state is CellState.NOT_APPLICABLE
-    assert ratio.current[2].state is CellState.NOT_YET_DUE
-    assert ratio.change is None  # Q3 of the report year is not yet due
+    assert ratio.current[2].state is CellState.MISSING  # the report's quarter, with no figure: "-"
+    assert ratio.current[2].text == "-"
+    assert ratio.change is None
     q1 = by_name(build_grids(kpis, values, "2021/22", 1, inputs=inputs), "% positive")
-    assert q1.change == Decimal("29.6")  # 35.9% - 6.3%, in percentage points
+    # from the unrounded shares, 35.9375% - 6.25% = 29.6875 -> 29.7 (not 35.9 - 6.3 = 29.6)
+    assert q1.change == Decimal("29.7")
     assert total.baseline[0].text == "15"
     assert total.current[0].state is CellState.NOT_AVAILABLE  # one part missing
     assert (
@@ -180,7 +182,7 @@ def test_derived_inputs_from_input_values_only() -> None:
         kpis, [], "2021/22", 1, inputs=inputs, input_values=input_values
     )[0]
     assert grid.current[0].text == "7.5"
-    assert grid.baseline[0].state is CellState.NOT_YET_DUE
+    assert grid.baseline[0].state is CellState.MISSING  # a past quarter with no figure
 
 
 def test_derive_under_development() -> None:

@@ -48,13 +48,15 @@ def test_workbook_grids_hold_every_kpi_all_eight_quarters_and_computed_ones(wb) 
     kpis.set_kpi_value(wb, carried, "2021/22", 4, 40, provisional=True)
     kpis.set_kpi_value(wb, positive, "2021/22", 4, status="not available")
     kpis.set_kpi_value(wb, hidden, "2021/22", 2, 7)
-    grids = {g.id: g for g in workbook_grids(wb, "2021/22")}
+    grids = {g.id: g for g in workbook_grids(wb, "2021/22", date(2021, 10, 5))}  # Q2 is over, Q3 not
     assert list(grids) == [carried, positive, rate, hidden]  # never-publish kept, in order
     assert all(len(g.baseline) == 4 and len(g.current) == 4 for g in grids.values())
     assert grids[rate].baseline[0].text == "25.0%"
     assert grids[rate].current[3].state is CellState.NOT_AVAILABLE
     assert grids[carried].current[3].text == "40 (p)"
-    assert grids[carried].current[0].state is CellState.NOT_YET_DUE
+    assert grids[carried].current[0].state is CellState.MISSING  # over, with no figure: "-"
+    assert grids[carried].current[2].state is CellState.NOT_YET_DUE  # not over yet: blank
+    assert grids[carried].baseline[1].text == "-"
     assert grids[hidden].current[1].value == Decimal(7)
 
 

@@ -13,6 +13,7 @@ from conftest import DEMO_PASSPHRASE
 
 from opcc_desktop.commands.ahead import OpenAhead
 from opcc_desktop.documents.export import export_report
+from opcc_desktop.documents.release import Release
 from opcc_desktop.errors import OpccError, WrongPassphrase
 from opcc_desktop.store import cipher
 from opcc_desktop.store.workbook import Workbook
@@ -60,10 +61,12 @@ def test_the_cli_export_is_the_same_file_as_an_export_without_the_second_thread(
                                                                                tmp_path: Path) -> None:  # fmt: skip
     ahead = tmp_path / "ahead.pdf"
     done = CliRunner().invoke(main, ["report", str(demo_path), "--report", "annual-equality", "--year",
-                                     "2021/22", "-o", str(ahead)], env={"OPCC_PASSPHRASE": DEMO_PASSPHRASE})  # fmt: skip
+                                     "2021/22", "--published", "2022-07-14", "-o", str(ahead)],
+                              env={"OPCC_PASSPHRASE": DEMO_PASSPHRASE})  # fmt: skip
     assert done.exit_code == 0, done.output
+    release = Release(published="14 July 2022", next_update="the 2022/23 edition, date to be announced")
     with Workbook.open(demo_path, DEMO_PASSPHRASE, readonly=True) as wb:
-        plain = export_report(wb, "annual-equality", "2021/22", None, tmp_path / "plain.pdf")
+        plain = export_report(wb, "annual-equality", "2021/22", None, tmp_path / "plain.pdf", release=release)
     assert ahead.read_bytes() == plain.read_bytes()
 
 

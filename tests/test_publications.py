@@ -10,7 +10,7 @@ import sqlcipher3.dbapi2 as dbapi
 from click.testing import CliRunner
 from conftest import PASSPHRASE
 
-from opcc_desktop.areas import kpis
+from opcc_desktop.areas import kpis, narrative
 from opcc_desktop.areas.publications import publications, record_publication
 from opcc_desktop.documents import performance_update
 from opcc_desktop.store import schema
@@ -60,6 +60,7 @@ def test_a_first_figure_for_a_published_quarter_is_not_a_revision(wb) -> None:
 
 def test_cli_publish_records_the_edition(wb, workbook_path, tmp_path) -> None:
     kpis.set_kpi_value(wb, _kpi(wb), "2021/22", 1, value=120)  # a year it holds figures for
+    narrative.set_narrative(wb, "performance-update", "2021/22", "introduction", "Quarter 2.", 2)  # required
     wb.close()
     result = CliRunner().invoke(main, [
         "report", str(workbook_path), "--report", "performance-update", "--year", "2021/22",

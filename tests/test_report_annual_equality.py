@@ -23,16 +23,18 @@ from opcc_desktop.store.workbook import Workbook
 PASSPHRASE = DEMO_PASSPHRASE
 YEAR = "2021/22"
 SECTIONS = [
-    "1 Introduction",
-    "2 Governance and oversight update",
-    "3 Workforce Monitoring",
-    "4 Victims and Criminal Justice Services",
-    "4.1 Service user demographic profile",
-    "4.2 Consultation",
-    "4.3 Criminal justice schemes",
-    "5 Achievements",
-    "6 Equality goals",
-    "7 Conclusion",
+    "1 Main points",
+    "2 Introduction",
+    "3 Governance and oversight update",
+    "4 Workforce Monitoring",
+    "5 Victims and Criminal Justice Services",
+    "5.1 Service user demographic profile",
+    "5.2 Consultation",
+    "5.3 Criminal justice schemes",
+    "6 Achievements",
+    "7 Equality goals",
+    "8 Conclusion",
+    "9 About these statistics",
     "Appendix A: Service-user profile by service",
 ]
 CHARACTERISTICS = ["Age", "Disability", "Gender", "Ethnicity", "Sexual Orientation", "Transgender"]
@@ -210,3 +212,37 @@ def test_year_labels() -> None:
     assert et.next_year("2021/22") == "2022/23"
     assert et.strip_title_heading("# Introduction\n\nText", "Introduction") == "Text"
     assert et.status_words("rolled over") == "Rolled over"
+
+
+def test_a_scheme_without_a_gender_split_has_its_table(tmp_path: Path) -> None:
+    """Counts recorded in the ``All`` column only (a published table with no gender split)
+    give a one-column table, not a missing one."""
+    wb = Workbook.create(tmp_path / "all.opcc", PASSPHRASE)
+    try:
+        scheme_id = schemes.add_scheme(wb, {"name": "Youth Triage", "age_range": "10-17"}).rows[0].key["id"]
+        for dimension, category, count in (("age", "10-13", 40), ("age", "14-17", 62),
+                                           ("ethnicity", "White", 90), ("ethnicity", "Other", 12)):
+            schemes.set_scheme_count(wb, scheme_id, YEAR, dimension, category, count, "All")
+        schemes.set_scheme_measure(wb, scheme_id, YEAR, "referrals_accepted", 102)
+        data = annual_equality.build(wb, YEAR, 0).to_bytes()
+    finally:
+        wb.close()
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        text = " ".join(" ".join(p.extract_text() or "" for p in pdf.pages).split())
+    assert "No criminal justice scheme data is recorded" not in text
+    assert re.search(r"Table \d+: 2021-2022 Youth Triage Participant Breakdown", text)
+    assert "Age: records (number) 102" in text
+    assert "Age: 14-17 60.8%" in text and "Ethnicity: Other 11.8%" in text
+    assert "Participants by Gender" not in text  # nothing to chart without a split
+
+
+def test_an_all_only_scheme_links_its_records_to_those_accepted() -> None:
+    rows = [{"dimension": "age", "category": c, "gender": "All", "count": n}
+            for c, n in (("10-13", 3), ("14-17", 60))]
+    plan = Plan(Policy(5, "*"))
+    public_plan.add_scheme(plan, "Youth Triage", rows, {"referrals_accepted": 63})
+    table = et.scheme_table(plan.decide(), "Youth Triage", rows)
+    assert table is not None and table.header == ("Characteristic", "All")
+    body = {r[0]: r[1:] for r in table.rows}
+    assert body["Age: 10-13"] == ("*",) and body["Age: 14-17"] == ("*",)  # 63 is printed in the headline
+    assert table.participants == {}

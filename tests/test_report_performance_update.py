@@ -15,6 +15,7 @@ from conftest import DEMO_PASSPHRASE
 from opcc_desktop.areas import kpis
 from opcc_desktop.documents import performance_update
 from opcc_desktop.documents.export import export_report
+from opcc_desktop.documents.release import Release
 from opcc_desktop.figures import publishable
 from opcc_desktop.figures.formatting import percent
 from opcc_desktop.store.workbook import Workbook
@@ -30,9 +31,9 @@ def demo(demo_path: Path) -> Path:
     return demo_path
 
 
-def export(path: Path, out: Path, year: str = YEAR, quarter: int = QUARTER) -> Path:
+def export(path: Path, out: Path, year: str = YEAR, quarter: int = QUARTER, draft: bool = False) -> Path:
     with Workbook.open(path, PASSPHRASE, readonly=True) as wb:
-        return export_report(wb, "performance-update", year, quarter, out)
+        return export_report(wb, "performance-update", year, quarter, out, release=Release(draft=draft))
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +54,7 @@ def test_cover_and_introduction(pdf_pages: list[str]) -> None:
     assert "Quarter 3 2021/22 (October to December 2021)" in cover
     assert "Contents" in pdf_pages[1]
     body = flat(" ".join(pdf_pages[2:]))
-    assert "1 Introduction" in body
+    assert "1 Main points" in body and "2 Introduction" in body
     assert "to the end of Quarter 3" in body  # the demo's introduction narrative
 
 
@@ -63,8 +64,8 @@ def test_outcome_sections_and_contents_page_numbers(
     with Workbook.open(demo, PASSPHRASE, readonly=True) as wb:
         outcomes = list(dict.fromkeys(k["outcome"] for k in publishable.kpis(wb)))
     contents = flat(pdf_pages[1])
-    titles = [*outcomes, "Delivery update", "Conclusion"]
-    for number, title in enumerate(titles, start=2):
+    titles = [*outcomes, "Delivery update", "Conclusion", "About these statistics"]
+    for number, title in enumerate(titles, start=3):
         heading = f"{number} {title}"
         # the contents line: "2 Title . . . . 3" (long titles wrap; the leader dots vary)
         words = r"\s*".join(re.escape(w) for w in heading.split())
@@ -85,7 +86,7 @@ def test_kpi_table_values(pdf_pages: list[str]) -> None:
     # 999 calls 2021/22 Q3 27,334 against 20,991 in 2020/21 Q3: 30.2%
     assert ("Number of 999 calls received: 27,334 in Q3 2021/22 against 20,991 in Q3 2020/21, "
             "an increase of 30.2%.") in body  # fmt: skip
-    assert "No commentary recorded." in body
+    assert "No commentary recorded." not in body  # a final edition prints no placeholder
     assert "Figure 1:" in body
 
 
@@ -114,21 +115,20 @@ def test_derived_kpi_is_computed(pdf_pages: list[str], demo: Path) -> None:
 
 
 def test_delivery_update_and_scheme_tables(pdf_pages: list[str], demo: Path, tmp_path: Path) -> None:
-    """The demo's schemes are recorded for the whole year: a Quarter 3 update says so and
-    prints none of their figures (they are the year's, not the year to date's); the Quarter
-    4 update prints them."""
+    """The demo's 2021/22 schemes are recorded by quarter: a Quarter 3 update prints their
+    figures for the year to date, the Quarter 4 update the year's."""
     early = flat(" ".join(pdf_pages[2:]))
     assert "Delivery update" in early
-    assert "Divert's figures for 2021/22 are recorded for the whole year only" in early
-    assert "Divert referrals by offence type" not in early  # (the narrative itself names the funding)
+    assert "between 1 April 2021 and 31 December 2021" in early
+    assert "Divert participants by offence type by gender, 1 April to 31 December 2021" in early
     with pdfplumber.open(export(demo, tmp_path / "q4.pdf", quarter=4)) as pdf:
         body = flat(" ".join(page.extract_text() or "" for page in pdf.pages[2:]))
     assert "£1.009M in funding" in body
-    assert "Divert referrals by offence type by gender, 2021/22" in body
+    assert "Divert participants by offence type by gender, 2021/22" in body
     assert "Divert case outcomes by gender, 2021/22" in body
     assert "Youth Triage case outcomes by gender, 2021/22" in body
     assert "engagement rate" in body
-    assert "against the area average of 33.2%" in body
+    assert "re-offending rate of 5.85% against the area average of 33.2%" in body  # as entered
     assert "Conclusion" in body
 
 
@@ -180,7 +180,7 @@ def test_deterministic(demo: Path) -> None:
 def test_empty_workbook_does_not_crash(tmp_path: Path) -> None:
     path = tmp_path / "empty.opcc"
     Workbook.create(path, PASSPHRASE).close()
-    out = export(path, tmp_path / "empty.pdf", quarter=1)
+    out = export(path, tmp_path / "empty.pdf", quarter=1, draft=True)  # a final one needs its introduction
     with pdfplumber.open(out) as pdf:
         text = flat(" ".join(page.extract_text() or "" for page in pdf.pages))
     assert "No KPI data is recorded" in text

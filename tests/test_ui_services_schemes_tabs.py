@@ -156,8 +156,9 @@ def test_services_clear_forgets_everything(qtbot, demo, tmp_path) -> None:
 # -- Divert / Triage --------------------------------------------------------------------------------
 
 
-def scheme_count(book: Workbook, scheme_id: int, dimension: str, category: str, gender: str):
-    rows = schemes.scheme_counts(book, scheme_id, "2021/22")
+def scheme_count(book: Workbook, scheme_id: int, dimension: str, category: str, gender: str,
+                 quarter: int | None = None):  # fmt: skip
+    rows = schemes.scheme_counts(book, scheme_id, "2021/22", quarter)
     key = (dimension, category, gender)
     return next((r["count"] for r in rows if (r["dimension"], r["category"], r["gender"]) == key), None)
 
@@ -199,26 +200,57 @@ def test_the_never_published_scheme_is_marked(qtbot, demo, tmp_path) -> None:
     assert not tab.marker.isVisible()
 
 
+def pick_quarter(tab: SchemesTab, quarter: int) -> None:
+    tab.quarter.setCurrentIndex(tab.quarter.findData(quarter))
+
+
+def test_a_year_recorded_by_quarter_sums_its_quarters_and_edits_one(qtbot, demo, tmp_path) -> None:
+    """The demo's 2021/22 is recorded by quarter: the whole year shows the quarters' sums,
+    read-only, and each quarter its own figures, which are the ones typed."""
+    tab = open_tab(qtbot, SchemesTab, demo, tmp_path)
+    assert tab.quarter.currentData() == 0 and tab.grid_model.summed
+    assert "sums of its quarters" in tab.grid_table.toolTip()
+    row = grid_row(tab.grid_model, dimension="age", category="18-21")
+    female = column(tab.grid_model, "female")
+    year = tab.grid_model.rows[row]["female"]
+    assert not tab.grid_model.flags(tab.grid_model.index(row, female)) & Qt.ItemFlag.ItemIsEditable
+    quarters = []
+    for quarter in (1, 2, 3, 4):
+        pick_quarter(tab, quarter)
+        assert not tab.grid_model.summed and tab.grid_table.toolTip() == ""
+        assert tab.grid_model.flags(tab.grid_model.index(row, female)) & Qt.ItemFlag.ItemIsEditable
+        quarters.append(tab.grid_model.rows[row]["female"])
+        assert quarters[-1] == scheme_count(demo, 1, "age", "18-21", "Female", quarter)
+    assert sum(quarters) == year == scheme_count(demo, 1, "age", "18-21", "Female")
+
+
 def test_editing_a_scheme_count_changes_the_workbook_and_the_chart_and_undoes(qtbot, demo, tmp_path) -> None:
     tab = open_tab(qtbot, SchemesTab, demo, tmp_path)
+    pick_quarter(tab, 2)
     row = grid_row(tab.grid_model, dimension="age", category="18-21")
     index = tab.grid_model.index(row, column(tab.grid_model, "female"))
-    before, shown = tab.chart.drawn_values(), tab.grid_model.rows[row]["female_shown"]
+    before = tab.chart.drawn_values()
+    typed = scheme_count(demo, 1, "age", "18-21", "Female", 2)
     assert tab.grid_model.setData(index, "60")
-    assert scheme_count(demo, 1, "age", "18-21", "Female") == 60
-    assert tab.chart.drawn_values() != before and tab.grid_model.rows[row]["female_shown"] != shown
+    assert scheme_count(demo, 1, "age", "18-21", "Female", 2) == 60
+    assert tab.chart.drawn_values() != before
+    pick_quarter(tab, 0)  # the year the annual report prints: its published column follows the edit
+    shown = tab.grid_model.rows[row]["female_shown"]
     tab.context.undo_stack.undo()
-    assert scheme_count(demo, 1, "age", "18-21", "Female") == 27
-    assert tab.chart.drawn_values() == before and tab.grid_model.rows[row]["female_shown"] == shown
+    assert scheme_count(demo, 1, "age", "18-21", "Female", 2) == typed
+    assert tab.grid_model.rows[row]["female_shown"] != shown
+    pick_quarter(tab, 2)
+    assert tab.chart.drawn_values() == before
     tab.context.undo_stack.redo()
-    assert scheme_count(demo, 1, "age", "18-21", "Female") == 60
+    assert scheme_count(demo, 1, "age", "18-21", "Female", 2) == 60
     participants = tab.grid_model.index(0, column(tab.grid_model, "male"))
     assert tab.grid_model.setData(participants, "400")
-    assert scheme_count(demo, 1, "gender", "Male", "All") == 400
+    assert scheme_count(demo, 1, "gender", "Male", "All", 2) == 400
 
 
 def test_scheme_refusals_leave_everything_as_it_was(qtbot, demo, tmp_path) -> None:
     tab = open_tab(qtbot, SchemesTab, demo, tmp_path)
+    pick_quarter(tab, 1)
     before = dump(demo)
     with qtbot.waitSignal(tab.context.failed) as failed:
         assert not tab.grid_model.setData(tab.grid_model.index(0, column(tab.grid_model, "male")), "many")
@@ -232,18 +264,20 @@ def test_scheme_refusals_leave_everything_as_it_was(qtbot, demo, tmp_path) -> No
 
 def test_pasting_a_block_of_scheme_counts_is_one_edit(qtbot, demo, tmp_path) -> None:
     tab = open_tab(qtbot, SchemesTab, demo, tmp_path)
+    pick_quarter(tab, 3)
+    typed = [scheme_count(demo, 1, "age", "18-21", "Male", 3), scheme_count(demo, 1, "age", "22-25", "Female", 3)]
     row = grid_row(tab.grid_model, dimension="age", category="18-21")
     tab.grid_table.setCurrentIndex(tab.grid_model.index(row, column(tab.grid_model, "male")))
     assert tab.grid_table.paste("51\t28\n61\t18\n")
     assert tab.context.undo_stack.count() == 1
-    assert scheme_count(demo, 1, "age", "22-25", "Female") == 18
+    assert scheme_count(demo, 1, "age", "22-25", "Female", 3) == 18
     tab.context.undo_stack.undo()
-    assert scheme_count(demo, 1, "age", "18-21", "Male") == 50
-    assert scheme_count(demo, 1, "age", "22-25", "Female") == 17
+    assert [scheme_count(demo, 1, "age", "18-21", "Male", 3), scheme_count(demo, 1, "age", "22-25", "Female", 3)] == typed
 
 
 def test_scheme_measures_edit(qtbot, demo, tmp_path) -> None:
     tab = open_tab(qtbot, SchemesTab, demo, tmp_path)
+    pick_quarter(tab, 4)  # an amount for the year to date: Q4's is the year's
     funding = grid_row(tab.measure_model, measure="funding")
     assert tab.measure_model.index(funding, 1).data() == "1,009,000"
     assert tab.measure_model.setData(tab.measure_model.index(funding, 1), "1200000")

@@ -11,6 +11,7 @@ from conftest import DEMO_PASSPHRASE
 from pdfplumber import open as open_pdf
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QLineEdit
+from pypdf import PdfReader
 
 from opcc_desktop.figures import publishable
 from opcc_desktop.store.workbook import Workbook
@@ -55,7 +56,7 @@ def test_title_names_the_file_and_says_everything_is_saved(session):
 def test_narrative_edit_is_one_undoable_edit_driven_by_the_menu_actions(session, qtbot):
     tab = reports(session)
     tab.year.setCurrentText("2021/22")
-    tab.sections.setCurrentRow(0)
+    tab.sections.setCurrentRow(1)  # row 0: main points, written from the figures unless typed
     tab.editor.setFocus()
     tab.editor.selectAll()
     qtbot.keyClicks(tab.editor, "New introduction")
@@ -123,6 +124,23 @@ def test_export_button_writes_the_pdf_without_blocking(session, qtbot, tmp_path)
     assert session.context.settings.value("export/year") == "2021/22"
 
 
+def test_a_draft_export_from_the_window_is_marked_and_carries_its_tables(session, qtbot, tmp_path):
+    tab = reports(session)
+    tab.year.setCurrentText("2021/22")
+    assert tab.with_tables.isChecked() and not tab.draft.isChecked()  # final, with its tables, unless asked
+    tab.draft.setChecked(True)
+    out = tmp_path / "draft.pdf"
+    shown: list[Path] = []
+    tab.confirm = lambda findings: True
+    tab.choose_output = lambda suggested, fmt: out
+    tab.open_document = shown.append
+    session.window.export_action.trigger()
+    qtbot.waitUntil(lambda: bool(shown), timeout=60_000)
+    with open_pdf(out) as pdf:
+        assert all("DRAFT" in (page.extract_text() or "") for page in pdf.pages)
+    assert PdfReader(out).attachments["draft.xlsx"] == [(tmp_path / "draft.xlsx").read_bytes()]
+
+
 def test_window_layout_is_remembered(session, tmp_path):
     session.window.tabs.setCurrentIndex(3)
     session.window.save_state()
@@ -157,6 +175,7 @@ def _edits(window):  # type: ignore[no-untyped-def]
         return m, m.index(_row(m, dimension="age", category="Under 18"), _col(m, "count")), "40", tab.share_chart
 
     def schemes(tab):  # type: ignore[no-untyped-def]
+        tab.quarter.setCurrentIndex(tab.quarter.findData(2))  # 2021/22 is recorded by quarter
         m = tab.grid_model
         return m, m.index(_row(m, dimension="age", category="18-21"), _col(m, "female")), "60", tab.chart
 

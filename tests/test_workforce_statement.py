@@ -5,6 +5,7 @@ warnings when the rounded figures may still identify someone."""
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pdfplumber
@@ -184,8 +185,8 @@ def _statement_text(wb: Workbook) -> tuple[str, str]:
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         text = "\n".join(page.extract_text() or "" for page in pdf.pages)
     html = annual_equality.build(wb, YEAR, 0, document=HtmlDocument).to_bytes().decode("utf-8")
-    pdf_part = text.split("Workforce statement", 1)[1].split("4 Victims and Criminal Justice Services")[0]
-    html_part = html.split("Workforce statement", 1)[1].split("4 Victims and Criminal Justice Services")[0]
+    pdf_part = re.split(r"\d+ Victims and Criminal Justice Services", text.split("Workforce statement", 1)[1])[0]
+    html_part = re.split(r"\d+ Victims and Criminal Justice Services", html.split("Workforce statement", 1)[1])[0]
     return pdf_part, html_part
 
 

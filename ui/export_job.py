@@ -21,6 +21,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QLockFile, QObject, Signal
 
+from opcc_desktop.documents.release import FINAL, Release
 from opcc_desktop.errors import OpccError
 from opcc_desktop.store.backups import private_folder
 from opcc_desktop.store.paths import user_data_dir
@@ -34,9 +35,10 @@ class ExportJob(QObject):
     failed = Signal(str)
 
     def __init__(self, wb: Workbook, passphrase: str, report: str, year: str, quarter: int | None,
-                 out: Path, fmt: str = "pdf") -> None:  # fmt: skip
+                 out: Path, fmt: str = "pdf", *, release: Release = FINAL, tables: bool = False) -> None:  # fmt: skip
         super().__init__()
         self.request = (report, year, quarter, out, fmt)
+        self.release, self.tables = release, tables
         self.passphrase = passphrase
         self.folder, self.lock = claim_snapshot_folder()
         try:
@@ -56,7 +58,7 @@ class ExportJob(QObject):
         report, year, quarter, out, fmt = self.request
         try:
             with Workbook.open(self.copy, self.passphrase, readonly=True, auto_backup=False) as wb:
-                made = export_report(wb, report, year, quarter, out, fmt)
+                made = export_report(wb, report, year, quarter, out, fmt, release=self.release, tables=self.tables)
         except (OpccError, OSError) as exc:
             self.failed.emit(str(exc))
         except Exception as exc:  # a bug: still tell the user, never leave them waiting

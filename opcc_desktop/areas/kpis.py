@@ -1,4 +1,16 @@
-"""KPI definitions by strategic outcome and group, quarterly values, comparators, commentary."""
+"""KPI definitions by strategic outcome and group, quarterly values, comparators, commentary.
+
+A KPI is measured each quarter (``frequency`` "quarterly") or by a survey reported once a
+year or less often ("survey", such as public confidence). A survey KPI's value is stored at
+the quarter its survey period ends in (a survey to March 2020 at 2019/20 Q4) with the
+period's own label ("March 2020", "year ending March 2020"); the update prints its most recent
+value beside its comparators, each with its period. A survey KPI is typed, never derived,
+never an input of a derived KPI, and never counts people.
+
+``decimals`` (0 to 3, or empty) fixes the places a KPI's values print with; empty means the
+most places any of its values or comparators was entered with (153 prints "153", 62.75
+"62.75", and 80 beside 77.5 "80.0").
+"""
 
 from __future__ import annotations
 
@@ -20,12 +32,14 @@ from .validation import (
     long_text,
     number,
     quarter,
+    quarter_or_year,
     refuse,
     text,
     validate,
 )
 from .vocab import DERIVED_KINDS, POLARITIES, UNITS, VALUE_STATUSES
 
+FREQUENCIES = ("quarterly", "survey")
 OUTCOME_RULES: dict[str, Field] = {"name": text(max_len=200)}
 GROUP_RULES: dict[str, Field] = {"name": text(max_len=150)}
 KPI_RULES: dict[str, Field] = {
@@ -34,6 +48,8 @@ KPI_RULES: dict[str, Field] = {
     "polarity": choice(POLARITIES),
     "never_publish": flag(),
     "counts_people": flag(),  # its figures go through the small-number policy
+    "frequency": choice(FREQUENCIES, required=False, empty="quarterly"),
+    "decimals": integer(low=0, high=3, required=False),  # None: as entered
 }
 VALUE_RULES: dict[str, Field] = {
     "financial_year": financial_year(),
@@ -42,11 +58,15 @@ VALUE_RULES: dict[str, Field] = {
     "status": choice(VALUE_STATUSES, required=False, empty=""),
     "provisional": flag(),
     "revised": flag(),
+    "period": text(max_len=60, required=False),  # a survey value's own period: "March 2020"
 }
 COMPARATOR_RULES: dict[str, Field] = {
     "comparator": text(max_len=80),
     "period": text(max_len=30),
     "value": number(required=False),
+    # the quarter the figure is for (its survey period ends in), when known: empty and 0 if not
+    "financial_year": Field(financial_year().check, required=False, empty=""),
+    "quarter": quarter_or_year(),
 }
 # What a typed value may be, by the KPI's unit.
 UNIT_VALUES: dict[str, Field] = {
@@ -106,7 +126,9 @@ def add_kpi(
     """Add a KPI; a derived one (``sum`` of parts, or ``ratio`` numerator/denominator) names
     the ids of the KPIs it is computed from."""
     clean, problems = collect(KPI_RULES, values)
-    refuse("KPI", problems + _derivation_problems(derived_kind, inputs))
+    problems += _derivation_problems(derived_kind, inputs) + survey_problems(clean, derived_kind)
+    problems += _survey_input_problems(wb, inputs)
+    refuse("KPI", problems)
     with recorded(wb, "KPI", "Add KPI", clean) as tx:
         tx.require("kpi_groups", {"id": group_id}, "KPI group")
         for input_id in inputs:
@@ -120,8 +142,16 @@ def add_kpi(
 
 
 def edit_kpi(wb: Workbook, kpi_id: int, values: Mapping[str, Any]) -> Changes:
-    """Edit a KPI's definition; a new unit must fit the values already entered."""
+    """Edit a KPI's definition; a new unit must fit the values already entered. A KPI made
+    a survey one keeps its values where they are (each at the quarter its survey ends in)."""
     clean, problems = collect(KPI_RULES, values, partial=True)
+    found = wb.rows("SELECT frequency, counts_people, derived_kind FROM kpis WHERE id = ?", [kpi_id])
+    if found and {"frequency", "counts_people"} & set(clean):
+        after = {**found[0], **clean}
+        problems += survey_problems(after, after["derived_kind"])
+        if after["frequency"] == "survey" and wb.scalar("SELECT 1 FROM kpi_inputs WHERE input_kpi_id = ?", [kpi_id]):
+            problems.append(Problem("frequency", "survey", "cannot be set: a derived KPI is computed from this KPI",
+                                    "quarterly, or change the derived KPI first"))  # fmt: skip
     if clean.get("unit"):
         for row in wb.rows("SELECT financial_year, quarter, value FROM kpi_values"
                            " WHERE kpi_id = ? AND value IS NOT NULL ORDER BY financial_year, quarter",
@@ -146,17 +176,19 @@ def delete_kpi(wb: Workbook, kpi_id: int) -> Changes:
 
 def set_kpi_value(
     wb: Workbook, kpi_id: int, financial_year: str, quarter: int, value: float | None = None,
-    status: str = "", provisional: bool = False, revised: bool = False,
+    status: str = "", provisional: bool = False, revised: bool = False, period: str = "",
 ) -> Changes:
     """Set one quarter's cell: a number (fitting the KPI's unit), a status (not available /
-    under development), or neither, which leaves the cell blank (not yet due)."""
+    under development), or neither, which leaves the cell blank (not yet due). A survey
+    KPI's value is set at the quarter its survey period ends in, ``period`` its label
+    ("March 2020"; empty: the quarter's last month)."""
     found = wb.rows("SELECT name, unit, derived_kind FROM kpis WHERE id = ?", [kpi_id])
     if not found:
         raise NotFound(f"KPI id {kpi_id} does not exist (it may have been deleted).")
     kpi = found[0]
     clean, problems = collect(VALUE_RULES, {
         "financial_year": financial_year, "quarter": quarter, "value": value,
-        "status": status, "provisional": provisional, "revised": revised})  # fmt: skip
+        "status": status, "provisional": provisional, "revised": revised, "period": period})  # fmt: skip
     if kpi["derived_kind"]:
         problems.append(Problem(
             "value", value, f"cannot be typed: '{kpi['name']}' is computed from other KPIs",
@@ -168,7 +200,7 @@ def set_kpi_value(
     with recorded(wb, "KPI value", description) as tx:
         blank = clean["value"] is None and not clean["status"]
         where = {"kpi_id": kpi_id, "financial_year": clean["financial_year"], "quarter": clean["quarter"]}
-        cell = {k: clean[k] for k in ("value", "status", "provisional", "revised")}
+        cell = {k: clean[k] for k in ("value", "status", "provisional", "revised", "period")}
         if not blank and _revised(tx, where, clean["value"]):
             cell["revised"] = 1
         set_cell(tx, "kpi_values", where, None if blank else cell)
@@ -188,16 +220,25 @@ def _revised(tx: Tx, where: Mapping[str, Any], value: float | None) -> bool:
 
 
 def set_comparator(
-    wb: Workbook, kpi_id: int, comparator: str, period: str, value: float | None
+    wb: Workbook, kpi_id: int, comparator: str, period: str, value: float | None,
+    financial_year: str = "", quarter: int = 0,
 ) -> Changes:
-    clean = validate("KPI comparator", COMPARATOR_RULES,
-                     {"comparator": comparator, "period": period, "value": value})  # fmt: skip
+    """Set (or, with no value, remove) a comparator's figure for a period: "National",
+    "March 2020", 75. ``financial_year`` and ``quarter`` say which quarter the figure is for
+    (a survey's: the quarter its period ends in), so the update prints the most recent one
+    available at the report's quarter; without them it is printed whatever the quarter."""
+    clean, problems = collect(COMPARATOR_RULES, {"comparator": comparator, "period": period, "value": value,
+                                                 "financial_year": financial_year, "quarter": quarter})  # fmt: skip
+    if bool(clean.get("financial_year")) != bool(clean.get("quarter")) and not problems:
+        problems.append(Problem("quarter", quarter, "needs its financial year, and a year its quarter",
+                                "both (2019/20 and 4), or neither"))  # fmt: skip
+    refuse("KPI comparator", problems)
     description = f"Set {clean['comparator']} comparator"
     with recorded(wb, "KPI comparator", description) as tx:
         tx.require("kpis", {"id": kpi_id}, "KPI")
         where = {"kpi_id": kpi_id, "comparator": clean["comparator"], "period": clean["period"]}
-        set_cell(tx, "kpi_comparators", where,
-                 None if clean["value"] is None else {"value": clean["value"]})  # fmt: skip
+        figure = {k: clean[k] for k in ("value", "financial_year", "quarter")}
+        set_cell(tx, "kpi_comparators", where, None if clean["value"] is None else figure)
     return tx.changes(description)
 
 
@@ -226,10 +267,16 @@ def kpi_tree(wb: Workbook) -> list[dict[str, Any]]:
 
 def kpi_values(wb: Workbook, kpi_id: int) -> list[dict[str, Any]]:
     return wb.rows(
-        "SELECT financial_year, quarter, value, status, provisional, revised FROM kpi_values"
+        "SELECT financial_year, quarter, value, status, provisional, revised, period FROM kpi_values"
         " WHERE kpi_id = ? ORDER BY financial_year, quarter",
         [kpi_id],
     )
+
+
+def kpi_comparators(wb: Workbook, kpi_id: int) -> list[dict[str, Any]]:
+    """A KPI's comparators, in the order entered."""
+    return wb.rows("SELECT comparator, period, value, financial_year, quarter FROM kpi_comparators"
+                   " WHERE kpi_id = ? ORDER BY id", [kpi_id])  # fmt: skip
 
 
 def kpi_inputs(wb: Workbook, kpi_id: int) -> list[int]:
@@ -251,6 +298,30 @@ def cell_problems(unit: str, cell: Mapping[str, Any]) -> list[Problem]:
         problems += [Problem("value", p.value, f"{p.message} for a {unit} KPI", p.allowed)
                      for p in collect({"value": rule}, {"value": cell["value"]})[1]]  # fmt: skip
     return problems
+
+
+def survey_problems(kpi: Mapping[str, Any], derived_kind: str | None) -> list[Problem]:
+    """A survey KPI is typed and counts no one (its figures are survey percentages and
+    scores, outside the small-number policy)."""
+    if kpi.get("frequency") != "survey":
+        return []
+    problems = []
+    if derived_kind:
+        problems.append(Problem("frequency", "survey", "cannot be set for a KPI computed from other KPIs",
+                                "quarterly"))  # fmt: skip
+    if kpi.get("counts_people"):
+        problems.append(Problem("counts_people", kpi["counts_people"], "cannot be set for a survey KPI",
+                                "no (a survey KPI's figures are not counts of people)"))  # fmt: skip
+    return problems
+
+
+def _survey_input_problems(wb: Workbook, inputs: Sequence[int]) -> list[Problem]:
+    if not inputs:
+        return []
+    marks = ", ".join("?" * len(inputs))
+    names = [r["name"] for r in wb.rows(f"SELECT name FROM kpis WHERE frequency = 'survey' AND id IN ({marks})",
+                                        list(inputs))]  # fmt: skip
+    return [Problem("inputs", name, "is a survey KPI", "quarterly KPIs") for name in names]
 
 
 def _derivation_problems(kind: str | None, inputs: Sequence[int]) -> list[Problem]:

@@ -15,7 +15,7 @@ from ..store.compaction import KEEP_DAYS
 from ..store.workbook import Workbook
 from .editing import recorded
 from .validation import Field, Invalid, choice, integer, number, refuse, text, validate
-from .vocab import DEFAULT_EDI_LEVELS
+from .vocab import DEFAULT_EDI_LEVELS, GENERATED_SECTIONS, QUARTERLY_REPORTS, REPORT_SECTIONS
 
 LOGO_TYPES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
 MAX_LOGO_BYTES = 2 * 1024 * 1024
@@ -43,8 +43,34 @@ def _workforce_rounding_check(value: Any) -> str:
                   "'whole' (nearest 1%), '5' (nearest 5%), '10' (nearest 10%) or 'bands'")  # fmt: skip
 
 
+def _sections_check(report: str) -> Field:
+    """A document's required sections: names from its own list, comma-separated."""
+    known = tuple(s for s in REPORT_SECTIONS[report] if s not in GENERATED_SECTIONS)
+    known += ("commentary",) if report in QUARTERLY_REPORTS else ()
+
+    def check(value: Any) -> str:
+        names = [n.strip().casefold() for n in str(value or "").split(",") if n.strip()]
+        unknown = [n for n in names if n not in known]
+        if unknown:
+            raise Invalid(f"names {', '.join(unknown)}, not a section of the {report} document",
+                          f"section names separated by commas, from: {', '.join(known)}")  # fmt: skip
+        return ", ".join(dict.fromkeys(names))
+
+    return Field(check, required=False, empty="")
+
+
+# The sections a final edition cannot go without (documents/release.py); the rest are left out
+# of a final edition when empty.
+REQUIRED_SECTIONS = {
+    "annual-equality": "introduction, governance, consultation, achievements, conclusion",
+    "performance-update": "introduction",
+}
+
 SETTING_RULES: dict[str, Field] = {
     "office_name": text(max_len=150, required=False),
+    # the release's contact, printed on the back page of the public documents
+    "release.contact": text(max_len=500, required=False),
+    **{f"documents.required.{report}": _sections_check(report) for report in REQUIRED_SECTIONS},
     "disclosure.threshold": integer(low=0, high=100),
     "disclosure.symbol": choice(("*", "<5", "[c]", "x", "~")),
     "disclosure.rounding": choice(("half-up",)),
@@ -56,9 +82,17 @@ SETTING_RULES: dict[str, Field] = {
     "backups.days": integer(low=0, high=366),
     "backups.weeks": integer(low=0, high=520),
     "audit.keep_days": integer(low=0, high=3650),  # see store/compaction.py
+    # what printed cells show for not available, not applicable, provisional and revised: the
+    # house symbols ("-", "n/a", "(p)", "(r)") or the Analysis Function's ("[x]", "[z]", "[p]", "[r]")
+    "cells.symbols": choice(("standard", "analysis-function")),
+    # a KPI's percentage change is given only when both figures are at least this; else the difference
+    "kpis.percent_change_from": integer(low=0, high=1_000_000),
+    "kpis.area_name": text(max_len=80, required=False),  # the survey tables' local column, e.g. Cleveland
 }
 DEFAULTS: dict[str, str] = {
     "office_name": "",
+    "release.contact": "",
+    **{f"documents.required.{report}": sections for report, sections in REQUIRED_SECTIONS.items()},
     "disclosure.threshold": "5",
     "disclosure.symbol": "*",
     "disclosure.round_to": "0",
@@ -70,6 +104,9 @@ DEFAULTS: dict[str, str] = {
     "backups.days": str(Retention.days),
     "backups.weeks": str(Retention.weeks),
     "audit.keep_days": str(KEEP_DAYS),
+    "cells.symbols": "standard",
+    "kpis.percent_change_from": "10",
+    "kpis.area_name": "",
 }
 
 

@@ -90,11 +90,12 @@ DEFAULT_EDI_LEVELS = ("Developing", "Achieving", "Advancing")
 # Reports and their narrative sections (in document order)
 REPORT_SECTIONS: dict[str, tuple[str, ...]] = {
     "annual-equality": (
-        "introduction", "governance", "workforce", "services", "non_disclosure",
+        "main_points", "introduction", "governance", "workforce", "services", "non_disclosure",
         "consultation", "schemes", "achievements", "goals", "conclusion",
     ),
-    "performance-update": ("introduction", "delivery", "conclusion"),
+    "performance-update": ("main_points", "introduction", "delivery", "conclusion"),
     "workforce-pack": ("summary", "observations"),
 }  # fmt: skip
+GENERATED_SECTIONS = ("main_points",)  # written from the figures when the officers write none
 QUARTERLY_REPORTS = ("performance-update",)
 PUBLIC_REPORTS = ("annual-equality", "performance-update")

@@ -5,6 +5,7 @@ Every failure the user can cause ends with one clear line on stderr and a non-ze
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import os
 import sys
@@ -150,17 +151,36 @@ def check(file: Path, passphrase_file: Path | None) -> None:
               help="html: the accessible HTML edition (public documents only).")
 @click.option("--publish", is_flag=True,
               help="Record this edition as published: later changes to its KPI figures are marked revised.")  # fmt: skip
+@click.option("--draft", is_flag=True,
+              help="A draft: DRAFT on every page, and a placeholder where a section has no text yet.")
+@click.option("--published", "published_on", type=click.DateTime(["%Y-%m-%d"]), metavar="YYYY-MM-DD",
+              help="The publication date on the cover (default: today; a draft has none).")
+@click.option("--next-update", default="", metavar="TEXT",
+              help="The next update named on the cover, e.g. '9 March 2023' (default: the next edition, "
+                   "date to be announced).")  # fmt: skip
+@click.option("--tables", is_flag=True,
+              help="Also write the tables as an accessible spreadsheet beside the document (OUTPUT with "
+                   ".xlsx); a PDF carries it inside and the HTML links it.")  # fmt: skip
 def report(
     file: Path, passphrase_file: Path | None, report: str, year: str, quarter: int | None,
-    output: Path, fmt: str, publish: bool,
+    output: Path, fmt: str, publish: bool, draft: bool, published_on: dt.datetime | None, next_update: str,
+    tables: bool,
 ) -> None:
     """Export one of the three documents of FILE as a PDF (or, for the two public ones, as
-    accessible HTML). Pre-flight findings are listed first."""
+    accessible HTML). Pre-flight findings are listed first. A final edition (the default)
+    is refused while a required section has no text: export a --draft to review it."""
+    from ..documents.release import Release, check_release, long_date, next_edition
     from ..documents.requests import check_request, check_year_held
     from .ahead import OpenAhead
 
     year = check_request(report, year, quarter, fmt)
     check_output(output, workbooks=[file])
+    release = Release(draft=draft,
+                      published="" if draft and not published_on else long_date((published_on or dt.datetime.now()).date()),
+                      next_update=next_update.strip() or next_edition(report, year, quarter))  # fmt: skip
+    check_release(report, output, publish, release, tables)
+    if tables:
+        check_output(output.with_suffix(".xlsx"), workbooks=[file])
     with OpenAhead(file, pp.resolve(passphrase_file), readonly=not publish) as ahead:
         ahead.then(functools.partial(check_year_held, report=report, financial_year=year))
         if report in PUBLIC_REPORTS:
@@ -174,8 +194,9 @@ def report(
         load_document(report, fmt)
         wb = ahead.workbook()
         show_findings(preflight(wb, report, year, quarter or 0))
-        made = export_report(wb, report, year, quarter, output, fmt, publish=publish)
-    click.echo(f"Wrote {made}." + (" Recorded as published." if publish else ""))
+        made = export_report(wb, report, year, quarter, output, fmt, publish=publish, release=release, tables=tables)
+    click.echo(f"Wrote {made}." + (f" Its tables: {made.with_suffix('.xlsx')}." if tables else "")
+               + (" Recorded as published." if publish else ""))  # fmt: skip
 
 
 @main.command("preflight")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import random
-from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -25,9 +24,8 @@ OFFICE_NAME = "Office of the Police and Crime Commissioner for Cleveland"
 DEMO_NAME = "OPCC demo.opcc"
 CONFIDENCE_OUTCOME = "Build confidence and put the pride back into Cleveland Police"
 CONFIDENCE_GROUP = "Public Confidence"
-CONFIDENCE_PERIOD = ("2019/20", 4, "2019/20 Q4")  # the survey figures are as at March 2020
 ACCOUNTABILITY_OUTCOME = "Police Accountability"
-COMMENTARY_YEAR, BASELINE_YEAR = "2021/22", "2020/21"
+COMMENTARY_YEAR = "2021/22"
 NARRATIVE_YEAR = "2021/22"
 STOP_SEARCH_CARRIED = "Number of stop and searches carried out"
 STOP_SEARCH_POSITIVE = "Number of stop and searches with a positive outcome"
@@ -123,11 +121,12 @@ class _KpiBuilder:
         return self.groups[(outcome, name)]
 
     def kpi(self, outcome: str, group: str, name: str, unit: str, polarity: str,
-            derived_kind: str | None = None, inputs: tuple[str, ...] = ()) -> int:  # fmt: skip
+            derived_kind: str | None = None, inputs: tuple[str, ...] = (), frequency: str = "quarterly") -> int:  # fmt: skip
         if name not in self.kpis:
             group_id = self.group(outcome, group)
             input_ids = [self.kpis[i][0] for i in inputs]
-            values = {"name": name, "unit": unit, "polarity": polarity, "counts_people": name in COUNTS_PEOPLE}
+            values = {"name": name, "unit": unit, "polarity": polarity, "counts_people": name in COUNTS_PEOPLE,
+                      "frequency": frequency}  # fmt: skip
             added = kpis.add_kpi(self.wb, group_id, values, derived_kind, input_ids)
             self.kpis[name] = (_new_id(added), unit, group_id)
         return self.kpis[name][0]
@@ -148,14 +147,27 @@ class _KpiBuilder:
                 self.value(row["kpi"], row["financial_year"], int(row["quarter"]), cell)
 
     def add_public_confidence(self) -> None:
-        year, quarter, period = CONFIDENCE_PERIOD
+        """Survey KPIs: each area's figure at the quarter its survey period ends in, labelled
+        with the period ("March 2020"); the local one a value, the national one a comparator."""
         for row in reference_rows("public_confidence.csv"):
             name = row["indicator"]
-            kpi_id = self.kpi(CONFIDENCE_OUTCOME, CONFIDENCE_GROUP, name, "percent", "higher")
+            kpi_id = self.kpi(CONFIDENCE_OUTCOME, CONFIDENCE_GROUP, name, "percent", "higher", frequency="survey")
+            year, quarter, period = self.survey_period(row["as_at"])
             if row["area"] == "National":
-                kpis.set_comparator(self.wb, kpi_id, "National", period, float(row["value_percent"]))
+                kpis.set_comparator(self.wb, kpi_id, "National", period, float(row["value_percent"]), year, quarter)
             else:
-                self.value(name, year, quarter, float(row["value_percent"]))
+                settings.set_setting(self.wb, "kpis.area_name", row["area"])
+                kpis.set_kpi_value(self.wb, kpi_id, year, quarter, float(row["value_percent"]), period=period)
+
+    @staticmethod
+    def survey_period(as_at: str) -> tuple[str, int, str]:
+        """A survey's "2020-03" (the month its period ends) as the financial year and quarter
+        it is stored at and its label: ("2019/20", 4, "March 2020")."""
+        months = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+                  "October", "November", "December")  # fmt: skip
+        year, month = (int(part) for part in as_at.split("-")[:2])
+        start = year if month >= 4 else year - 1
+        return f"{start}/{(start + 1) % 100:02d}", (month - 4) % 12 // 3 + 1, f"{months[month - 1]} {year}"
 
     def add_stop_and_search(self) -> None:
         carried_name, positive_name = STOP_SEARCH_CARRIED, STOP_SEARCH_POSITIVE
@@ -188,36 +200,17 @@ class _KpiBuilder:
                     kpis.set_commentary(self.wb, group_id, COMMENTARY_YEAR, quarter, text)
 
     def commentary(self, group: str, names: list[str], quarter: int) -> str | None:
-        """A sentence quoting the group's first figure (and its change on the same quarter last
-        year), then the group's note; None when the group has no cell that quarter."""
-        cells = [(n, self.cells.get(n, {}).get((COMMENTARY_YEAR, quarter))) for n in names]
-        present = [(n, c) for n, c in cells if c is not None]
+        """The group's note, as an officer would write it beside the figures (it quotes none of
+        them: the table and the change sentences give those); None when the group has no cell
+        that quarter."""
+        cells = [self.cells.get(n, {}).get((COMMENTARY_YEAR, quarter)) for n in names]
+        present = [c for c in cells if c is not None]
         if not present:
             return None
         note = synth.GROUP_NOTES.get(group, "")
-        numbers = [(n, c) for n, c in present if not isinstance(c, str)]
-        if not numbers:
-            return f"This measure is {present[0][1]}. {note}".strip()
-        name, value = numbers[0]
-        said = f"{name}: {_figure(value, self.kpis[name][1])} in Q{quarter} {COMMENTARY_YEAR}"
-        before = self.cells[name].get((BASELINE_YEAR, quarter))
-        if isinstance(before, (int, float)) and before:
-            change = _half_up((float(value) - before) / before * 100)
-            direction = "an increase" if change >= 0 else "a decrease"
-            said += f", {direction} of {abs(change)}% on the same quarter last year"
-        return f"{said}. {note}".strip()
-
-
-def _half_up(number: float) -> Decimal:
-    return Decimal(str(number)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-
-
-def _figure(value: float, unit: str) -> str:
-    if unit == "percent":
-        return f"{_half_up(value)}%"
-    if unit == "seconds":
-        return f"{value:g} seconds"
-    return f"{value:,.0f}"
+        if all(isinstance(c, str) for c in present):
+            return f"This measure is {present[0]}. {note}".strip()
+        return note or "Figures are in line with the force's own reporting."
 
 
 # -- services, schemes, workforce ----------------------------------------------------------
@@ -238,15 +231,22 @@ def _add_services(wb: Workbook, rng: random.Random) -> None:
 
 
 def _add_schemes(wb: Workbook, rng: random.Random) -> None:
+    """Each scheme's years from ``rng``, as before quarters were recorded; a quarterly year
+    is then shared out over its quarters from a stream of its own, so the years, and every
+    area after the schemes, are the same whether or not a year is recorded by quarter."""
+    by_quarter = random.Random(SEED + 1)
     for spec in synth.SCHEMES:
         scheme_id = _new_id(schemes.add_scheme(wb, {
             "name": spec.name, "age_range": spec.age_range, "never_publish": spec.never_publish}))  # fmt: skip
         for year in synth.SCHEME_YEARS:
             counts, measures = synth.scheme_year(rng, spec, year)
-            for dimension, category, gender, count in counts:
-                schemes.set_scheme_count(wb, scheme_id, year, dimension, category, count, gender)
-            for measure, value in measures.items():
-                schemes.set_scheme_measure(wb, scheme_id, year, measure, value)
+            periods = (synth.scheme_quarters(by_quarter, counts, measures)
+                       if year in synth.QUARTERLY_SCHEME_YEARS else [(0, counts, measures)])  # fmt: skip
+            for quarter, quarter_counts, quarter_measures in periods:
+                for dimension, category, gender, count in quarter_counts:
+                    schemes.set_scheme_count(wb, scheme_id, year, dimension, category, count, gender, quarter)
+                for measure, value in quarter_measures.items():
+                    schemes.set_scheme_measure(wb, scheme_id, year, measure, value, quarter)
 
 
 def _add_workforce(wb: Workbook, rng: random.Random) -> None:

@@ -193,6 +193,59 @@ def scheme_year(rng: random.Random, spec: SchemeSpec, year: str) -> tuple[list[C
     return counts, _measures(rng, spec, year, total)
 
 
+QUARTERLY_SCHEME_YEARS = ("2021/22",)  # 2020/21 stays recorded for the whole year only
+QUARTER_WEIGHTS = (0.23, 0.26, 0.25, 0.26)
+Quarter = tuple[int, list[Count], dict[str, float]]
+
+
+def scheme_quarters(rng: random.Random, counts: Sequence[Count], measures: dict[str, float]) -> list[Quarter]:
+    """A scheme's year shared out over its four quarters person by person, so each quarter's
+    tables agree with one another as the year's do and the quarters add up to the year.
+    Counts of referrals are shared out alongside; a rate is the year's in Q4 and near it
+    before; the funding is the year's throughout."""
+    quarterly: list[list[Count]] = [[], [], [], []]
+    for _, gender, _, people in (c for c in counts if c[0] == "gender"):
+        joined = [q for q, size in enumerate(split(rng, people, QUARTER_WEIGHTS, jitter=0.1)) for _ in range(size)]
+        for index, size in enumerate(_people_per_quarter(joined)):
+            quarterly[index].append(("gender", gender, "All", size))
+        for dim in dict.fromkeys(c[0] for c in counts if c[2] == gender):
+            for q, part in enumerate(_share_by_person(rng, [c for c in counts if c[0] == dim and c[2] == gender], joined)):
+                quarterly[q] += part
+    declined = {name: split(rng, int(measures[name]), QUARTER_WEIGHTS, jitter=0.2)
+                for name in ("declined_criteria", "declined_judgement")}  # fmt: skip
+    return [(q + 1, part, _quarter_measures(rng, measures, q, part, {k: v[q] for k, v in declined.items()}))
+            for q, part in enumerate(quarterly)]  # fmt: skip
+
+
+def _people_per_quarter(joined: Sequence[int]) -> list[int]:
+    return [joined.count(q) for q in range(4)]
+
+
+def _share_by_person(rng: random.Random, rows: Sequence[Count], joined: Sequence[int]) -> list[list[Count]]:
+    """One table's cells shared out over the quarters in which its people joined: each person
+    takes one category (people the table does not cover, such as open cases, take none)."""
+    people = [row[1] for row in rows for _ in range(row[3])]
+    people += [None] * (len(joined) - len(people))
+    rng.shuffle(people)
+    quarter_of = [*joined, *(rng.randrange(4) for _ in range(len(people) - len(joined)))]
+    return [[(dim, cat, gender, sum(1 for p, q in zip(people, quarter_of) if p == cat and q == quarter))
+             for dim, cat, gender, _ in rows] for quarter in range(4)]  # fmt: skip
+
+
+def _quarter_measures(rng: random.Random, year: dict[str, float], quarter: int, counts: Sequence[Count],
+                      declined: dict[str, int]) -> dict[str, float]:  # fmt: skip
+    accepted = sum(c[3] for c in counts if c[0] == "gender")
+    out: dict[str, float] = {"referrals_received": accepted + sum(declined.values()),
+                             "referrals_accepted": accepted, **declined}  # fmt: skip
+    for name in ("reoffending_rate", "engagement_rate"):
+        if name in year:
+            out[name] = year[name] if quarter == 3 else round(year[name] * rng.uniform(0.9, 1.1), 2)
+    for name in ("area_reoffending_rate", "funding"):
+        if name in year:
+            out[name] = year[name]
+    return out
+
+
 def _closed_cases(rng: random.Random, spec: SchemeSpec, year: str, total: int) -> list[list[int]]:
     """Per outcome, [male, female] closed cases; archived cases sit outside the engagement rate."""
     if spec.name == "Divert" and year == "2021/22":
@@ -306,7 +359,7 @@ def complaint_values(rng: random.Random) -> dict[str, list[int]]:
 
 # -- text -----------------------------------------------------------------------
 
-GROUP_NOTES: dict[str, str] = {  # one sentence of context after the computed figure
+GROUP_NOTES: dict[str, str] = {  # each group's commentary: context, not the figures the tables give
     "Public Access to Services": "Demand in the control room remains high and recruitment of call handlers continues.",
     "Policing Resources in Cleveland": "Officer numbers continue to rise with the national uplift programme.",
     "Use of Drones": "Drones are now routinely used in missing person searches.",
@@ -360,21 +413,30 @@ ANNUAL_EQUALITY: dict[str, str] = {
         "commissioned services remains a priority for the year ahead."),
 }
 PERFORMANCE_UPDATE: dict[int, dict[str, str]] = {
+    1: {
+        "introduction": ("This report updates the Police and Crime Panel on delivery of the Police and "
+                         "Crime Plan in **Quarter 1** (April to June 2021), the first quarter of the year."),
+        "delivery": ("- Divert and Youth Triage continued to take referrals from every local policing area\n"
+                     "- the new victim services contracts began on 1 April"),
+    },
+    2: {
+        "introduction": ("This report updates the Police and Crime Panel on delivery of the Police and "
+                         "Crime Plan to the end of **Quarter 2** (July to September 2021)."),
+        "delivery": "- Divert's three-year funding was confirmed\n- Youth Triage extended its hours to weekends",
+    },
     3: {
         "introduction": ("This report updates the Police and Crime Panel on delivery of the Police and "
                          "Crime Plan to the end of **Quarter 3** (October to December 2021)."),
-        "delivery": ("Highlights to date:\n\n- Divert is backed by **£1.009M in funding** over three "
-                     "years\n- victim services have received more than 5,500 referrals so far this year\n"
-                     "- the Divert engagement rate is above 60%"),
+        "delivery": ("Highlights to date:\n\n- Divert is backed by three-year funding\n- victim services "
+                     "have received more than 5,500 referrals so far this year"),
         "conclusion": "Performance is broadly in line with the same period last year.",
     },
     4: {
         "introduction": ("This report updates the Police and Crime Panel on delivery of the Police and "
                          "Crime Plan for **Quarter 4** and the full year 2021/22."),
-        "delivery": ("# Delivery\n\n- **£1.009M in funding** secured for Divert\n- commissioned victim "
-                     "services received more than **7500 referrals** in the year\n- Divert achieved a "
-                     "**62.75% engagement rate**, and re-offending of 5.85% against an area average of "
-                     "33.2%"),
+        "delivery": ("# Delivery\n\n- commissioned victim services received more than **7,500 referrals** "
+                     "in the year\n- Divert's engagement and re-offending rates for the year are below, "
+                     "beside the area average"),
         "conclusion": "The Commissioner will continue to scrutinise performance through the Board.",
     },
 }

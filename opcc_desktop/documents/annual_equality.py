@@ -16,9 +16,12 @@ from ..areas.vocab import QUARTER_MONTHS
 from ..figures import equality_tables as et
 from ..figures.charts import ChartSpec, Series
 from ..figures import public_plan
+from ..figures.public_plan import participants_key
 from ..figures.disclosure import Policy, rounding_sentence
 from ..figures.public_view import PublicView, public_view
+from . import about
 from .pdf import ReportDocument
+from .release import FINAL, Release, Sections
 
 if TYPE_CHECKING:
     from ..store.workbook import Workbook
@@ -28,20 +31,22 @@ REPORT = "annual-equality"
 NO_TEXT = "No text has been written for this section for {year}."
 
 
-def build(wb: Workbook, financial_year: str, quarter: int = 0, document: Any = ReportDocument) -> Any:
+def build(wb: Workbook, financial_year: str, quarter: int = 0, document: Any = ReportDocument,
+          release: Release = FINAL) -> Any:  # fmt: skip
     """The report for ``financial_year`` ("2021/22"); ``quarter`` is not used (annual).
-    ``document`` is the class that renders it: the PDF's or the HTML edition's. The builder
-    itself is given only the year's public view, never the workbook."""
+    ``document`` is the class that renders it: the PDF's or the HTML edition's; ``release``
+    says whether it is a draft. The builder itself is given only the year's public view,
+    never the workbook."""
     del quarter
-    return render(public_view(wb, REPORT, financial_year), document)
+    return render(public_view(wb, REPORT, financial_year), document, release)
 
 
-def render(view: PublicView, document: Any = ReportDocument) -> Any:
-    return _Builder(view, document).build()
+def render(view: PublicView, document: Any = ReportDocument, release: Release = FINAL) -> Any:
+    return _Builder(view, document, release).build()
 
 
 class _Builder:
-    def __init__(self, view: PublicView, document: Any) -> None:
+    def __init__(self, view: PublicView, document: Any, release: Release) -> None:
         financial_year = view.financial_year
         self.view = view
         self.fy = financial_year
@@ -50,7 +55,9 @@ class _Builder:
         self.text = view.narrative
         self.service_rows = view.service_counts
         self.plan = view.plan  # every count printed comes from it
-        office = view.office_name or "Office of the Police and Crime Commissioner"
+        self.sections = Sections(release.draft, view.required_sections)
+        self.returns = f"Commissioned services' quarterly monitoring returns, {self.label}"
+        self.office = office = view.office_name or "Office of the Police and Crime Commissioner"
         self.doc = document(
             TITLE,
             office=office,
@@ -60,9 +67,12 @@ class _Builder:
             logo=view.logo,
             subject=f"{TITLE} {self.label}",
             keywords=("equality", "Public Sector Equality Duty", "Equality Act 2010", self.label),
+            draft=release.draft, published=release.published, next_update=release.next_update,
         )
 
     def build(self) -> Any:
+        main_points = self.sections.text("main_points", "Main points (main_points)", self.text.get("main_points", ""), "")
+        about.main_points(self.doc, main_points, self.generated_points())
         self.introduction()
         self.governance()
         self.workforce()
@@ -70,37 +80,90 @@ class _Builder:
         self.achievements()
         self.goals()
         self.conclusion()
+        self.about()
         self.appendix()
+        about.contact_section(self.doc, self.view.contact, self.office)
+        self.doc.contact = self.view.contact  # for the tables' spreadsheet
         self.doc.disclosure_plan = self.plan  # what it printed, for the audit and the record
+        self.doc.release_sections = self.sections  # what a final edition lacks, for the export's check
         return self.doc
 
     # -- helpers -----------------------------------------------------------------------------
 
-    def narrative(self, key: str, title: str, *, required: bool = True) -> None:
+    def written(self, key: str, title: str) -> str:
+        """The officers' text for section ``key``, or a draft's placeholder ("" in a final
+        edition without it)."""
         text = et.strip_title_heading(self.text.get(key, ""), title)
+        return self.sections.text(key, f"{title} ({key})", text, NO_TEXT.format(year=self.label))
+
+    def narrative(self, key: str, title: str) -> None:
+        text = self.written(key, title)
         if text:
             self.doc.paragraphs(text)
-        elif required:
-            self.doc.paragraphs(NO_TEXT.format(year=self.label))
+
+    def narrative_section(self, key: str, title: str, *, subsection: bool = False) -> None:
+        """A section that holds the officers' text alone: left out of a final edition, heading
+        and all, when they wrote none."""
+        text = self.written(key, title)
+        if text:
+            (self.doc.subsection if subsection else self.doc.section)(title)
+            self.doc.paragraphs(text)
 
     def _plain_table(self, lead_in: str, header: list[str], rows: list[list[str]]) -> None:
         """Without a number: Table 1 and 2 are the schemes', as in the published report."""
         self.doc.plain_table(lead_in, header, rows)
 
+    def generated_points(self) -> list[str]:
+        """Main points from the figures this edition prints (none that it hides)."""
+        points = []
+        profiles = et.service_profiles(self.plan, self.service_rows)
+        if profiles and profiles[0].base.has_number:
+            points.append(f"Commissioned services' monitoring returns for {self.label} recorded the "
+                          f"{profiles[0].label.lower()} of **{profiles[0].base.text}** service users.")  # fmt: skip
+        for scheme in self.view.schemes:
+            cell = self.plan.cell(participants_key(scheme["name"])) if participants_key(scheme["name"]) in self.plan.values else None
+            if cell is not None and cell.has_number:
+                points.append(f"{scheme['name']} had **{cell.text}** participants.")
+        current = [g for g in self.view.goals if g["set_for_year"] == self.fy]
+        if current:
+            achieved = sum(1 for g in current if g["status"] == "achieved")
+            points.append(f"**{achieved}** of the {len(current)} equality goals set for {self.label} were achieved.")
+        statement = self.view.workforce_statement
+        if statement is not None and statement.headcount:
+            points.append(f"The Office had **{statement.headcount_text}** staff at "
+                          f"{_long_date(statement.snapshot_date)}.")  # fmt: skip
+        return points
+
+    def about(self) -> None:
+        about.about_section(
+            self.doc,
+            sources=(("Service-user figures come from the quarterly monitoring returns of the services the "
+                      "Commissioner funds; scheme figures from the schemes' own records; the workforce statement "
+                      "from the Office's staff records."),),  # fmt: skip
+            coverage=(f"The report covers the financial year {et.period_text(self.fy)}. A service or "
+                      "scheme recorded as not for publication is left out."),  # fmt: skip
+            definitions=(
+                ("Percentages are of the people recorded for that characteristic (the base, shown with each "
+                 "table and chart), so people whose record lacks it are not counted."),
+                "\"Not disclosed\": the person did not say, or was not asked.",
+                ("Engagement rate: cases closed with needs met as a percentage of cases closed with needs met "
+                 "or non-engagement."),
+            ),
+            policy=self.policy,
+        )
+
     # -- sections ----------------------------------------------------------------------------
 
     def introduction(self) -> None:
-        self.doc.section("Introduction")
-        self.narrative("introduction", "Introduction")
+        self.narrative_section("introduction", "Introduction")
 
     def governance(self) -> None:
-        self.doc.section("Governance and oversight update")
-        self.narrative("governance", "Governance and oversight update")
+        self.narrative_section("governance", "Governance and oversight update")
 
     def workforce(self) -> None:
         doc = self.doc
         doc.section("Workforce Monitoring")
-        self.narrative("workforce", "Workforce Monitoring", required=False)
+        self.narrative("workforce", "Workforce Monitoring")
         statement = self.view.workforce_statement
         doc.heading("Workforce statement")
         if statement is None:
@@ -137,7 +200,7 @@ class _Builder:
     def services(self) -> None:
         doc = self.doc
         doc.section("Victims and Criminal Justice Services")
-        self.narrative("services", "Victims and Criminal Justice Services", required=False)
+        self.narrative("services", "Victims and Criminal Justice Services")
         listed = et.services_in_year(self.view.services, self.fy)
         if listed:
             self._plain_table(
@@ -149,8 +212,7 @@ class _Builder:
         else:
             doc.paragraphs(f"No commissioned services are recorded for {self.label}.")
         self.service_profile()
-        doc.subsection("Consultation")
-        self.narrative("consultation", "Consultation")
+        self.narrative_section("consultation", "Consultation", subsection=True)
         self.schemes()
 
     def service_profile(self) -> None:
@@ -173,14 +235,17 @@ class _Builder:
                 unit="percent", value_label="Percentage of service users", category_label=profile.label,
                 orientation="horizontal", missing_label=self.policy.symbol,
             )
-            doc.chart(f"{self.label} Service User {profile.label} Breakdown", spec, alternative="both")
+            doc.chart(f"{self.label} Service User {profile.label} Breakdown", spec, alternative="both",
+                      source=f"{self.returns}. Base: {profile.base.text} service users recorded for "
+                             f"{profile.label.lower()}.")  # fmt: skip
         doc.heading("Non-disclosure")
-        self.narrative("non_disclosure", "Non-disclosure", required=False)
+        self.narrative("non_disclosure", "Non-disclosure")
         doc.note(et.non_disclosure_sentence(profiles), label="Non-disclosure rates")
         header, rows = et.non_disclosure_by_service(self.plan, self.service_rows)
         self._plain_table(
             f"Percentage of service users for whom each characteristic was not disclosed, by service, "
-            f"{self.label} (\"-\": not collected; \"n/a\": no \"Not disclosed\" category returned).",
+            f"{self.label} (\"{self.policy.symbols.not_available}\": not collected; "
+            f"\"{self.policy.symbols.not_applicable}\": no \"Not disclosed\" category returned).",
             list(header), [list(row) for row in rows],
         )
         self.activity_chart()
@@ -198,13 +263,13 @@ class _Builder:
                          tuple(series), unit="count", value_label="Number of people",
                          category_label="Quarter", orientation="vertical")
         self.doc.paragraphs("Demand for the services across the year, all services combined:")
-        self.doc.chart(f"{self.label} Referrals Received and Clients Supported by Quarter", spec,
+        self.doc.chart(f"{self.label} Referrals Received and Clients Supported by Quarter", spec, source=self.returns,
                        alternative="both")
 
     def schemes(self) -> None:
         doc = self.doc
         doc.subsection("Criminal justice schemes")
-        self.narrative("schemes", "Criminal justice schemes", required=False)
+        self.narrative("schemes", "Criminal justice schemes")
         found: list[tuple[str, Any]] = []
         for scheme in self.view.schemes:
             table = et.scheme_table(self.plan, scheme["name"],
@@ -222,23 +287,27 @@ class _Builder:
         )
         for scheme, table in found:
             caption = _scheme_caption(scheme["name"], self.label)
-            doc.table(caption, list(table.header), [list(r) for r in table.rows])
+            doc.table(caption, list(table.header), [list(r) for r in table.rows],
+                      source=f"{scheme['name']} scheme records, {self.label}. Bases: the records (number) rows.")
+        by_gender = [(scheme, table) for scheme, table in found if table.participants]
+        if not by_gender:
+            return
         spec = ChartSpec(
-            "grouped_bar", f"{self.label} scheme participants by gender", [s["name"] for s, _ in found],
-            tuple(Series.from_cells(g, [t.participants[g] for _, t in found]) for g in et.SCHEME_GENDERS),
+            "grouped_bar", f"{self.label} scheme participants by gender", [s["name"] for s, _ in by_gender],
+            tuple(Series.from_cells(g, [t.participants[g] for _, t in by_gender]) for g in public_plan.SCHEME_GENDERS),
             unit="percent", value_label="Percentage of participants", category_label="Scheme",
             orientation="horizontal", missing_label=self.policy.symbol,
         )
-        doc.chart(f"{self.label} Scheme Participants by Gender", spec, alternative="both")
+        doc.chart(f"{self.label} Scheme Participants by Gender", spec, alternative="both",
+                  source=f"Scheme records, {self.label}. Base: each scheme's participants.")
 
     def achievements(self) -> None:
-        self.doc.section("Achievements")
-        self.narrative("achievements", "Achievements")
+        self.narrative_section("achievements", "Achievements")
 
     def goals(self) -> None:
         doc = self.doc
         doc.section("Equality goals")
-        self.narrative("goals", "Equality goals", required=False)
+        self.narrative("goals", "Equality goals")
         all_goals = self.view.goals
         updates = self.view.goal_updates
         doc.heading(f"Update on the goals for {self.label}")
@@ -270,8 +339,7 @@ class _Builder:
             doc.paragraphs(f"No EDI Quality Framework self-assessment is recorded for {self.label}.")
 
     def conclusion(self) -> None:
-        self.doc.section("Conclusion")
-        self.narrative("conclusion", "Conclusion")
+        self.narrative_section("conclusion", "Conclusion")
 
 
     def appendix(self) -> None:
@@ -282,13 +350,15 @@ class _Builder:
         self.doc.appendix("Service-user profile by service")
         self.doc.paragraphs(
             f"Each row is one service's users in {self.label}, as a percentage of those recorded "
-            "for the characteristic by that service. \"-\" means the service did not collect the "
-            "category." + self._symbol_sentence()
+            f"for the characteristic by that service. \"{self.policy.symbols.not_available}\" means the service "
+            "did not collect the category." + self._symbol_sentence()
         )
         for dimension, label in et.SERVICE_DIMENSIONS:
             header, body = et.profile_by_service(self.plan, rows, dimension)
             if body:
-                self.doc.table(f"{self.label} {label} of service users by service", header, body)
+                self.doc.table(f"{self.label} {label} of service users by service", header, body,
+                               source=f"{self.returns}. Bases: each service's users recorded for "
+                                      f"{label.lower()}.")  # fmt: skip
 
 
 def _scheme_caption(name: str, label: str) -> str:

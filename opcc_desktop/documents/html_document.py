@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from ..figures.charts import PALETTE, ChartSpec
+from .data_tables import DataTable, chart_data, table_data
 from .numbering import Heading, Numbering
 from .pdf.markup import inline, parse
 from .pdf.tables import cell_text, numeric_columns
@@ -28,7 +29,11 @@ padding:.4rem 0}th,td{border-bottom:1px solid #b1b4b6;padding:.3rem .5rem;text-a
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}figure{margin:1.5rem 0}
 figcaption{font-weight:bold}.note{border-left:4px solid #12436D;background:#f3f2f1;padding:.6rem 1rem}
 .marking{font-weight:bold;text-align:center;letter-spacing:.05em}nav ul{list-style:none;padding-left:0}
+.draft{border:4px solid #0b0c0c;padding:.6rem 1rem;font-size:1.25rem;font-weight:bold;text-align:center}
+.source{font-size:.9rem;color:#505a5f}.data-link{font-weight:bold}
 """
+DRAFT_PREFIX = "DRAFT \u2013 "
+DRAFT_BANNER = '<p class="draft" role="note">DRAFT: this document is a draft, not the published edition.</p>'
 
 
 class HtmlDocument:
@@ -39,13 +44,16 @@ class HtmlDocument:
     def __init__(self, title: str, *, office: str, period: str = "", subtitle: str = "",
                  logo: bytes | None = None, marking: str | None = None, language: str = "en-GB",
                  subject: str = "", keywords: Sequence[str] = (), published: str = "",
-                 cover_note: str = "") -> None:  # fmt: skip
+                 cover_note: str = "", next_update: str = "", draft: bool = False) -> None:  # fmt: skip
         self.title, self.office, self.period, self.subtitle = title, office, period, subtitle
         self.marking = marking.strip() if marking else None
         self.language = language
         self.subject = subject or " - ".join(p for p in (title, subtitle, period) if p)
         self.keywords = tuple(keywords)
-        self.published, self.cover_note = published, cover_note
+        self.published, self.next_update, self.cover_note = published, next_update, cover_note
+        self.draft = draft
+        self.data_tables: list[DataTable] = []  # every numbered table and chart, as data
+        self._data_link = ""
         self._body: list[str] = []
         self._contents: list[tuple[int, str, str]] = []
         self.numbers = Numbering()
@@ -99,28 +107,43 @@ class HtmlDocument:
     # -- figures and tables ----------------------------------------------------------------------
     def table(self, caption: str, header: Sequence[str], rows: Sequence[Sequence[Any]], *,
               col_widths: Any = None, align: Any = None, groups: Sequence[tuple[str, int]] | None = None,
-              total_row: bool = False, footnote: str = "",
-              spans: Sequence[tuple[int, int, int]] = ()) -> int:  # fmt: skip
+              total_row: bool = False, footnote: str = "", spans: Sequence[tuple[int, int, int]] = (),
+              source: str = "") -> int:  # fmt: skip
         number = self.numbers.table()
         self._body.append(_table(f"Table {number}: {caption}", header, rows, groups, total_row, spans))
         if footnote:
             self._body.append(f"<p><small>{inline(footnote)}</small></p>")
+        self._body.append(_source(source))
+        self.data_tables.append(table_data(number, caption, header, rows, groups=groups, footnote=footnote,
+                                           source=source))  # fmt: skip
         return number
 
     def plain_table(self, lead_in: str, header: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
         self._body.append(_table(lead_in, header, rows, None, False))
 
-    def chart(self, caption: str, spec: ChartSpec, *, alternative: str = "table") -> int:
+    def chart(self, caption: str, spec: ChartSpec, *, alternative: str = "table", source: str = "") -> int:
         number = self.numbers.figure()
         label = f"Figure {number}: {caption}"
         header, rows = spec.as_table()
         self._body.append(
             f"<figure><figcaption>{escape(label)}</figcaption>{svg_chart(spec)}"
-            f"<p>{escape(spec.alt_text())}</p>{_table(f'Data for {label}', header, rows, None, False)}</figure>"
+            f"<p>{escape(spec.alt_text())}</p>{_table(f'Data for {label}', header, rows, None, False)}"
+            f"{_source(source)}</figure>"
         )
+        self.data_tables.append(chart_data(number, caption, spec, source=source))
         return number
 
     # -- output ----------------------------------------------------------------------------------
+    def link_data(self, href: str, label: str) -> None:
+        """A link to the tables' spreadsheet, at the top of the main content (after the title
+        and contents)."""
+        self._data_link = f'<p class="data-link"><a href="{escape(href)}">{escape(label)}</a></p>'
+
+    @property
+    def metadata_title(self) -> str:
+        title = self.title + (f" - {self.period}" if self.period else "")
+        return DRAFT_PREFIX + title if self.draft else title
+
     def html(self) -> str:
         marking = f'<p class="marking">{escape(self.marking)}</p>' if self.marking else ""
         contents = "".join(
@@ -130,16 +153,20 @@ class HtmlDocument:
         head = (
             f'<!DOCTYPE html><html lang="{escape(self.language)}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>{escape(self.title)}{' - ' + escape(self.period) if self.period else ''}</title>"
+            f"<title>{escape(self.metadata_title)}</title>"
             f'<meta name="author" content="{escape(self.office)}">'
             f'<meta name="description" content="{escape(self.subject)}">'
-            f"<style>{STYLE}</style></head><body>{marking}<header><p>{escape(self.office)}</p>"
-            f"<h1>{escape(self.title)}</h1>"
-            + "".join(f"<p>{escape(text)}</p>" for text in (self.subtitle, self.period) if text)
-            + "</header>"
+            f"<style>{STYLE}</style></head><body>{DRAFT_BANNER if self.draft else ''}{marking}{self._masthead()}"
         )
         nav = f'<nav aria-label="Contents"><h2>Contents</h2><ul>{contents}</ul></nav>' if contents else ""
-        return f"{head}{nav}<main>{''.join(self._body)}</main>{marking}</body></html>\n"
+        return f"{head}{nav}<main>{self._data_link}{''.join(self._body)}</main>{marking}</body></html>\n"
+
+    def _masthead(self) -> str:
+        """The office, title, period and release dates."""
+        dates = [f"{label}: {date}" for label, date in (("Published", self.published),
+                                                         ("Next update", self.next_update)) if date]  # fmt: skip
+        lines = "".join(f"<p>{escape(text)}</p>" for text in (self.subtitle, self.period, *dates) if text)
+        return f"<header><p>{escape(self.office)}</p><h1>{escape(self.title)}</h1>{lines}</header>"
 
     def build(self, target: str | Path | BinaryIO) -> int:
         data = self.html().encode("utf-8")
@@ -153,6 +180,10 @@ class HtmlDocument:
         buffer = BytesIO()
         self.build(buffer)
         return buffer.getvalue()
+
+
+def _source(source: str) -> str:
+    return f'<p class="source">Source: {escape(source)}</p>' if source else ""
 
 
 def _list(items: Sequence[str], numbered: bool) -> str:

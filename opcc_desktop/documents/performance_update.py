@@ -12,17 +12,21 @@ the year's disclosure plan.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
+from ..errors import counted
 from ..figures import public_plan
 from ..figures.charts import ChartSpec, Series
 from ..figures.disclosure import rounding_sentence, symbol_sentence
+from ..figures.equality_tables import strip_title_heading
 from ..figures.formatting import (
     Cell,
     CellState,
+    decimal_places,
     format_count,
     format_percent,
     round_half_up,
@@ -30,9 +34,11 @@ from ..figures.formatting import (
 )
 from ..figures.plan import TOTAL, Decided
 from ..figures.public_view import PublicView, public_view
-from ..figures.kpi_analysis import (KpiGrid, KpiGroup, baseline_year, build_grids, build_groups, period_label,
-                                    to_date_words, year_to_date)
+from ..figures.kpi_analysis import (BETTER_WORDS, KpiGrid, KpiGroup, baseline_year, build_grids, build_groups,
+                                    judgement, kpi_note, period_label, to_date_words, year_to_date)
+from . import about
 from .pdf import ReportDocument, fonts
+from .release import FINAL, Release, Sections
 from .pdf.styles import CONTENT_WIDTH, TABLE_SIZE
 from .pdf.tables import PAD_X
 
@@ -46,16 +52,17 @@ OFFENCE_DIMENSION, OUTCOME_DIMENSION = "offence_type", "outcome"
 ENGAGED, NOT_ENGAGED = "Needs met", "Non-engagement"
 
 
-def build(wb: Workbook, financial_year: str, quarter: int, document: Any = ReportDocument) -> Any:
+def build(wb: Workbook, financial_year: str, quarter: int, document: Any = ReportDocument,
+          release: Release = FINAL) -> Any:  # fmt: skip
     """The update for ``quarter`` of ``financial_year``; ``document`` is the class that
-    renders it: the PDF's or the HTML edition's. The builder itself is given only the
-    year's public view, never the workbook."""
+    renders it: the PDF's or the HTML edition's; ``release`` says whether it is a draft. The
+    builder itself is given only the year's public view, never the workbook."""
     if quarter not in (1, 2, 3, 4):
         quarter = 4
-    return render(public_view(wb, REPORT, financial_year, quarter), quarter, document)
+    return render(public_view(wb, REPORT, financial_year, quarter), quarter, document, release)
 
 
-def render(view: PublicView, quarter: int, document: Any = ReportDocument) -> Any:
+def render(view: PublicView, quarter: int, document: Any = ReportDocument, release: Release = FINAL) -> Any:
     financial_year = view.financial_year
     base = baseline_year(financial_year)
     period = period_label(financial_year, quarter)
@@ -63,32 +70,26 @@ def render(view: PublicView, quarter: int, document: Any = ReportDocument) -> An
     doc = document(
         TITLE, office=office, period=period, logo=view.logo,
         keywords=("Police and Crime Plan", "performance", "KPIs", financial_year, f"Quarter {quarter}"),
+        draft=release.draft, published=release.published, next_update=release.next_update,
     )  # fmt: skip
     text = view.narrative
+    # what a final edition lacks, for the export's check; the groups' commentary reads it too
+    doc.release_sections = sections = Sections(release.draft, view.required_sections)
+
+    outcomes = _outcomes(view, quarter)
+    main_points = sections.text("main_points", "Main points (main_points)", text.get("main_points", ""), "")
+    about.main_points(doc, main_points, _main_points(view, outcomes, quarter))
 
     doc.section("Introduction")
-    doc.paragraphs(text.get("introduction") or
-                   f"No introduction has been written for {period}.")  # fmt: skip
-    doc.paragraphs(
-        f"Each table below shows the {base} baseline year's four quarters beside the quarters of "
-        f'{financial_year} to date. "-" means the figure is not available; a blank cell is a quarter '
-        "not yet due; (p) marks a provisional figure and (r) a revised one. Changes compare a quarter "
-        "with the same quarter last year; for a percentage the change is given in percentage points."
-    )
+    introduction = sections.text("introduction", "Introduction (introduction)", text.get("introduction", ""),
+                                 f"No introduction has been written for {period}.")  # fmt: skip
+    if introduction:
+        doc.paragraphs(introduction)
+    doc.paragraphs(kpi_note(view.kpis, base, financial_year))  # "Each table below shows..." and the symbols
     protected = " ".join(filter(None, (symbol_sentence(view.policy), rounding_sentence(view.policy))))
     if protected and any(key.startswith("KPI/") for key in view.plan.values):  # some KPIs count people
         doc.paragraphs(protected)
 
-    grids = build_grids(
-        view.kpis, view.kpi_values, financial_year, quarter,
-        inputs=view.kpi_inputs, input_values=view.kpi_input_values, comparators=view.kpi_comparators,
-    )  # fmt: skip
-    plan = view.plan  # every count of people printed comes from it
-    names = {k["id"]: k["name"] for k in view.kpis}
-    grids = [public_plan.kpi_as_printed(plan, grid, base, financial_year,
-                                        [names.get(i, "") for i in view.kpi_inputs.get(grid.id, ())])
-             for grid in grids]  # fmt: skip
-    outcomes = build_groups(grids, view.kpi_commentary, quarter)
     if not outcomes:
         doc.section("Performance")
         doc.paragraphs("No KPI data is recorded in the workbook for this period.")
@@ -97,12 +98,78 @@ def render(view: PublicView, quarter: int, document: Any = ReportDocument) -> An
         for group in groups:
             _group(doc, group, base, financial_year, quarter)
 
-    _delivery(doc, view, text.get("delivery", ""))
-    if text.get("conclusion"):
+    _delivery(doc, view, sections.text("delivery", "Delivery update (delivery)", text.get("delivery", ""),
+                                       f"No delivery update has been written for {period}."))  # fmt: skip
+    conclusion = sections.text("conclusion", "Conclusion (conclusion)", text.get("conclusion", ""),
+                               f"No conclusion has been written for {period}.")  # fmt: skip
+    if conclusion:
         doc.section("Conclusion")
-        doc.paragraphs(text["conclusion"])
-    doc.disclosure_plan = plan  # what it printed, for the audit and the record
+        doc.paragraphs(conclusion)
+    _about(doc, view, period, quarter)
+    about.contact_section(doc, view.contact, office)
+    doc.contact = view.contact  # for the tables' spreadsheet
+    doc.disclosure_plan = view.plan  # what it printed, for the audit and the record
     return doc
+
+
+def _outcomes(view: PublicView, quarter: int) -> list[tuple[str, list[KpiGroup]]]:
+    """The KPI groups by strategic outcome, each KPI as the year's plan lets it print."""
+    financial_year = view.financial_year
+    base = baseline_year(financial_year)
+    grids = build_grids(
+        view.kpis, view.kpi_values, financial_year, quarter,
+        inputs=view.kpi_inputs, input_values=view.kpi_input_values, comparators=view.kpi_comparators,
+    )  # fmt: skip
+    names = {k["id"]: k["name"] for k in view.kpis}
+    grids = [public_plan.kpi_as_printed(view.plan, grid, base, financial_year,
+                                        [names.get(i, "") for i in view.kpi_inputs.get(grid.id, ())])
+             for grid in grids]  # fmt: skip
+    return build_groups(grids, view.kpi_commentary, quarter)
+
+
+def _main_points(view: PublicView, outcomes: Sequence[tuple[str, Sequence[KpiGroup]]], quarter: int) -> list[str]:
+    """Main points from the figures this edition prints: how the KPIs moved on the same quarter
+    last year, and each scheme's referrals to date."""
+    points = []
+    judged = [k.judgement for _, groups in outcomes for g in groups for k in g.kpis
+              if not k.is_survey and k.change is not None]  # fmt: skip
+    if judged:
+        better, worse = judged.count("an improvement"), judged.count("a deterioration")
+        points.append(f"{counted(len(judged), 'KPI')} can be compared with Quarter {quarter} last year: **{better}** "
+                      f"improved, **{worse}** deteriorated and {len(judged) - better - worse} did not change or "
+                      "have no better direction.")  # fmt: skip
+    year, period = view.financial_year, view.scheme_period
+    when = f"in {year}" if period == 4 else "between {} and {}".format(*year_to_date(year, period))
+    for scheme in view.schemes:
+        name = scheme["name"]
+        received = _people(view.plan, public_plan.measure_key(name, "referrals_received"))
+        accepted = _people(view.plan, public_plan.measure_key(name, "referrals_accepted"))
+        if received is not None:
+            points.append(f"{name} received **{received}** referrals {when}"
+                          + (f", of which {accepted} were accepted." if accepted is not None else "."))  # fmt: skip
+    return points
+
+
+def _about(doc: ReportDocument, view: PublicView, period: str, quarter: int) -> None:
+    year = view.financial_year
+    schemes = ("the year's scheme figures" if view.scheme_period == 4
+               else f"scheme figures cover the year to date ({to_date_words(year, view.scheme_period)})")  # fmt: skip
+    about.about_section(
+        doc,
+        sources=(("KPI figures are those reported to the Office each quarter by the force and its partners; "
+                  "survey results come from the surveys named beside them; scheme figures from the schemes' "
+                  "own records."),),  # fmt: skip
+        coverage=(f"This edition covers {period}: each KPI's quarters of {year} to date beside the "
+                  f"{baseline_year(year)} baseline year, and {schemes}. A KPI, service or scheme recorded as "
+                  "not for publication is left out."),  # fmt: skip
+        definitions=(
+            "Referrals accepted: the people a scheme took on; its tables describe them.",
+            ("Engagement rate: cases closed with needs met as a percentage of cases closed with needs met "
+             "or non-engagement (archived cases are excluded)."),
+            "Re-offending rate: as the scheme reports it, beside the area average for all offenders.",
+        ),
+        policy=view.policy,
+    )
 
 
 # -- KPI groups ------------------------------------------------------------------------------
@@ -111,12 +178,35 @@ def render(view: PublicView, quarter: int, document: Any = ReportDocument) -> An
 def _group(
     doc: ReportDocument, group: KpiGroup, base: str, year: str, quarter: int
 ) -> None:
+    """A group's KPIs: the quarterly ones' table, changes and trend chart; the survey ones'
+    table of their most recent results beside the comparators'; then the commentary."""
     doc.subsection(group.name)
+    quarterly = [k for k in group.kpis if not k.is_survey]
+    if quarterly:
+        _quarterly(doc, group.name, quarterly, base, year, quarter)
+    surveys = [k for k in group.kpis if k.is_survey]
+    if surveys:
+        _surveys(doc, group.name, surveys, year, quarter)
+
+    _commentary(doc, group)
+
+
+def _commentary(doc: ReportDocument, group: KpiGroup) -> None:
+    """The group's commentary under its heading; a draft's placeholder, or nothing in a final
+    edition, when none is recorded ("commentary" required: listed as missing)."""
+    text = doc.release_sections.text("commentary", f"Commentary on {group.name} (commentary)",
+                                     group.commentary or "", "No commentary recorded.")  # fmt: skip
+    if text:
+        doc.heading("Commentary")
+        doc.paragraphs(text)
+
+
+def _quarterly(doc: ReportDocument, name: str, kpis: Sequence[KpiGrid], base: str, year: str, quarter: int) -> None:
     header = ["KPI", *QUARTERS, *QUARTERS[:quarter]]
-    rows = [[k.name, *k.cells] for k in group.kpis]
+    rows = [[k.name, *k.cells] for k in kpis]
     texts = [
         c.text
-        for k in group.kpis
+        for k in kpis
         for c in k.cells
         if c.state is not CellState.UNDER_DEVELOPMENT
     ]
@@ -127,7 +217,7 @@ def _group(
             *(stringWidth(t, fonts.REGULAR, TABLE_SIZE) + 2 * PAD_X + 2 for t in texts),
         ]
     )
-    if any(_lone_marker(k.cells) for k in group.kpis):
+    if any(_lone_marker(k.cells) for k in kpis):
         # a lone "Measurement under development" cell cannot be merged: make room for its
         # longest word, if the KPI names keep a readable column
         word = stringWidth("Measurement", fonts.REGULAR, TABLE_SIZE) + 2 * PAD_X + 2
@@ -138,26 +228,24 @@ def _group(
         *[figure_width] * (4 + quarter),
     ]
     comparators = [
-        f"{k.name}: {c['comparator']} {_comparator_value(c['value'], k.unit)}"
+        f"{k.name}: {c['comparator']} {_comparator_value(c['value'], k)}"
         + (f" ({c['period']})" if c.get("period") else "")
-        for k in group.kpis
+        for k in kpis
         for c in k.comparators
     ]
     footnote = ("Comparators: " + "; ".join(comparators) + ".") if comparators else ""
-    doc.table(f"{group.name} {base} and {year}", header, rows, col_widths=widths,
+    doc.table(f"{name} {base} and {year}", header, rows, col_widths=widths,
               align=["left", *["right"] * (4 + quarter)], groups=[("", 1), (base, 4), (year, quarter)],
-              footnote=footnote, spans=_marker_spans([k.cells for k in group.kpis]))  # fmt: skip
+              footnote=footnote, spans=_marker_spans([k.cells for k in kpis]))  # fmt: skip
 
     doc.heading("Change on the same quarter last year", minor=False)
-    sentences = [_change_sentence(k, base, year, quarter) for k in group.kpis]
-    said = [s for s in sentences if s]
-    if said:
-        doc.bullets(said)
+    reasons = {_no_change_reason(k, base, year, quarter) for k in kpis if k.change is None}
+    if any(k.change is not None for k in kpis) or len(reasons) > 1:
+        doc.bullets([_change_sentence(k, base, year, quarter) for k in kpis])
     else:
-        doc.paragraphs(f"No figures are recorded for both Q{quarter} {year} and Q{quarter} {base}, so no "
-                       "change can be given for this group.")  # fmt: skip
+        doc.paragraphs(f"No change on the same quarter last year can be given for this group: {reasons.pop()}.")
 
-    lead = _chart_kpi(group.kpis)
+    lead = _chart_kpi(kpis)
     if lead is not None:
         spec = ChartSpec(
             "line", lead.name, QUARTERS,
@@ -169,8 +257,46 @@ def _group(
             f"{lead.name}, {base} and {year} by quarter", spec, alternative="text"
         )
 
-    doc.heading("Commentary")
-    doc.paragraphs(group.commentary or "No commentary recorded.")
+
+def _surveys(doc: ReportDocument, name: str, kpis: Sequence[KpiGrid], year: str, quarter: int) -> None:
+    """Survey KPIs as the published reports print them: each one's most recent result with
+    the period it covers, beside each comparator's (national...) with its own."""
+    figures = [k.survey for k in kpis if k.survey is not None]
+    none = kpis[0].symbols.not_available
+    names = list(dict.fromkeys(c.name for f in figures for c in f.comparators))
+    header = ["KPI", *["Result", "Period"] * (1 + len(names))]
+    rows = []
+    for k in kpis:
+        figure = k.survey
+        assert figure is not None
+        line: list[Any] = [k.name, figure.local, figure.period or none]
+        compared = {c.name: c for c in figure.comparators}
+        for other in names:
+            found = compared.get(other)
+            line += [found.cell, found.period or none] if found else [Cell.missing(k.unit, k.symbols), none]  # type: ignore[arg-type]
+        rows.append(line)
+    area = figures[0].area if figures else ""
+    changes = [_survey_sentence(k) for k in kpis if k.survey is not None and k.survey.change is not None]
+    footnote = ("Survey results are published when each survey reports, so each is the most recent available "
+                f"by the end of Quarter {quarter} {year}, with the period it covers; they are not quarterly "
+                "figures, so no change on the same quarter last year is given.")  # fmt: skip
+    if not changes:
+        footnote += " No earlier result is recorded, so no change on a previous survey is given."
+    doc.table(f"{name}: most recent survey results", header, rows,
+              align=["left", *["right", "left"] * (1 + len(names))],
+              groups=[("", 1), (area, 2), *[(n, 2) for n in names]], footnote=footnote)  # fmt: skip
+    if changes:
+        doc.heading("Change on the previous survey", minor=False)
+        doc.bullets(changes)
+
+
+def _survey_sentence(k: KpiGrid) -> str:
+    figure = k.survey
+    assert figure is not None and figure.previous is not None
+    said = (f"{k.name}: {figure.local.text} ({figure.period}) against {figure.previous.text} "
+            f"({figure.previous_period}), {figure.change_phrase}")  # fmt: skip
+    verdict = judgement(figure.change, k.polarity)
+    return said + (f", {verdict} ({BETTER_WORDS[k.polarity]})." if verdict else ".")
 
 
 def _lone_marker(cells: Sequence[Cell]) -> bool:
@@ -202,29 +328,62 @@ def _marker_spans(rows: Sequence[Sequence[Cell]]) -> list[tuple[int, int, int]]:
     return spans
 
 
-def _comparator_value(value: Any, unit: str) -> str:
+def _comparator_value(value: Any, k: KpiGrid) -> str:
+    """A comparator's figure as the KPI's own print: at its places, 75 as "75%"."""
     if value is None:
-        return "-"
+        return k.symbols.not_available
     try:
-        return Cell.number(value, unit).text  # type: ignore[arg-type]
+        return Cell.number(value, k.unit, None if k.unit == "count" else k.places, k.symbols).text  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return str(value)
 
 
-def _change_sentence(k: KpiGrid, base: str, year: str, quarter: int) -> str | None:
+def _change_sentence(k: KpiGrid, base: str, year: str, quarter: int) -> str:
+    """The change on the same quarter last year in words, with whether it is an improvement
+    or a deterioration (by the KPI's polarity), or why no change can be given."""
     if k.change is None:
-        return None
+        return f"{k.name}: no change can be given, as {_no_change_reason(k, base, year, quarter)}."
     now, before = k.current[quarter - 1], k.baseline[quarter - 1]
-    return (f"{k.name}: {now.text} in Q{quarter} {year} against {before.text} in Q{quarter} {base}, "
-            f"{k.change_phrase}.")  # fmt: skip
+    said = (f"{k.name}: {now.text} in Q{quarter} {year} against {before.text} in Q{quarter} {base}, "
+            f"{k.change_phrase}")  # fmt: skip
+    return said + (f", {k.judgement} ({BETTER_WORDS[k.polarity]})." if k.judgement else ".")
+
+
+_GAPS = {CellState.UNDER_DEVELOPMENT: "development", CellState.SUPPRESSED: "withheld",
+         CellState.NOT_APPLICABLE: "not applicable"}  # fmt: skip
+
+
+def _no_change_reason(k: KpiGrid, base: str, year: str, quarter: int) -> str:
+    """Why a KPI has no change on the same quarter last year, naming the quarter(s) at fault:
+    "there is no figure for Q3 2020/21"."""
+    sides = ((k.current[quarter - 1], f"Q{quarter} {year}"), (k.baseline[quarter - 1], f"Q{quarter} {base}"))
+    if all(cell.has_number for cell, _ in sides):
+        return "its counts of people are printed rounded, and a change between rounded counts could mislead"
+    gaps: dict[str, list[str]] = {}
+    for cell, label in sides:
+        if not cell.has_number:
+            gaps.setdefault(_GAPS.get(cell.state, "none"), []).append(label)
+    parts = []
+    for gap, labels in gaps.items():
+        both = " and ".join(labels)
+        if gap == "none":
+            parts.append(f"there is no figure for {' or '.join(labels)}")
+        elif gap == "development":
+            parts.append(f"the measure was under development in {both}")
+        elif gap == "withheld":
+            parts.append(f"the figure{'s' if len(labels) > 1 else ''} for {both} "
+                         f"{'are' if len(labels) > 1 else 'is'} withheld to protect privacy")  # fmt: skip
+        else:
+            parts.append(f"the figure{'s' if len(labels) > 1 else ''} for {both} "
+                         f"{'are' if len(labels) > 1 else 'is'} not applicable (a share of nothing)")  # fmt: skip
+    return " and ".join(parts)
 
 
 def _chart_kpi(kpis: Sequence[KpiGrid]) -> KpiGrid | None:
-    """The group's lead KPI for its trend chart: the first with numbers in both years."""
+    """The group's lead KPI for its trend chart: the first quarterly one with numbers in both
+    years."""
     for k in kpis:
-        if any(c.has_number for c in k.baseline) and any(
-            c.has_number for c in k.current
-        ):
+        if not k.is_survey and any(c.has_number for c in k.baseline) and any(c.has_number for c in k.current):
             return k
     return None
 
@@ -241,7 +400,7 @@ def _delivery(doc: ReportDocument, view: PublicView, narrative: str) -> None:
     plan, year, period = view.plan, view.financial_year, view.scheme_period
     doc.section("Delivery update")
     if narrative:
-        doc.paragraphs(narrative)
+        doc.paragraphs(strip_title_heading(narrative, "Delivery update"))
     schemes = view.schemes
     if not schemes:
         doc.paragraphs("No out-of-court scheme data is recorded in the workbook.")
@@ -257,18 +416,27 @@ def _delivery(doc: ReportDocument, view: PublicView, narrative: str) -> None:
         if not counts and not measures:
             doc.paragraphs(_no_figures(name, year, period, view.scheme_periods[name]))
             continue
-        headline = _headlines(plan, name, when, counts, measures)
+        headline = [line for line in _headlines(plan, name, when, counts, measures)
+                    if not _already_said(line, view.narrative.get("delivery", ""))]  # fmt: skip
         if headline:
             doc.bullets(headline)
-        for dimension, label in ((OFFENCE_DIMENSION, "referrals by offence type by gender"),
+        for dimension, label in ((OFFENCE_DIMENSION, "participants by offence type by gender"),
                                  (OUTCOME_DIMENSION, "case outcomes by gender")):  # fmt: skip
             rows = [r for r in counts if r["dimension"] == dimension]
             caption = f"{name} {label}, {span}"
             if rows:
                 _gender_table(doc, plan, caption, name, dimension, rows,
-                              "Offence type" if dimension == OFFENCE_DIMENSION else "Case outcome")  # fmt: skip
+                              "Offence type" if dimension == OFFENCE_DIMENSION else "Case outcome",
+                              f"{name} scheme records, {span}. Bases: the Total row and column.")  # fmt: skip
             else:
                 doc.paragraphs(f"No data is recorded for {name} {label} {when}.")
+
+
+def _already_said(line: str, narrative: str) -> bool:
+    """True when the officers' text already gives the line's figure (its bold part): one
+    figure per fact, so the generated line is left out."""
+    figure = line.split("**")[1] if line.count("**") >= 2 else ""
+    return bool(figure) and re.search(rf"(?<![\w.,£]){re.escape(figure)}(?![\w]|[.,]\d)", narrative) is not None
 
 
 def _no_figures(name: str, year: str, period: int, periods: tuple[int, ...]) -> str:
@@ -281,6 +449,11 @@ def _no_figures(name: str, year: str, period: int, periods: tuple[int, ...]) -> 
                 "in the Quarter 4 update and the annual report, not for part of the year.")  # fmt: skip
     return (f"{name}'s figures are not yet recorded for every quarter from 1 April to the end of this "
             f"quarter ({to_date_words(year, period)}), so none are published for that period.")  # fmt: skip
+
+
+def _as_entered(value: float) -> str:
+    """A scheme's rate at the precision it was entered with (5.85 prints "5.85%")."""
+    return format_percent(value, decimal_places(value))
 
 
 def _money(value: float) -> str:
@@ -318,16 +491,16 @@ def _headlines(plan: Decided, name: str, when: str, counts: Sequence[Mapping[str
     engagement = _engagement(plan, name)
     if engagement is None and measures.get("engagement_rate") is not None and not any(
             r["dimension"] == OUTCOME_DIMENSION for r in counts):  # fmt: skip
-        engagement = Cell.number(round_half_up(measures["engagement_rate"], 1), "percent")
+        engagement = Cell.number(measures["engagement_rate"], "percent", places=decimal_places(measures["engagement_rate"]))
     if engagement is not None:
         items.append(f"**{engagement.text}** engagement rate (needs met as a share of cases closed "
                      "with needs met or non-engagement; archived cases are excluded)")  # fmt: skip
     if measures.get("reoffending_rate") is not None:
         line = (
-            f"re-offending rate of **{format_percent(measures['reoffending_rate'])}**"
+            f"re-offending rate of **{_as_entered(measures['reoffending_rate'])}**"
         )
         if measures.get("area_reoffending_rate") is not None:
-            line += f" against the area average of {format_percent(measures['area_reoffending_rate'])}"
+            line += f" against the area average of {_as_entered(measures['area_reoffending_rate'])}"
         items.append(line)
     return items
 
@@ -344,9 +517,11 @@ def _engagement(plan: Decided, name: str) -> Cell | None:
 
 
 def _gender_table(doc: ReportDocument, plan: Decided, caption: str, name: str, dimension: str,
-                  rows: Sequence[Mapping[str, Any]], first: str) -> None:  # fmt: skip
+                  rows: Sequence[Mapping[str, Any]], first: str, source: str) -> None:  # fmt: skip
     categories = list(dict.fromkeys(r["category"] for r in rows))
     genders = list(dict.fromkeys(r["gender"] for r in rows))
+    if genders == [public_plan.ALL_GENDERS]:  # no gender split: the total column alone
+        genders = []
     collected = {(r["category"], r["gender"]) for r in rows if r["count"] is not None}
 
     def key(row: str = TOTAL, gender: str = TOTAL) -> str:
@@ -354,7 +529,7 @@ def _gender_table(doc: ReportDocument, plan: Decided, caption: str, name: str, d
 
     def pair(row: str, gender: str, base: str) -> list[Cell]:
         if row != TOTAL and gender != TOTAL and (row, gender) not in collected:
-            return [Cell.not_collected(), Cell.not_collected("percent")]
+            return [Cell.not_collected(symbols=plan.policy.symbols), Cell.not_collected("percent", plan.policy.symbols)]
         return [plan.cell(key(row, gender)), plan.share(key(row, gender), base)]
 
     body: list[list[Any]] = []
@@ -372,4 +547,4 @@ def _gender_table(doc: ReportDocument, plan: Decided, caption: str, name: str, d
                      "small number cannot be worked out from the totals or the year's other figures.")  # fmt: skip
     if plan.policy.round_to:
         footnote += f" {rounding_sentence(plan.policy)}"
-    doc.table(caption, header, body, groups=groups, total_row=True, footnote=footnote)
+    doc.table(caption, header, body, groups=groups, total_row=True, footnote=footnote, source=source)

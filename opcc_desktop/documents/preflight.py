@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from ..areas.publications import publications
 from ..areas.settings import settings
-from ..areas.vocab import DIMENSION_LABELS, NOT_DISCLOSED, PUBLIC_REPORTS, QUARTERLY_REPORTS, REPORT_SECTIONS
+from ..areas.vocab import (DIMENSION_LABELS, GENERATED_SECTIONS, NOT_DISCLOSED, PUBLIC_REPORTS, QUARTERLY_REPORTS,
+                           REPORT_SECTIONS)
 from ..errors import counted
 from ..figures import public_plan, publishable
 from ..figures import workforce_statement as statement
@@ -47,7 +48,8 @@ def preflight(wb: Workbook, report: str, financial_year: str, quarter: int = 0) 
 def _narrative_gaps(wb: Workbook, report: str, financial_year: str, quarter: int) -> list[Finding]:
     written = publishable.narrative(wb, report, financial_year, quarter)
     return [Finding("Narrative", f"the '{section}' section has no text for {financial_year}")
-            for section in REPORT_SECTIONS[report] if not written.get(section)]  # fmt: skip
+            for section in REPORT_SECTIONS[report]
+            if not written.get(section) and section not in GENERATED_SECTIONS]  # fmt: skip
 
 
 def _private_names_in_text(wb: Workbook, report: str, financial_year: str, quarter: int) -> list[Finding]:
@@ -145,6 +147,8 @@ def _performance_update(wb: Workbook, financial_year: str, quarter: int) -> list
         if kpi["group_id"] not in groups_seen and (kpi["group_id"], quarter) not in commentary:
             findings.append(Finding("KPIs", f"{kpi['group_name']} has no commentary for {financial_year} Q{quarter}"))
         groups_seen.add(kpi["group_id"])
+        if kpi["frequency"] == "survey":  # measured once a year or less, at its own period
+            continue
         missing = [q for q in range(1, quarter + 1) if (kpi["id"], q) not in filled]
         if missing and not kpi["derived_kind"]:
             quarters = ", ".join(f"Q{q}" for q in missing)

@@ -20,6 +20,7 @@ from opcc_desktop.areas import settings, workforce
 from opcc_desktop.areas.vocab import CHARACTERISTIC_LABELS, UNDECLARED, WORKFORCE_CHARACTERISTICS
 from opcc_desktop.documents.pdf import ReportDocument
 from opcc_desktop.documents.pdf.styles import CONTENT_WIDTH
+from opcc_desktop.documents.release import FINAL, Release
 from opcc_desktop.errors import OpccError
 from opcc_desktop.figures import publishable
 from opcc_desktop.figures import workforce_analysis as wa
@@ -89,8 +90,9 @@ def _points(now: Decimal | None, before: Decimal | None) -> str:
     return f"+{diff:.1f}" if diff > 0 else f"{abs(diff):.1f}" if diff == 0 else f"{diff:.1f}"
 
 
-def build(wb: Workbook, financial_year: str, quarter: int = 0) -> ReportDocument:
-    """The pack for ``financial_year`` ("2021/22"); ``quarter`` is not used (yearly)."""
+def build(wb: Workbook, financial_year: str, quarter: int = 0, release: Release = FINAL) -> ReportDocument:
+    """The pack for ``financial_year`` ("2021/22"); ``quarter`` is not used (yearly); a draft
+    ``release`` is marked so on every page."""
     start, end = year_bounds(financial_year)
     current, previous = choose_snapshots(workforce.snapshots(wb), start, end)
     office = settings.settings(wb)["office_name"] or "Office of the Police and Crime Commissioner"
@@ -107,6 +109,7 @@ def build(wb: Workbook, financial_year: str, quarter: int = 0) -> ReportDocument
         keywords=("workforce", "equality monitoring", "internal", financial_year),
         cover_note=("Internal management information for the senior management team only. "
                     "Not for publication: counts are shown in full, without small-number suppression."),
+        draft=release.draft,
     )  # fmt: skip
     if current is None:
         _missing(doc, financial_year, texts)

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..areas.kpis import cell_problems
+from ..areas.kpis import cell_problems, survey_problems
 from ..areas.settings import SETTING_RULES, _check_logo, _media_type
 from ..areas.validation import Invalid
 from ..areas.vocab import ALL_GENDERS, QUARTERLY_REPORTS, REPORT_SECTIONS
@@ -65,7 +65,7 @@ def kept_details(wb: Workbook) -> dict[str, dict[str, dict[str, Any]]]:
         "services": {r["name"]: r for r in wb.rows(
             "SELECT name, service_type, first_year, contract_end, never_publish FROM services")},
         "schemes": {r["name"]: r for r in wb.rows("SELECT name, age_range, never_publish FROM schemes")},
-        "kpis": {r["name"]: r for r in wb.rows("SELECT name, never_publish, counts_people FROM kpis")},
+        "kpis": {r["name"]: r for r in wb.rows("SELECT name, never_publish, counts_people, frequency FROM kpis")},
         "workforce_snapshots": {r["snapshot_date"]: r for r in wb.rows(
             "SELECT snapshot_date, label FROM workforce_snapshots")},
     }  # fmt: skip
@@ -294,6 +294,8 @@ class KpiDefinition:
     kind: str | None = None
     inputs: list[str] = field(default_factory=list)
     counts_people: int = 0  # its figures go through the small-number policy
+    frequency: str = "quarterly"  # or "survey" (see areas/kpis.py)
+    decimals: int | None = None  # None: as entered
 
 
 def kpi_definitions(plan: Plan) -> dict[str, KpiDefinition]:
@@ -306,7 +308,9 @@ def kpi_definitions(plan: Plan) -> dict[str, KpiDefinition]:
                 continue
             new = KpiDefinition(row["strategic_outcome"], row["group"], row["unit"], row["polarity"],
                                 _flag(plan, row, "never_publish"),
-                                counts_people=_flag(plan, row, "counts_people"))  # fmt: skip
+                                counts_people=_flag(plan, row, "counts_people"),
+                                frequency=row.get("frequency") or _kept_frequency(plan, row["kpi"]),
+                                decimals=row.get("decimals"))  # fmt: skip
             _define(plan, found, sheet, number, row["kpi"], new)
     for number, row in plan.rows("kpi_derived"):
         if not {"kpi", "group", "unit", "kind", "inputs"} <= set(row):
@@ -321,6 +325,7 @@ def kpi_definitions(plan: Plan) -> dict[str, KpiDefinition]:
         existing = found.get(row["kpi"])
         if existing is not None and existing.kind is None:
             new.never_publish, new.counts_people = existing.never_publish, existing.counts_people
+            new.frequency, new.decimals = existing.frequency, existing.decimals
             found[row["kpi"]] = new  # a kpis-sheet row names it; kpi_derived says how it is computed
             if (existing.outcome, existing.group, existing.unit) != (new.outcome, new.group, new.unit):
                 plan.problem("kpi_derived", number, "kpi", row["kpi"],
@@ -328,6 +333,12 @@ def kpi_definitions(plan: Plan) -> dict[str, KpiDefinition]:
             continue
         _define(plan, found, "kpi_derived", number, row["kpi"], new)
     return found
+
+
+def _kept_frequency(plan: Plan, name: str) -> str:
+    """A KPI's frequency when the file does not give it (a blank cell, a sheet without the
+    column, a file without the kpis sheet): as the workbook holds it, quarterly for a new KPI."""
+    return str(plan.kept_row("kpis", name).get("frequency") or "quarterly")
 
 
 def _flag(plan: Plan, row: dict[str, Any], column: str) -> int:
@@ -374,16 +385,35 @@ def check_kpis(plan: Plan) -> None:
         elif kpi is not None:
             for p in cell_problems(kpi.unit, row):
                 plan.problem("kpi_values", number, p.field, p.value, p.message, p.allowed)
+    _check_surveys(plan, kpis, derived_rows)
     for number, row in plan.rows("kpi_comparators"):
         if row.get("kpi") is not None and row["kpi"] not in kpis:
             plan.problem("kpi_comparators", number, "kpi", row["kpi"], "is not a KPI in this file",
                          "a KPI named on the kpis, kpi_values or kpi_derived sheet")  # fmt: skip
+        if "financial_year" in row and "quarter" in row and bool(row["financial_year"]) != bool(row["quarter"]):
+            plan.problem("kpi_comparators", number, "quarter", row["quarter"] or None,
+                         "needs its financial year, and a year its quarter", "both (2019/20 and 4), or neither")
     groups = {(k.outcome, k.group) for k in kpis.values()}
     for number, row in plan.rows("kpi_commentary"):
         if {"strategic_outcome", "group"} <= set(row) and (row["strategic_outcome"], row["group"]) not in groups:
             plan.problem("kpi_commentary", number, "group", row["group"],
                          f"is not a KPI group of '{row['strategic_outcome']}' in this file",
                          "an outcome and group named on the KPI sheets")  # fmt: skip
+
+
+def _check_surveys(plan: Plan, kpis: dict[str, KpiDefinition], derived_rows: dict[Any, int]) -> None:
+    """The rules of a survey KPI (areas/kpis.py): typed, counting no one, no derived KPI's input."""
+    rows = {row.get("kpi"): number for number, row in plan.rows("kpis")}
+    for name, kpi in kpis.items():
+        if kpi.frequency != "survey":
+            continue
+        for p in survey_problems({"frequency": kpi.frequency, "counts_people": kpi.counts_people}, kpi.kind):
+            plan.problem("kpi_derived" if kpi.kind else "kpis", derived_rows.get(name) if kpi.kind else rows.get(name, 0),
+                         p.field, p.value, f"{p.message} ('{name}')", p.allowed)  # fmt: skip
+        for user, other in kpis.items():
+            if name in other.inputs:
+                plan.problem("kpi_derived", derived_rows.get(user, 0), "inputs", name, "is a survey KPI",
+                             "quarterly KPIs")  # fmt: skip
 
 
 def _check_inputs(plan: Plan, kpis: dict[str, KpiDefinition], number: int, name: str, kpi: KpiDefinition) -> None:
@@ -422,15 +452,17 @@ def write_kpis(tx: Tx, plan: Plan) -> None:
     kpi_ids = dict(zip(kpis, insert(tx, "kpis", [
         {"group_id": group_ids[(k.outcome, k.group)], "name": name, "unit": k.unit, "polarity": k.polarity,
          "derived_kind": k.kind, "never_publish": k.never_publish, "counts_people": k.counts_people,
-         "position": rank}
+         "frequency": k.frequency, "decimals": k.decimals, "position": rank}
         for rank, (name, k) in zip(ranks, kpis.items())])))  # fmt: skip
     insert(tx, "kpi_inputs", [{"kpi_id": kpi_ids[name], "position": slot, "input_kpi_id": kpi_ids[i]}
                               for name, k in kpis.items() for slot, i in enumerate(k.inputs, start=1)])
     value_columns = ("financial_year", "quarter", "value", "status", "provisional", "revised")
-    insert(tx, "kpi_values", [{"kpi_id": kpi_ids[row["kpi"]], **{c: row.get(c, 0) for c in value_columns}}
+    insert(tx, "kpi_values", [{"kpi_id": kpi_ids[row["kpi"]], **{c: row.get(c, 0) for c in value_columns},
+                               "period": row.get("period") or ""}
                               for _, row in plan.rows("kpi_values")])  # fmt: skip
     insert(tx, "kpi_comparators", [
-        {"kpi_id": kpi_ids[row["kpi"]], **{c: row[c] for c in ("comparator", "period", "value")}}
+        {"kpi_id": kpi_ids[row["kpi"]], **{c: row[c] for c in ("comparator", "period", "value")},
+         "financial_year": row.get("financial_year") or "", "quarter": row.get("quarter") or 0}
         for _, row in plan.rows("kpi_comparators")])  # fmt: skip
     insert(tx, "kpi_commentary", [
         {"group_id": group_ids[(row["strategic_outcome"], row["group"])],

@@ -37,6 +37,7 @@ from ..areas.vocab import (
     UNITS,
     VALUE_STATUSES,
 )
+from ..areas.kpis import COMPARATOR_RULES, FREQUENCIES
 from ..areas.workforce import STAFF_RULES
 
 
@@ -160,28 +161,29 @@ SHEETS: tuple[Sheet, ...] = (
     Sheet("kpis", "kpis",
           {"strategic_outcome": text(max_len=200), "group": text(max_len=150), "kpi": NAME,
            "unit": choice(UNITS), "polarity": choice(POLARITIES), "never_publish": kept_flag(),
-           "counts_people": kept_flag()},
+           "counts_people": kept_flag(), "frequency": choice(FREQUENCIES, required=False),
+           "decimals": integer(low=0, high=3, required=False)},
           ("kpi",),
           "SELECT o.name AS strategic_outcome, g.name AS \"group\", k.name AS kpi, k.unit, k.polarity, "
           + YES_NO.format("k.never_publish") + " AS never_publish, "
-          + YES_NO.format("k.counts_people") + " AS counts_people FROM kpis k"
+          + YES_NO.format("k.counts_people") + " AS counts_people, k.frequency, k.decimals FROM kpis k"
           " JOIN kpi_groups g ON g.id = k.group_id JOIN strategic_outcomes o ON o.id = g.outcome_id"
           " ORDER BY o.position, o.id, g.position, g.id, k.position, k.id",
-          optional=("never_publish", "counts_people")),
+          optional=("never_publish", "counts_people", "frequency", "decimals")),
     Sheet("kpi_values", "kpis",
           {"strategic_outcome": text(max_len=200), "group": text(max_len=150), "kpi": NAME,
            "unit": choice(UNITS), "polarity": choice(POLARITIES), "financial_year": financial_year(),
            "quarter": quarter(), "value": number(required=False),
            "status": choice(VALUE_STATUSES, required=False, empty=""), "provisional": flag(),
-           "revised": flag()},
+           "revised": flag(), "period": text(max_len=60, required=False)},
           ("kpi", "financial_year", "quarter"),
           "SELECT o.name AS strategic_outcome, g.name AS \"group\", k.name AS kpi, k.unit, k.polarity,"
           " v.financial_year, v.quarter, v.value, v.status, " + YES_NO.format("v.provisional") +
-          " AS provisional, " + YES_NO.format("v.revised") + " AS revised FROM kpi_values v"
+          " AS provisional, " + YES_NO.format("v.revised") + " AS revised, v.period FROM kpi_values v"
           " JOIN kpis k ON k.id = v.kpi_id JOIN kpi_groups g ON g.id = k.group_id"
           " JOIN strategic_outcomes o ON o.id = g.outcome_id"
           " ORDER BY o.position, o.id, g.position, g.id, k.position, k.id, v.financial_year, v.quarter",
-          optional=("provisional", "revised")),
+          optional=("provisional", "revised", "period")),
     Sheet("kpi_derived", "kpis",
           {"group": text(max_len=150), "kpi": NAME, "unit": choice(UNITS), "kind": choice(DERIVED_KINDS),
            "inputs": long_text(required=True), "strategic_outcome": text(max_len=200, required=False),
@@ -195,10 +197,12 @@ SHEETS: tuple[Sheet, ...] = (
           " ORDER BY o.position, o.id, g.position, g.id, k.position, k.id",
           optional=("strategic_outcome", "polarity")),
     Sheet("kpi_comparators", "kpis",
-          {"kpi": NAME, "comparator": text(max_len=80), "period": text(max_len=30), "value": number()},
+          {"kpi": NAME, "comparator": text(max_len=80), "period": text(max_len=30), "value": number(),
+           "financial_year": COMPARATOR_RULES["financial_year"], "quarter": quarter_or_year()},
           ("kpi", "comparator", "period"),
-          "SELECT k.name AS kpi, c.comparator, c.period, c.value FROM kpi_comparators c"
-          " JOIN kpis k ON k.id = c.kpi_id ORDER BY k.name, c.id"),
+          "SELECT k.name AS kpi, c.comparator, c.period, c.value, c.financial_year, nullif(c.quarter, 0) AS quarter"
+          " FROM kpi_comparators c JOIN kpis k ON k.id = c.kpi_id ORDER BY k.name, c.id",
+          optional=("financial_year", "quarter")),
     Sheet("kpi_commentary", "kpis",
           {"strategic_outcome": text(max_len=200), "group": text(max_len=150),
            "financial_year": financial_year(), "quarter": quarter(), "text": long_text(required=True)},

@@ -42,6 +42,7 @@ from .public_plan import TABLE_DIMENSIONS as PLAN_TABLES
 from .public_plan import (
     add_scheme,
     add_services,
+    SCHEME_GENDERS,
     participants_key,
     scheme_key,
     service_key,
@@ -78,7 +79,7 @@ SCHEME_MEASURE_LABELS = {
 }
 UNIT_WORDS = {"count": "number", "percent": "%", "money": "£"}
 TABLE_DIMENSIONS = tuple(d for d, _ in et.SCHEME_DIMENSIONS)  # the annual report's Tables 1 and 2
-GENDERS = et.SCHEME_GENDERS  # the published tables' gender columns: Male, Female
+GENDERS = SCHEME_GENDERS  # the published tables' gender columns: Male, Female
 PARTICIPANTS = "Participants"
 
 
@@ -503,8 +504,9 @@ def _sum(values: Sequence[int | None]) -> int | None:
 
 def scheme_measure_rows(wb: Workbook, scheme_id: int, financial_year: str, quarter: int = 0) -> list[Row]:
     """Every measure of a scheme in a fixed order: label, unit, value (None = not recorded)
-    recorded for ``quarter``; for the whole year (0), a count recorded by quarter is the sum
-    of its quarters and marked ``derived`` (typed in its quarters, not here)."""
+    recorded for ``quarter``. For the whole year (0) of a year recorded by quarter, a count is
+    the sum of its quarters and a rate or an amount is Q4's (the year's, as the documents
+    print it), both marked ``derived`` (typed in the quarters, not here)."""
     rows = wb.rows("SELECT measure, quarter, value FROM scheme_measures WHERE scheme_id = ? AND financial_year = ?",
                    [scheme_id, financial_year])  # fmt: skip
     found = {r["measure"]: r["value"] for r in rows if r["quarter"] == quarter}
@@ -513,6 +515,8 @@ def scheme_measure_rows(wb: Workbook, scheme_id: int, financial_year: str, quart
         for r in rows:
             if r["quarter"] and SCHEME_MEASURES[r["measure"]] == "count":
                 derived[r["measure"]] = derived.get(r["measure"], 0) + r["value"]
+            elif r["quarter"] == 4:
+                derived[r["measure"]] = r["value"]
     return [{"measure": m, "label": label, "unit": UNIT_WORDS[SCHEME_MEASURES[m]],
              "value": found.get(m, derived.get(m)), "derived": m in derived}
             for m, label in SCHEME_MEASURE_LABELS.items()]  # fmt: skip

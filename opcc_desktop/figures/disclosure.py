@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .formatting import STANDARD_SYMBOLS, Symbols
+
 __all__ = ["Policy", "rounding_sentence", "symbol_sentence"]
 
 
@@ -25,6 +27,7 @@ class Policy:
     threshold: int
     symbol: str = "*"
     round_to: int = 0
+    symbols: Symbols = STANDARD_SYMBOLS  # what cells print for not available, not applicable... (cells.symbols)
 
     def __post_init__(self) -> None:
         if isinstance(self.threshold, bool) or not isinstance(self.threshold, int) or self.threshold < 0:

@@ -16,11 +16,11 @@ from ..areas.vocab import NOT_DISCLOSED
 from .formatting import Cell
 from .plan import Decided
 from .public_plan import (
-    SCHEME_GENDERS,
     TABLE_DIMENSIONS,
     all_services_key,
     category_order,
     participants_key,
+    scheme_columns,
     scheme_key,
     service_key,
 )
@@ -91,6 +91,7 @@ class Profile:
     label: str
     categories: tuple[str, ...]
     percents: tuple[Cell, ...]
+    base: Cell  # the service users recorded for the characteristic, as printed
 
     @property
     def not_disclosed(self) -> Cell | None:
@@ -109,7 +110,7 @@ def service_profiles(plan: Decided, rows: Iterable[Mapping[str, Any]]) -> list[P
             continue
         base = all_services_key(dimension)
         shares = tuple(plan.share(all_services_key(dimension, c), base) for c in categories)
-        out.append(Profile(dimension, label, tuple(categories), shares))
+        out.append(Profile(dimension, label, tuple(categories), shares, plan.cell(base)))
     return out
 
 
@@ -133,8 +134,9 @@ def _services(rows: Iterable[Mapping[str, Any]]) -> list[str]:
 def non_disclosure_by_service(
     plan: Decided, rows: Iterable[Mapping[str, Any]]
 ) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:
-    """Header and rows of the "Not disclosed" rate per service per characteristic ("-": not
-    collected; "n/a": the service returned no "Not disclosed" category)."""
+    """Header and rows of the "Not disclosed" rate per service per characteristic (the policy's
+    not-available symbol, "-" or "[x]": not collected; not-applicable, "n/a" or "[z]": the
+    service returned no "Not disclosed" category)."""
     rows = list(rows)
     held = {(r["service"], r["dimension"]) for r in rows}
     nd = {(r["service"], r["dimension"]) for r in rows if r["category"] == NOT_DISCLOSED}
@@ -144,9 +146,9 @@ def non_disclosure_by_service(
         cells = []
         for dimension, _ in dimensions:
             if (service, dimension) not in held:
-                cells.append("-")
+                cells.append(plan.policy.symbols.not_available)
             elif (service, dimension) not in nd:
-                cells.append("n/a")
+                cells.append(plan.policy.symbols.not_applicable)
             else:
                 cells.append(plan.share(service_key(service, dimension, NOT_DISCLOSED),
                                         service_key(service, dimension)).text)  # fmt: skip
@@ -167,8 +169,8 @@ def profile_by_service(
         base = service_key(service, dimension)
         if not plan.values.get(base):
             continue
-        cells = [plan.share(service_key(service, dimension, c), base).text if (service, c) in held else "-"
-                 for c in categories]  # fmt: skip
+        cells = [plan.share(service_key(service, dimension, c), base).text if (service, c) in held
+                 else plan.policy.symbols.not_available for c in categories]  # fmt: skip
         table.append((service, *cells))
     return ("Service", *categories), table
 
@@ -176,7 +178,7 @@ def profile_by_service(
 @dataclass(frozen=True)
 class SchemeTable:
     """A scheme's demographic table: header and printed rows, and each gender's share of
-    the participants (for the chart)."""
+    the participants (for the chart; empty for a scheme without a gender split)."""
 
     header: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
@@ -185,34 +187,40 @@ class SchemeTable:
 
 def scheme_table(plan: Decided, scheme: str, rows: Iterable[Mapping[str, Any]]) -> SchemeTable | None:
     """Rows grouped by characteristic: a base row (how many records hold it in each gender)
-    then one row per category with the percentage of that base. None when the scheme has no
-    participant counts."""
+    then one row per category with the percentage of that base; participants by gender
+    first when recorded. A scheme without a gender split has one column, All. None when the
+    scheme has no participant counts."""
+    rows = list(rows)
+    columns = scheme_columns(rows)
     rows = [r for r in rows if r["dimension"] not in ("gender", *TABLE_DIMENSIONS)]
-    if participants_key(scheme) not in plan.values:
-        return None
     order = category_order(rows)
-    header = ("Characteristic", *SCHEME_GENDERS)
-    body: list[tuple[str, ...]] = [
-        ("Participants (number)", *(plan.cell(participants_key(scheme, g)).text for g in SCHEME_GENDERS)),
-    ]
+    by_gender = participants_key(scheme) in plan.values
+    if not by_gender and not any(scheme_key(scheme, d, g) in plan.values for d in order for g in columns):
+        return None
+    body: list[tuple[str, ...]] = []
+    if by_gender:
+        body.append(("Participants (number)", *(plan.cell(participants_key(scheme, g)).text for g in columns)))
     for dimension, label in SCHEME_DIMENSIONS:
         if dimension not in order:
             continue
         body.append((f"{label}: records (number)",
-                     *(plan.cell(scheme_key(scheme, dimension, g)).text for g in SCHEME_GENDERS)))  # fmt: skip
+                     *(plan.cell(scheme_key(scheme, dimension, g)).text for g in columns)))  # fmt: skip
         for category in order[dimension]:
             body.append((f"{label}: {category}", *(plan.share(scheme_key(scheme, dimension, g, category),
                                                               scheme_key(scheme, dimension, g)).text
-                                                   for g in SCHEME_GENDERS)))  # fmt: skip
-    shares = {g: plan.share(participants_key(scheme, g), participants_key(scheme)) for g in SCHEME_GENDERS}
-    return SchemeTable(header, tuple(body), shares)
+                                                   for g in columns)))  # fmt: skip
+    shares = ({g: plan.share(participants_key(scheme, g), participants_key(scheme)) for g in columns}
+              if by_gender else {})  # fmt: skip
+    return SchemeTable(("Characteristic", *columns), tuple(body), shares)
 
 
 def strip_title_heading(text: str, title: str) -> str:
     """Narrative often opens with its own "# Introduction" heading; the numbered section
-    heading already says it, so drop a first line that only repeats the title."""
+    heading already says it, so drop a first line that only repeats the title or its first
+    words ("# Delivery" under "Delivery update")."""
     lines = text.strip().splitlines()
-    if lines and lines[0].lstrip("#").strip().lower() == title.lower() and lines[0].startswith("#"):
+    heading = lines[0].lstrip("#").strip().lower() if lines and lines[0].startswith("#") else ""
+    if heading and (heading == title.lower() or title.lower().startswith(heading + " ")):
         return "\n".join(lines[1:]).strip()
     return text.strip()
 

@@ -6,6 +6,13 @@ separators, state markers such as "(p)" and "(r)"), and the screen and the PDF m
 figure identically. So every printed figure goes through a :class:`Cell`, whose ``text`` is
 exactly what is printed, and whose state is data rather than free text.
 
+Which symbols a cell prints for a state is a :class:`Symbols` set the cell carries: the
+house set ("-", "n/a", "(p)", "(r)"; the default) or the Government Analysis Function's
+("[x]" not available, "[z]" not applicable, "[p]" provisional, "[r]" revised; "[c]"
+confidential is the disclosure policy's symbol, which a suppressed cell carries itself). The
+office chooses with the setting ``cells.symbols``; :meth:`Cell.using` and :func:`with_symbols`
+give cells the chosen set where a document prints them.
+
 Arithmetic is done in :class:`decimal.Decimal`. Binary floats cannot hold 2.675 or 0.35
 exactly (``round(2.675, 2)`` gives 2.67), so floats are converted through ``repr`` (the
 shortest decimal string that reads back as the same float: what the officer typed) before
@@ -17,25 +24,33 @@ from __future__ import annotations
 
 import decimal
 import numbers
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
-from typing import Literal
+from typing import Any, Literal
 
 __all__ = [
+    "ANALYSIS_FUNCTION_SYMBOLS",
+    "STANDARD_SYMBOLS",
+    "SYMBOL_SETS",
+    "UNITS",
     "Cell",
     "CellState",
     "Number",
-    "UNITS",
+    "Symbols",
     "Unit",
     "change_since",
+    "decimal_places",
     "describe_change",
     "format_count",
     "format_percent",
     "format_value",
     "percent",
     "round_half_up",
+    "symbols_named",
     "to_decimal",
+    "with_symbols",
 ]
 
 Number = int | float | Decimal  # numpy/pandas scalars and Fraction are accepted too
@@ -66,6 +81,18 @@ def to_decimal(value: Number) -> Decimal:
     if not result.is_finite():
         raise ValueError(f"not a finite number: {value!r}")
     return result
+
+
+MAX_ENTERED_PLACES = 3  # a typed value's places beyond this are float noise, not what was typed
+
+
+def decimal_places(value: Number) -> int:
+    """The decimal places a value was entered with, trailing zeros dropped: 153 and 153.0 ->
+    0, 69.4 -> 1, 62.75 -> 2 (a float keeps no trailing zeros, so 75.0 typed is 75), at most
+    :data:`MAX_ENTERED_PLACES`."""
+    exponent = to_decimal(value).normalize(_CONTEXT).as_tuple().exponent
+    assert isinstance(exponent, int)  # a finite number (to_decimal refuses the others)
+    return min(max(0, -exponent), MAX_ENTERED_PLACES)
 
 
 def round_half_up(value: Number, places: int = 1) -> Decimal:
@@ -149,18 +176,55 @@ class CellState(StrEnum):
     NOT_APPLICABLE = "not applicable"  # "n/a", e.g. a percentage of nobody
     UNDER_DEVELOPMENT = "under development"  # "Measurement under development"
     NOT_YET_DUE = "not yet due"  # blank: a future quarter
+    MISSING = "missing"  # "-": a quarter that is due (or past) with no figure recorded
     SUPPRESSED = "suppressed"  # the disclosure policy's symbol, e.g. "*" or "<5"
 
 
 _NUMERIC_STATES = frozenset({CellState.NUMBER, CellState.PROVISIONAL, CellState.REVISED})
-_MARKERS = {CellState.PROVISIONAL: " (p)", CellState.REVISED: " (r)"}
+_NOT_AVAILABLE = frozenset({CellState.NOT_COLLECTED, CellState.NOT_AVAILABLE, CellState.MISSING})
 _FIXED_TEXT = {
-    CellState.NOT_COLLECTED: "-",
-    CellState.NOT_AVAILABLE: "-",
-    CellState.NOT_APPLICABLE: "n/a",
     CellState.UNDER_DEVELOPMENT: "Measurement under development",
     CellState.NOT_YET_DUE: "",
 }
+_WORDS = {CellState.MISSING: "not available (no figure recorded)"}
+
+
+@dataclass(frozen=True, slots=True)
+class Symbols:
+    """What a cell prints for each state that is not a plain number: a set of symbols a
+    document uses throughout (see the module doc). ``provisional`` and ``revised`` follow
+    the number after a space."""
+
+    name: str
+    not_available: str
+    not_applicable: str
+    provisional: str
+    revised: str
+
+    def marker(self, state: CellState) -> str:
+        if state is CellState.PROVISIONAL:
+            return f" {self.provisional}"
+        if state is CellState.REVISED:
+            return f" {self.revised}"
+        return ""
+
+    def fixed(self, state: CellState) -> str:
+        """The text of a cell holding no number (suppressed cells print the policy's symbol)."""
+        if state in _NOT_AVAILABLE:
+            return self.not_available
+        if state is CellState.NOT_APPLICABLE:
+            return self.not_applicable
+        return _FIXED_TEXT[state]
+
+
+STANDARD_SYMBOLS = Symbols("standard", "-", "n/a", "(p)", "(r)")
+ANALYSIS_FUNCTION_SYMBOLS = Symbols("analysis-function", "[x]", "[z]", "[p]", "[r]")
+SYMBOL_SETS: dict[str, Symbols] = {s.name: s for s in (STANDARD_SYMBOLS, ANALYSIS_FUNCTION_SYMBOLS)}
+
+
+def symbols_named(name: str | None) -> Symbols:
+    """The set the setting ``cells.symbols`` names (the standard set for none or an unknown name)."""
+    return SYMBOL_SETS.get(name or "", STANDARD_SYMBOLS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,6 +241,7 @@ class Cell:
     unit: Unit = "count"
     places: int | None = None  # None: the unit's default
     symbol: str = ""  # only for SUPPRESSED
+    symbols: Symbols = STANDARD_SYMBOLS  # what the states print as
 
     def __post_init__(self) -> None:
         if self.state in _NUMERIC_STATES:
@@ -189,40 +254,52 @@ class Cell:
             raise ValueError("a suppressed cell needs the policy's symbol")
 
     @classmethod
-    def number(cls, value: Number, unit: Unit = "count", places: int | None = None) -> Cell:
-        return cls(CellState.NUMBER, to_decimal(value), unit, places)
+    def number(cls, value: Number, unit: Unit = "count", places: int | None = None,
+               symbols: Symbols = STANDARD_SYMBOLS) -> Cell:  # fmt: skip
+        return cls(CellState.NUMBER, to_decimal(value), unit, places, symbols=symbols)
 
     @classmethod
-    def provisional(cls, value: Number, unit: Unit = "count", places: int | None = None) -> Cell:
-        return cls(CellState.PROVISIONAL, to_decimal(value), unit, places)
+    def provisional(cls, value: Number, unit: Unit = "count", places: int | None = None,
+               symbols: Symbols = STANDARD_SYMBOLS) -> Cell:  # fmt: skip
+        return cls(CellState.PROVISIONAL, to_decimal(value), unit, places, symbols=symbols)
 
     @classmethod
-    def revised(cls, value: Number, unit: Unit = "count", places: int | None = None) -> Cell:
-        return cls(CellState.REVISED, to_decimal(value), unit, places)
+    def revised(cls, value: Number, unit: Unit = "count", places: int | None = None,
+               symbols: Symbols = STANDARD_SYMBOLS) -> Cell:  # fmt: skip
+        return cls(CellState.REVISED, to_decimal(value), unit, places, symbols=symbols)
 
     @classmethod
     def suppressed(cls, symbol: str, unit: Unit = "count") -> Cell:
         return cls(CellState.SUPPRESSED, None, unit, symbol=symbol)
 
     @classmethod
-    def not_collected(cls, unit: Unit = "count") -> Cell:
-        return cls(CellState.NOT_COLLECTED, unit=unit)
+    def not_collected(cls, unit: Unit = "count", symbols: Symbols = STANDARD_SYMBOLS) -> Cell:
+        return cls(CellState.NOT_COLLECTED, unit=unit, symbols=symbols)
 
     @classmethod
-    def not_available(cls, unit: Unit = "count") -> Cell:
-        return cls(CellState.NOT_AVAILABLE, unit=unit)
+    def not_available(cls, unit: Unit = "count", symbols: Symbols = STANDARD_SYMBOLS) -> Cell:
+        return cls(CellState.NOT_AVAILABLE, unit=unit, symbols=symbols)
 
     @classmethod
-    def not_applicable(cls, unit: Unit = "count") -> Cell:
-        return cls(CellState.NOT_APPLICABLE, unit=unit)
+    def not_applicable(cls, unit: Unit = "count", symbols: Symbols = STANDARD_SYMBOLS) -> Cell:
+        return cls(CellState.NOT_APPLICABLE, unit=unit, symbols=symbols)
 
     @classmethod
-    def under_development(cls, unit: Unit = "count") -> Cell:
-        return cls(CellState.UNDER_DEVELOPMENT, unit=unit)
+    def under_development(cls, unit: Unit = "count", symbols: Symbols = STANDARD_SYMBOLS) -> Cell:
+        return cls(CellState.UNDER_DEVELOPMENT, unit=unit, symbols=symbols)
 
     @classmethod
-    def not_yet_due(cls, unit: Unit = "count") -> Cell:
-        return cls(CellState.NOT_YET_DUE, unit=unit)
+    def not_yet_due(cls, unit: Unit = "count", symbols: Symbols = STANDARD_SYMBOLS) -> Cell:
+        return cls(CellState.NOT_YET_DUE, unit=unit, symbols=symbols)
+
+    @classmethod
+    def missing(cls, unit: Unit = "count", symbols: Symbols = STANDARD_SYMBOLS) -> Cell:
+        """A quarter that is due, or past, with no figure recorded: printed as not available."""
+        return cls(CellState.MISSING, unit=unit, symbols=symbols)
+
+    def using(self, symbols: Symbols) -> Cell:
+        """The same cell printing with ``symbols``."""
+        return self if symbols is self.symbols else replace(self, symbols=symbols)
 
     @property
     def has_number(self) -> bool:
@@ -232,12 +309,13 @@ class Cell:
     @property
     def text(self) -> str:
         """Exactly what the document prints: "1,234", "12.3%", "0.0%", "-", "*",
-        "12.3% (p)", "Measurement under development", or "" for not yet due."""
+        "12.3% (p)", "Measurement under development", or "" for not yet due (with the
+        Analysis Function's symbols: "[x]", "12.3% [p]"...)."""
         if self.state is CellState.SUPPRESSED:
             return self.symbol
         if self.value is None:
-            return _FIXED_TEXT[self.state]
-        return format_value(self.value, self.unit, self.places) + _MARKERS.get(self.state, "")
+            return self.symbols.fixed(self.state)
+        return format_value(self.value, self.unit, self.places) + self.symbols.marker(self.state)
 
     @property
     def description(self) -> str:
@@ -246,7 +324,9 @@ class Cell:
         if self.state is CellState.SUPPRESSED:
             return "suppressed to protect privacy"
         if self.value is None:
-            return str(self.state) if self.state is not CellState.UNDER_DEVELOPMENT else _FIXED_TEXT[self.state]
+            if self.state is CellState.UNDER_DEVELOPMENT:
+                return _FIXED_TEXT[self.state]
+            return _WORDS.get(self.state, str(self.state))
         number = format_value(self.value, self.unit, self.places)
         return number if self.state is CellState.NUMBER else f"{number} ({self.state})"
 
@@ -255,6 +335,12 @@ class Cell:
 
     def __repr__(self) -> str:
         return f"Cell({self.state.value}: {self.text!r})"
+
+
+def with_symbols(rows: Sequence[Sequence[Any]], symbols: Symbols) -> list[list[Any]]:
+    """Table rows with every :class:`Cell` in them printing with ``symbols`` (other values
+    as they are): one call where a document prints a table."""
+    return [[v.using(symbols) if isinstance(v, Cell) else v for v in row] for row in rows]
 
 
 def change_since(current: Number | None, previous: Number | None, places: int = 1) -> Decimal | None:
@@ -272,15 +358,28 @@ def change_since(current: Number | None, previous: Number | None, places: int = 
     return round_half_up(_CONTEXT.multiply(ratio, Decimal(100)), places)
 
 
-def describe_change(change: Number | None, *, points: bool = False) -> str | None:
+ChangeKind = Literal["percent", "points", "difference"]
+
+
+def describe_change(
+    change: Number | None, *, points: bool = False, kind: ChangeKind | None = None, places: int = 1
+) -> str | None:
     """Officers' wording for a change: "an increase of 37.5%", "a decrease of 4.2%",
-    "no change" (also when it rounds to 0.0). With ``points`` the change is a difference
-    of two percentages: "an increase of 3.2 percentage points". None passes through, so the
-    caller decides what to say when there is nothing to compare."""
+    "no change" (also when it rounds to 0.0). ``kind`` "points" (or ``points``) is a
+    difference of two percentages: "an increase of 3.2 percentage points"; "difference" a
+    plain difference: "an increase of 2". A percentage change is given to one place; points
+    and differences to ``places``. None passes through, so the caller decides what to say
+    when there is nothing to compare."""
     if change is None:
         return None
-    rounded = round_half_up(change, 1)
+    kind = kind or ("points" if points else "percent")
+    digits = 1 if kind == "percent" else places
+    rounded = round_half_up(change, digits)
     if rounded == 0:
         return "no change"
-    size = f"{abs(rounded):,.1f}" + (" percentage points" if points else "%")
+    size = f"{abs(rounded):,.{digits}f}"
+    if kind == "percent":
+        size += "%"
+    elif kind == "points":
+        size += " percentage point" + ("" if abs(rounded) == 1 else "s")
     return f"an increase of {size}" if rounded > 0 else f"a decrease of {size}"

@@ -203,7 +203,7 @@ class Decided:
 
     def cell(self, key: str) -> Cell:
         value = self.value(key)
-        return Cell.suppressed(self.policy.symbol) if value is None else Cell.number(value)
+        return Cell.suppressed(self.policy.symbol) if value is None else Cell.number(value, symbols=self.policy.symbols)
 
     def share(self, numerator: str, base: str) -> Cell:
         """A percentage, printed only when both the count and its base are shown."""
@@ -212,10 +212,10 @@ class Decided:
             return Cell.suppressed(self.policy.symbol, "percent")
         share = percent(num, den)
         if share is None:
-            return Cell.not_applicable("percent")
+            return Cell.not_applicable("percent", symbols=self.policy.symbols)
         if not self.policy.round_to:  # a share of rounded counts tells nothing more than they do
             self.shares[(numerator, base)] = share
-        return Cell.number(share, "percent")
+        return Cell.number(share, "percent", symbols=self.policy.symbols)
 
     def _read(self, key: str) -> None:
         shown = self.shown(key)

@@ -183,10 +183,22 @@ def engagement_base_key(scheme: str) -> str:
     return f"{key_part(scheme)}/outcome/{CLOSED}"
 
 
+def scheme_columns(counts: Iterable[Mapping[str, Any]]) -> tuple[str, ...]:
+    """The gender columns of a scheme's characteristic tables: Male and Female, or ``All``
+    alone for a scheme whose published tables have no gender split."""
+    rows = [r for r in counts if r["dimension"] not in ("gender", *TABLE_DIMENSIONS)]
+    if rows and all(r["gender"] == ALL_GENDERS for r in rows):
+        return (ALL_GENDERS,)
+    return SCHEME_GENDERS
+
+
 def add_scheme(plan: Plan, scheme: str, counts: list[dict[str, Any]], measures: Mapping[str, float]) -> None:
     """A scheme's participants by gender, each characteristic within each gender, the
     offence and outcome tables, and the referral headlines, linked as a reader would link
-    them: every count of one gender describes the same people."""
+    them: every count of one gender describes the same people. A scheme without a gender
+    split has one column, ``All``, whose people are those accepted when that is recorded."""
+    columns = scheme_columns(counts)
+    split = columns == SCHEME_GENDERS
     participants = {g: 0 for g in SCHEME_GENDERS}
     cells: dict[tuple[str, str, str], int] = {}
     for row in counts:
@@ -196,10 +208,11 @@ def add_scheme(plan: Plan, scheme: str, counts: list[dict[str, Any]], measures: 
             continue
         key = (row["dimension"], row["category"], row["gender"])
         cells[key] = cells.get(key, 0) + int(row["count"] or 0)
-    if counts:
+    if counts and split:
         plan.distribution(f"{key_part(scheme)}/participants", participants)
     order = category_order({"dimension": d, "category": c} for d, c, _ in cells)
-    populations: dict[str, list[str]] = {g: [participants_key(scheme, g)] if counts else [] for g in SCHEME_GENDERS}
+    populations: dict[str, list[str]] = {g: [participants_key(scheme, g)] if counts and split else []
+                                         for g in columns}  # fmt: skip
     for dimension, categories in order.items():
         if dimension in TABLE_DIMENSIONS:
             genders = list(dict.fromkeys(g for d, _, g in cells if d == dimension))
@@ -208,19 +221,25 @@ def add_scheme(plan: Plan, scheme: str, counts: list[dict[str, Any]], measures: 
             for g in genders:
                 populations.setdefault(g, []).append(table_key(scheme, dimension, TOTAL, g))
             continue
-        for g in SCHEME_GENDERS:
+        for g in columns:
             plan.distribution(f"{key_part(scheme)}/{dimension}/{key_part(g)}",
                               {c: cells.get((dimension, c, g), 0) for c in categories})  # fmt: skip
             populations[g].append(scheme_key(scheme, dimension, g))
+    accepted = _add_headlines(plan, scheme, measures, order.get("outcome", []))
+    if not split and accepted is not None:
+        populations[ALL_GENDERS].insert(0, accepted)
     for g, keys in populations.items():
-        _link_population(plan, keys)
-    _add_headlines(plan, scheme, measures, order.get("outcome", []))
+        _link_population(plan, keys, bounded=split or accepted is not None)
 
 
-def _link_population(plan: Plan, keys: list[str]) -> None:
-    """Counts of one gender's participants: equal ones are one number to a reader, and no
-    characteristic's records can outnumber the participants."""
+def _link_population(plan: Plan, keys: list[str], bounded: bool = True) -> None:
+    """Counts of one gender's participants (the first key, when ``bounded``): equal ones are
+    one number to a reader, and no characteristic's records can outnumber the participants.
+    Without a count of participants, equal counts of records are still one number."""
     if not keys:
+        return
+    if not bounded:
+        plan.same_if_equal(keys)
         return
     whole = keys[0]
     for n, key in enumerate(keys[1:]):
@@ -230,7 +249,9 @@ def _link_population(plan: Plan, keys: list[str]) -> None:
             plan.at_least(whole, key, f"{key}/records lacking it ({n})")
 
 
-def _add_headlines(plan: Plan, scheme: str, measures: Mapping[str, float], outcomes: list[str]) -> None:
+def _add_headlines(plan: Plan, scheme: str, measures: Mapping[str, float], outcomes: list[str]) -> str | None:
+    """The referral headlines; the key of the referrals accepted, when recorded."""
+    key = None
     received = measures.get("referrals_received")
     accepted = measures.get("referrals_accepted")
     if received is not None:
@@ -244,6 +265,7 @@ def _add_headlines(plan: Plan, scheme: str, measures: Mapping[str, float], outco
     closed = [table_key(scheme, "outcome", c) for c in (ENGAGED, NOT_ENGAGED) if c in outcomes]
     if len(closed) == 2:
         plan.total(engagement_base_key(scheme), closed)
+    return key
 
 
 # -- KPIs that count people --------------------------------------------------------------------

@@ -51,6 +51,8 @@ class PublicView:
     goal_updates: Mapping[int, Mapping[str, Any]]
     edi_assessments: Rows
     workforce_statement: WorkforceStatement | None
+    required_sections: frozenset[str]  # what a final edition cannot go without (documents/release.py)
+    contact: str  # the release's contact, for the back page
 
 
 def public_view(wb: Workbook, report: str, financial_year: str, quarter: int = 0) -> PublicView:
@@ -58,6 +60,7 @@ def public_view(wb: Workbook, report: str, financial_year: str, quarter: int = 0
     schemes = _rows(publishable.schemes(wb))
     years = (baseline_year(financial_year), financial_year)
     period = public_plan.plan_period(report, quarter)
+    release = publishable.release(wb, report)
     return PublicView(
         financial_year=financial_year,
         office_name=publishable.office(wb)["office_name"],
@@ -86,6 +89,8 @@ def public_view(wb: Workbook, report: str, financial_year: str, quarter: int = 0
                                        publishable.goal_updates(wb, financial_year).items()}),  # fmt: skip
         edi_assessments=_rows(publishable.edi_assessments(wb, financial_year)),
         workforce_statement=publishable.workforce_statement(wb, financial_year),
+        required_sections=release["required"],
+        contact=release["contact"],
     )
 
 

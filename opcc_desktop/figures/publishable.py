@@ -17,6 +17,8 @@ from ..areas.vocab import ETHNIC_MINORITY, SCHEME_MEASURES
 from ..errors import OpccError
 from ..store.workbook import Workbook
 from .disclosure import Policy
+from .formatting import symbols_named
+from .kpi_analysis import entered_places, kpi_print_settings
 from .plan import Printed
 from .workforce_statement import StatementCounts, WorkforceStatement, statement
 
@@ -24,8 +26,9 @@ from .workforce_statement import StatementCounts, WorkforceStatement, statement
 def policy(wb: Workbook) -> Policy:
     values = settings(wb)
     try:
-        return Policy(int(values["disclosure.threshold"]), values["disclosure.symbol"],
-                      int(values["disclosure.round_to"]))  # fmt: skip
+        symbol = "[c]" if values["cells.symbols"] == "analysis-function" else values["disclosure.symbol"]
+        return Policy(int(values["disclosure.threshold"]), symbol,
+                      int(values["disclosure.round_to"]), symbols_named(values["cells.symbols"]))  # fmt: skip
     except ValueError as bad:
         raise OpccError(f"The disclosure settings do not fit together: {bad}. Change disclosure.threshold "
                         "or disclosure.round_to.") from None
@@ -35,6 +38,15 @@ def office(wb: Workbook) -> dict[str, str]:
     """What a cover needs: the office's name (the logo is read with :func:`logo`, the
     settings' own reader)."""
     return {"office_name": settings(wb)["office_name"]}
+
+
+def release(wb: Workbook, report: str) -> dict[str, Any]:
+    """What a release needs from the settings: the sections a final ``report`` cannot go
+    without, and the contact printed on its back page."""
+    values = settings(wb)
+    required = values.get(f"documents.required.{report}", "")
+    return {"required": frozenset(n.strip() for n in required.split(",") if n.strip()),
+            "contact": values["release.contact"]}  # fmt: skip
 
 
 def services(wb: Workbook) -> list[dict[str, Any]]:
@@ -135,26 +147,37 @@ UNPUBLISHABLE_KPIS = (
 
 def kpis(wb: Workbook) -> list[dict[str, Any]]:
     """Publishable KPIs with outcome and group, in display order. A derived KPI built (at any
-    depth) on a never-publish input is left out too, since it would reveal that input."""
-    return wb.rows(
+    depth) on a never-publish input is left out too, since it would reveal that input.
+
+    Each row also says how the KPI prints: ``frequency`` (quarterly or survey), ``places``
+    (its ``decimals``, else the most places its values were entered with; None: the unit's
+    default) and the office's settings ``symbols``, ``percent_change_from`` and
+    ``area_name`` (see :func:`.kpi_analysis.build_grids`)."""
+    extra = kpi_print_settings(wb)
+    places = entered_places(wb)
+    rows = wb.rows(
         UNPUBLISHABLE_KPIS + "SELECT k.id, k.name, k.unit, k.polarity, k.derived_kind, k.counts_people,"
-        " g.id AS group_id,"
+        " k.frequency, k.decimals, g.id AS group_id,"
         " g.name AS group_name, o.name AS outcome FROM kpis k"
         " JOIN kpi_groups g ON g.id = k.group_id JOIN strategic_outcomes o ON o.id = g.outcome_id"
         " WHERE k.id NOT IN (SELECT id FROM unpublishable)"
         " ORDER BY o.position, g.position, k.position"
     )
+    return [{**row, **extra, "places": places.get(row["id"], row["decimals"])} for row in rows]
 
 
 def kpi_values(wb: Workbook, financial_years: tuple[str, ...]) -> list[dict[str, Any]]:
     """Typed values of publishable KPIs (derived ones are computed by the caller from their
-    inputs, which may themselves be never-publish only if the derived KPI is excluded)."""
+    inputs, which may themselves be never-publish only if the derived KPI is excluded). A
+    survey KPI's earlier results come too (up to the last of the years): its most recent one
+    may be older than the years printed."""
     marks = ", ".join("?" * len(financial_years))
     return wb.rows(
-        "SELECT v.kpi_id, v.financial_year, v.quarter, v.value, v.status, v.provisional, v.revised"
+        "SELECT v.kpi_id, v.financial_year, v.quarter, v.value, v.status, v.provisional, v.revised, v.period"
         " FROM kpi_values v JOIN kpis k ON k.id = v.kpi_id AND k.never_publish = 0"
-        f" WHERE v.financial_year IN ({marks}) ORDER BY v.kpi_id, v.financial_year, v.quarter",
-        list(financial_years),
+        f" WHERE v.financial_year IN ({marks}) OR (k.frequency = 'survey' AND v.financial_year <= ?)"
+        " ORDER BY v.kpi_id, v.financial_year, v.quarter",
+        [*financial_years, max(financial_years)],
     )
 
 
@@ -179,9 +202,11 @@ def kpi_input_values(wb: Workbook, financial_years: tuple[str, ...]) -> list[dic
 
 
 def kpi_comparators(wb: Workbook) -> list[dict[str, Any]]:
+    """Comparators of publishable KPIs, with the quarter each figure is for when known
+    (``financial_year`` "" and ``quarter`` 0 when not), in the order entered."""
     return wb.rows(
-        "SELECT c.kpi_id, c.comparator, c.period, c.value FROM kpi_comparators c"
-        " JOIN kpis k ON k.id = c.kpi_id AND k.never_publish = 0 ORDER BY c.kpi_id, c.comparator"
+        "SELECT c.kpi_id, c.comparator, c.period, c.value, c.financial_year, c.quarter FROM kpi_comparators c"
+        " JOIN kpis k ON k.id = c.kpi_id AND k.never_publish = 0 ORDER BY c.kpi_id, c.id"
     )
 
 

@@ -356,9 +356,27 @@ def add_scheme_quarters(db: Database) -> None:
             db.execute("UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = ?", [sequence[0], table])
 
 
+def add_kpi_survey_periods(db: Database) -> None:
+    """Survey KPIs and the precision KPIs print at. A KPI is measured each quarter, or by a
+    survey reported once a year or less often (``frequency``); a survey KPI's value is stored
+    at the quarter its survey period ends in, with the period's own label (``period``:
+    "March 2020", "year ending March 2020"), and a comparator can say which quarter its
+    figure is for, so the update prints each survey's most recent figure beside the national
+    one, each with its period. ``decimals`` fixes the places a KPI's values print with (empty:
+    the most places its values were entered with). Existing KPIs are quarterly, with their
+    places worked out from their values."""
+    db.execute("ALTER TABLE kpis ADD COLUMN frequency TEXT NOT NULL DEFAULT 'quarterly'"
+               " CHECK (frequency IN ('quarterly', 'survey'))")  # fmt: skip
+    db.execute("ALTER TABLE kpis ADD COLUMN decimals INTEGER CHECK (decimals BETWEEN 0 AND 3)")
+    db.execute("ALTER TABLE kpi_values ADD COLUMN period TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE kpi_comparators ADD COLUMN financial_year TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE kpi_comparators ADD COLUMN quarter INTEGER NOT NULL DEFAULT 0"
+               " CHECK (quarter BETWEEN 0 AND 4)")  # fmt: skip
+
+
 # The migrations, in order; each is recorded by its function's name once applied.
 STEPS = (initial_schema, add_publications, add_workbook_id, add_published_figures, add_kpi_counts_people,
-         add_scheme_quarters)
+         add_scheme_quarters, add_kpi_survey_periods)
 SCHEMA_VERSION = len(STEPS)
 
 

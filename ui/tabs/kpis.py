@@ -76,6 +76,7 @@ MARKERS = {"(p)": "provisional", "(r)": "revised"}
 SHOWN = {CellState.NOT_AVAILABLE: "not available", CellState.UNDER_DEVELOPMENT: "under development"}
 EXPLAINED = {
     CellState.NOT_YET_DUE: "Blank: not yet due.",
+    CellState.MISSING: 'No figure recorded: printed as "-" in the update.',
     CellState.NOT_AVAILABLE: 'Not available (printed as "-").',
     CellState.UNDER_DEVELOPMENT: "Measurement under development.",
     CellState.NOT_APPLICABLE: "Not applicable: the figure it is divided by is 0.",
@@ -97,7 +98,8 @@ UNIT_NAMES = {"count": "count", "percent": "percent", "seconds": "seconds", "rat
 COUNTS_PEOPLE = "Counts people (small numbers hidden in public documents)."
 POLARITY_NAMES = {"higher": "higher is better", "lower": "lower is better", "neutral": "neutral"}
 HINT = ("Type a number, n/a (not available) or ud (measurement under development); add (p) for a "
-        "provisional figure. Delete blanks a cell (not yet due). Greyed rows are computed.")  # fmt: skip
+        "provisional figure. Delete blanks a cell (no figure: printed '-' once its quarter is over). Greyed "
+        "rows are computed.")  # fmt: skip
 EMPTY = ("No KPIs are defined in this workbook yet.\n\nStrategic outcomes, KPI groups and KPIs come in "
          'with an exchange workbook: fill in its "kpis" and "kpi_values" sheets and import it '
          "(opcc-desktop import WORKBOOK DATA.xlsx). Their quarterly figures and commentary are then "
@@ -521,7 +523,7 @@ class KpisTab(Tab):
     def _read_year(self) -> None:
         """The year's grids, and what the update hides of them (the year's disclosure plan,
         read once here, never per cell; made only when some KPI counts people)."""
-        self.grids = self.context.read(workbook_grids, self.year) or []
+        self.grids = self.context.read(workbook_grids, self.year, date.today()) or []
         self.withheld = (self.context.read(withheld_kpi_values, self.year) or {}) if self.year else {}
 
     def _computed_from(self, outline: list[dict[str, Any]]) -> dict[int, str]:

@@ -6,11 +6,13 @@ the documents print (bold, bullet and numbered lists, headings, links).
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QFocusEvent, QKeySequence, QTextCharFormat, QTextListFormat
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFileDialog,
     QFormLayout,
@@ -29,8 +31,9 @@ from PySide6.QtWidgets import (
 )
 
 from opcc_desktop.areas import narrative, periods
-from opcc_desktop.areas.vocab import QUARTER_MONTHS, QUARTERLY_REPORTS, REPORT_SECTIONS
+from opcc_desktop.areas.vocab import GENERATED_SECTIONS, QUARTER_MONTHS, QUARTERLY_REPORTS, REPORT_SECTIONS
 from opcc_desktop.documents.preflight import preflight
+from opcc_desktop.documents.release import Release, long_date, next_edition
 from opcc_desktop.figures import publishable
 from ui.export_job import ExportJob
 from ui.tabs.base import Tab
@@ -97,6 +100,9 @@ class ReportsTab(Tab):
         self.export_button = QPushButton("Export PDF…")
         self.export_button.setToolTip("Export the chosen document (Ctrl+E)")
         self.html_button = QPushButton("Export accessible HTML…")
+        self.draft = QCheckBox("&Draft (DRAFT on every page; placeholders for missing text)")
+        self.with_tables = QCheckBox("Also write the &tables as a spreadsheet")
+        self.with_tables.setChecked(True)
         self._layout()
         self._restore_choice()
         self.report.currentIndexChanged.connect(self._period_changed)
@@ -130,6 +136,8 @@ class ReportsTab(Tab):
         side.addWidget(self.sections, 1)
         side.addWidget(QLabel("Before publishing, check:"))
         side.addWidget(self.findings, 1)
+        side.addWidget(self.draft)
+        side.addWidget(self.with_tables)
         side.addLayout(buttons)
         right = QWidget()
         text_side = QVBoxLayout(right)
@@ -192,6 +200,7 @@ class ReportsTab(Tab):
         report, _, _ = self.choice()
         self.quarter.setEnabled(report in QUARTERLY_REPORTS)
         self.html_button.setEnabled(report != "workforce-pack")
+        self.with_tables.setEnabled(report != "workforce-pack")  # internal: marked, PDF only
         self._remember_choice()
         if self.context.is_open:
             self._show_sections()
@@ -222,7 +231,8 @@ class ReportsTab(Tab):
         self.sections.blockSignals(True)
         self.sections.clear()
         for section in REPORT_SECTIONS[report]:
-            label = section.replace("_", " ").capitalize() + ("" if texts.get(section) else " (empty)")
+            empty = " (written from the figures)" if section in GENERATED_SECTIONS else " (empty)"
+            label = section.replace("_", " ").capitalize() + ("" if texts.get(section) else empty)
             self.sections.addItem(QListWidgetItem(label))
         self.sections.blockSignals(False)
         self.sections.setCurrentRow(min(current, self.sections.count() - 1))
@@ -273,11 +283,18 @@ class ReportsTab(Tab):
         if out is None:
             return
         self.context.settings.setValue("export/folder", str(out.parent))
-        self.job = ExportJob(self.context.wb, self.context.passphrase or "", report, year, quarter, out, fmt)
+        self.job = ExportJob(self.context.wb, self.context.passphrase or "", report, year, quarter, out, fmt,
+                             release=self.release(report, year, quarter), tables=self.with_tables.isEnabled() and self.with_tables.isChecked())  # fmt: skip
         self.job.finished.connect(self._exported)
         self.job.failed.connect(self._export_failed)
         self._show_progress(REPORT_TITLES[report])
         self.job.start()
+
+    def release(self, report: str, year: str, quarter: int | None) -> Release:
+        """A draft, or a final edition published today, naming its next edition."""
+        draft = self.draft.isChecked()
+        return Release(draft=draft, published="" if draft else long_date(dt.date.today()),
+                       next_update=next_edition(report, year, quarter))  # fmt: skip
 
     def confirm(self, findings: list) -> bool:  # type: ignore[type-arg]
         lines = "\n".join(f"• {f}" for f in findings[:12])

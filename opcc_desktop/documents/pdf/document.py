@@ -25,12 +25,14 @@ numbers go and that are defined once the pass is over (see :mod:`opcc_desktop.do
 from __future__ import annotations
 
 import io
+import math
 import os
 from collections.abc import Sequence
-from typing import Any, BinaryIO, Literal
+from typing import Any, BinaryIO, Literal, NamedTuple
 
 from reportlab.lib.units import cm
 from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFStream, PDFString, PDFZCompress
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
@@ -50,6 +52,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from opcc_desktop.documents.data_tables import DataTable, chart_data, table_data
 from opcc_desktop.documents.numbering import Numbering
 from opcc_desktop.documents.pdf import fonts, markup
 from opcc_desktop.documents.pdf.chart_drawing import draw_chart
@@ -70,6 +73,7 @@ from opcc_desktop.documents.pdf.styles import (
     PAGE_WIDTH,
     RULE,
     TEXT,
+    WATERMARK,
     ZEBRA,
     house_styles,
 )
@@ -85,6 +89,20 @@ CREATOR = "OPCC Desktop"
 SIDE_TABLE_MAX = 0.42 * CONTENT_WIDTH  # a chart's data table narrower than this sits beside it
 CHART_GAP = 0.6 * cm
 MIN_START = 5 * cm  # a group taller than a page starts mid-page only with this much room left
+DRAFT = "DRAFT"
+DRAFT_PREFIX = f"{DRAFT} \u2013 "
+WATERMARK_SIZE = 150
+WATERMARK_ALPHA = 0.14
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class Attachment(NamedTuple):
+    """A file the PDF carries (see :meth:`ReportDocument.attach`)."""
+
+    filename: str
+    data: bytes
+    description: str
+    mime: str
 
 
 class _Heading(Paragraph):
@@ -135,8 +153,8 @@ class _Template(BaseDocTemplate):
                          leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
 
         self.addPageTemplates([
-            PageTemplate("cover", [frame("cover")], onPage=self._cover_furniture),
-            PageTemplate("body", [frame("body")], onPage=self._furniture),
+            PageTemplate("cover", [frame("cover")], onPage=self._cover_furniture, onPageEnd=self._page_end),
+            PageTemplate("body", [frame("body")], onPage=self._furniture, onPageEnd=self._page_end),
         ])
 
     def beforeDocument(self) -> None:
@@ -156,6 +174,7 @@ class _Template(BaseDocTemplate):
         contents.define_forms(self.canv, self.heading_pages)
         for page in range(1, self.page + 1):
             _define_page_number(self.canv, page, self.page)
+        _embed(self.canv, self.report.attachments)
         self.canv.save()
         return int(self.page)
 
@@ -179,13 +198,7 @@ class _Template(BaseDocTemplate):
         canv.setLineWidth(0.6)
         canv.setFont(fonts.REGULAR, FURNITURE_SIZE)
         if not cover:
-            # the period without its explanation in brackets: "Quarter 3 2021/22"
-            period = _fit(report.period.split(" (")[0], CONTENT_WIDTH * 0.4)
-            room = CONTENT_WIDTH - stringWidth(period, fonts.REGULAR, FURNITURE_SIZE) - 0.5 * cm
-            canv.drawString(MARGIN_LEFT, PAGE_HEIGHT - 1.85 * cm, _fit(report.title, room))
-            if period:
-                canv.drawRightString(right, PAGE_HEIGHT - 1.85 * cm, period)
-            canv.line(MARGIN_LEFT, PAGE_HEIGHT - 2.05 * cm, right, PAGE_HEIGHT - 2.05 * cm)
+            _running_header(canv, report)
         canv.line(MARGIN_LEFT, 1.95 * cm, right, 1.95 * cm)
         canv.drawString(MARGIN_LEFT, 1.45 * cm, _fit(report.office, CONTENT_WIDTH * 0.7))
         canv.doForm(_page_form(doc.page))  # "Page X of Y": Y is known at the end (see render)
@@ -195,6 +208,75 @@ class _Template(BaseDocTemplate):
             canv.drawCentredString(PAGE_WIDTH / 2, PAGE_HEIGHT - 1.15 * cm, report.marking)
             canv.drawCentredString(PAGE_WIDTH / 2, 0.8 * cm, report.marking)
         canv.restoreState()
+
+    def _page_end(self, canv: Canvas, doc: BaseDocTemplate) -> None:
+        """Drawn over each finished page."""
+        if self.report.draft:
+            _watermark(canv)
+
+
+def _running_header(canv: Canvas, report: ReportDocument) -> None:
+    """The title (after a bold "DRAFT –" on a draft) and the period, over a rule."""
+    right = PAGE_WIDTH - MARGIN_RIGHT
+    y = PAGE_HEIGHT - 1.85 * cm
+    # the period without its explanation in brackets: "Quarter 3 2021/22"
+    period = _fit(report.period.split(" (")[0], CONTENT_WIDTH * 0.4)
+    room = CONTENT_WIDTH - stringWidth(period, fonts.REGULAR, FURNITURE_SIZE) - 0.5 * cm
+    x = MARGIN_LEFT
+    if report.draft:
+        canv.saveState()
+        canv.setFillColor(TEXT)
+        canv.setFont(fonts.BOLD, FURNITURE_SIZE)
+        canv.drawString(x, y, DRAFT_PREFIX)
+        canv.restoreState()
+        x += stringWidth(DRAFT_PREFIX, fonts.BOLD, FURNITURE_SIZE)
+    canv.drawString(x, y, _fit(report.title, room - (x - MARGIN_LEFT)))
+    if period:
+        canv.drawRightString(right, y, period)
+    canv.line(MARGIN_LEFT, PAGE_HEIGHT - 2.05 * cm, right, PAGE_HEIGHT - 2.05 * cm)
+
+
+def _watermark(canv: Canvas) -> None:
+    """A draft's mark: "DRAFT" along the page's diagonal, drawn over the finished page (a
+    table's shaded rows would hide it underneath) in a grey faint enough to read through."""
+    canv.saveState()
+    canv.setFillColor(WATERMARK)
+    canv.setFillAlpha(WATERMARK_ALPHA)
+    canv.setFont(fonts.BOLD, WATERMARK_SIZE)
+    canv.translate(PAGE_WIDTH / 2, PAGE_HEIGHT / 2)
+    canv.rotate(math.degrees(math.atan2(PAGE_HEIGHT, PAGE_WIDTH)))
+    canv.drawCentredString(0, -0.35 * WATERMARK_SIZE, DRAFT)
+    canv.restoreState()
+
+
+def _embed(canv: Canvas, attachments: Sequence[Attachment]) -> None:
+    """Add ``attachments`` to the catalogue in reportlab's own objects, as the document is
+    saved: the /EmbeddedFiles name tree (a viewer's attachments list) and /AF (the files the
+    document is associated with, as PDF 2.0 and PDF/A-3 name them)."""
+    if not attachments:
+        return
+    doc = canv._doc
+    specs = [(item.filename, doc.Reference(_file_spec(item)))
+             for item in sorted(attachments, key=lambda a: a.filename)]  # a name tree's keys are sorted
+    catalog = doc.Catalog
+    catalog.Names = PDFDictionary({"EmbeddedFiles": PDFDictionary(
+        {"Names": PDFArray([part for name, ref in specs for part in (PDFString(name), ref)])})})
+    catalog.AF = PDFArray([ref for _, ref in specs])
+    catalog.__NoDefault__ = [*type(catalog).__NoDefault__, "AF"]  # the keys reportlab writes out
+
+
+def _file_spec(item: Attachment) -> PDFDictionary:
+    """A file specification carrying ``item`` as an embedded file stream."""
+    # PDFName leaves the "/" in a mime type alone, which would end the name: escape it here
+    subtype = "/" + item.mime.replace("/", "#2F")
+    stream = PDFStream(PDFDictionary({"Type": PDFName("EmbeddedFile"), "Subtype": subtype,
+                                      "Params": PDFDictionary({"Size": len(item.data)})}),
+                       content=item.data, filters=[PDFZCompress])  # fmt: skip
+    return PDFDictionary({
+        "Type": PDFName("Filespec"), "F": PDFString(item.filename), "UF": PDFString(item.filename),
+        "Desc": PDFString(item.description), "AFRelationship": PDFName("Data"),
+        "EF": PDFDictionary({"F": stream, "UF": stream}),
+    })
 
 
 def _page_form(page: int) -> str:
@@ -225,7 +307,12 @@ class ReportDocument:
     ``marking``: a protective marking such as "OFFICIAL-SENSITIVE", printed at the top and
     bottom of every page, on the cover, and put in the title, subject and keywords metadata
     (assistive technology skips running headers). ``logo``: image bytes (PNG or JPEG) for the
-    cover. ``language``: the document's language tag for screen readers.
+    cover. ``language``: the document's language tag for screen readers. ``published`` and
+    ``next_update``: dates as printed ("7 December 2026"), on the cover when given. ``draft``
+    marks every page, the cover included, and the metadata title as a draft.
+
+    Every numbered table and chart is recorded as data in :attr:`data_tables` (see
+    :mod:`opcc_desktop.documents.data_tables`).
     """
 
     disclosure_plan: Any = None  # a public document's decided plan: what it printed, audited on export
@@ -244,6 +331,8 @@ class ReportDocument:
         keywords: Sequence[str] = (),
         published: str = "",
         cover_note: str = "",
+        next_update: str = "",
+        draft: bool = False,
     ) -> None:
         self.title = title
         self.office = office
@@ -255,7 +344,11 @@ class ReportDocument:
         self.subject = subject or " - ".join(p for p in (title, subtitle, period) if p)
         self.keywords = tuple(keywords)
         self.published = published
+        self.next_update = next_update
         self.cover_note = cover_note
+        self.draft = draft
+        self.data_tables: list[DataTable] = []
+        self.attachments: list[Attachment] = []
         self.styles = house_styles()
         self._story: list[Flowable] = []
         self._chained: list[Flowable] = []  # flowables kept with the next one (see _keep_together)
@@ -268,7 +361,8 @@ class ReportDocument:
 
     @property
     def metadata_title(self) -> str:
-        return f"{self.marking}: {self.title}" if self.marking else self.title
+        title = f"{self.marking}: {self.title}" if self.marking else self.title
+        return DRAFT_PREFIX + title if self.draft else title
 
     @property
     def metadata_subject(self) -> str:
@@ -385,10 +479,12 @@ class ReportDocument:
         total_row: bool = False,
         footnote: str = "",
         spans: Sequence[tuple[int, int, int]] = (),
+        source: str = "",
     ) -> int:
         """"Table N: caption" above a house-style table (header repeated on every page it
-        runs onto); ``footnote`` is printed under it. ``spans`` merges body cells: (row,
-        first column, last column), counted from 0 in ``rows``, centred. Returns N."""
+        runs onto); ``footnote`` and then "Source: ``source``" are printed under it.
+        ``spans`` merges body cells: (row, first column, last column), counted from 0 in
+        ``rows``, centred. Returns N."""
         number = self.numbers.table()
         table = house_table(header, rows, col_widths=col_widths, align=align, groups=groups, total_row=total_row)
         top = 2 if groups else 1  # header rows above the body
@@ -403,8 +499,11 @@ class ReportDocument:
         ]
         if footnote:
             parts.append(Paragraph(markup.inline(footnote), self.styles.alt_text))
+        parts += self._source(source)
         self._keep_together(parts)
         self._story.append(Spacer(1, 10))
+        self.data_tables.append(table_data(number, caption, header, rows, groups=groups, footnote=footnote,
+                                           source=source))  # fmt: skip
         return number
 
     def plain_table(self, lead_in: str, header: Sequence[str], rows: Sequence[Sequence[CellValue]]) -> None:
@@ -413,9 +512,10 @@ class ReportDocument:
         parts = [Paragraph(markup.escape(lead_in), self.styles.body), house_table(header, rows)]
         self._story += [KeepTogether(parts), Spacer(1, 10)]
 
-    def chart(self, caption: str, spec: ChartSpec, *, alternative: Alternative = "table") -> int:
+    def chart(self, caption: str, spec: ChartSpec, *, alternative: Alternative = "table", source: str = "") -> int:
         """"Figure N: caption" above the chart, with its data table beside it (or below it
-        when wide) and/or a one-sentence text alternative under it. Returns N."""
+        when wide) and/or a one-sentence text alternative under it, then "Source: ``source``".
+        Returns N."""
         number = self.numbers.figure()
         parts: list[Flowable] = [Paragraph(f"Figure {number}: {markup.escape(caption)}", self.styles.caption)]
         if alternative in ("table", "both"):
@@ -441,9 +541,14 @@ class ReportDocument:
             parts.append(draw_chart(spec, CONTENT_WIDTH))
         if alternative in ("text", "both"):
             parts.append(Paragraph(markup.escape(spec.alt_text()), self.styles.alt_text))
+        parts += self._source(source)
         self._keep_together(parts)
         self._story.append(Spacer(1, 12))
+        self.data_tables.append(chart_data(number, caption, spec, source=source))
         return number
+
+    def _source(self, source: str) -> list[Flowable]:
+        return [Paragraph(markup.escape(f"Source: {source}"), self.styles.source)] if source else []
 
     def _keep_together(self, parts: list[Flowable]) -> None:
         """Chain ``parts`` with keepWithNext rather than nesting them in a KeepTogether: the
@@ -476,8 +581,11 @@ class ReportDocument:
         for text in (self.subtitle, self.period):
             if text:
                 story.append(Paragraph(markup.escape(text), st.cover_subtitle))
-        if self.published:
-            story.append(Paragraph(markup.escape(self.published), st.cover_detail))
+        for label, date in (("Published", self.published), ("Next update", self.next_update)):
+            if date:
+                story.append(Paragraph(markup.escape(f"{label}: {date}"), st.cover_detail))
+        if self.draft:
+            story.append(Paragraph(DRAFT, st.cover_marking))
         if self.marking:
             story.append(Paragraph(markup.escape(self.marking), st.cover_marking))
         if self.cover_note:
@@ -516,6 +624,12 @@ class ReportDocument:
             item.__dict__.pop("_postponed", None)  # set by a layout pass; stale in the next build
         for item in self._chained:
             item.keepWithNext = 1
+
+    def attach(self, filename: str, data: bytes, description: str, *, mime: str = XLSX) -> None:
+        """Carry ``data`` in the built PDF as an embedded file named ``filename`` (by default a
+        spreadsheet: see :func:`opcc_desktop.documents.data_tables.spreadsheet_bytes`), in the
+        viewer's attachments list with ``description``."""
+        self.attachments.append(Attachment(filename, data, description, mime))
 
     def to_bytes(self) -> bytes:
         buffer = io.BytesIO()

@@ -34,6 +34,7 @@ ACCENT = colors.HexColor(PALETTE[0])
 RULE = colors.HexColor("#B1B4B6")
 ZEBRA = colors.HexColor("#F3F2F1")
 GRID = colors.HexColor("#DEE0E2")
+WATERMARK = colors.HexColor("#505A5F")  # a draft's diagonal mark, drawn over the page, translucent
 WHITE = colors.white
 
 # -- sizes -------------------------------------------------------------------------------------
@@ -57,6 +58,7 @@ class Styles:
     caption: ParagraphStyle
     note: ParagraphStyle
     alt_text: ParagraphStyle
+    source: ParagraphStyle
     cell: ParagraphStyle
     cell_right: ParagraphStyle
     header_cell: ParagraphStyle
@@ -98,6 +100,7 @@ def house_styles() -> Styles:
                       spaceAfter=5, keepWithNext=1),
         note=style("Note", fontSize=SMALL_SIZE, leading=12.5, spaceAfter=0, textColor=TEXT),
         alt_text=style("AltText", fontSize=SMALL_SIZE, leading=12.5, textColor=MUTED, spaceBefore=3),
+        source=style("Source", fontSize=SMALL_SIZE, leading=12.5, textColor=MUTED, spaceBefore=3, spaceAfter=0),
         cell=cell,
         cell_right=style("CellRight", cell, alignment=TA_RIGHT),
         header_cell=header_cell,

@@ -47,8 +47,8 @@ PAD_Y = 3.5
 # What a figure looks like once printed: "1,234", "-12.5%", "£1.009M", "12.3% (p)"; and the
 # markers that stand in a numeric column: "-", "*", "<5", "n/a", "" (not yet due) and the KPI
 # tables' "Measurement under development".
-_NUMBER = re.compile(r"^[-+\u2212]?[£$€]?\d[\d,]*(\.\d+)?\s?(%|[kKmMbB]|bn)?( \([pr]\))?$")
-_MARKER = re.compile(r"^(-|\u2013|\u2014|\*|<\s?\d+|n/a|Measurement under development|)$")
+_NUMBER = re.compile(r"^[-+\u2212]?[£$€]?\d[\d,]*(\.\d+)?\s?(%|[kKmMbB]|bn)?( \([pr]\)| \[[pr]\])?$")
+_MARKER = re.compile(r"^(-|\u2013|\u2014|\*|<\s?\d+|n/a|\[[cxz]\]|Measurement under development|)$")
 
 
 @functools.lru_cache(maxsize=4096)

@@ -133,3 +133,15 @@ def test_a_year_only_begun(begun: Path, tmp_path: Path, report: str, quarter: in
     pages = text_of(out)
     assert all("DRAFT" in page for page in pages)
     assert any(p in " ".join(pages) for p in PLACEHOLDERS)
+
+
+@pytest.mark.parametrize(("report", "quarter"), [("annual-equality", None), ("performance-update", 4)])
+def test_every_table_and_chart_names_its_source(demo_path: Path, tmp_path: Path, report: str,
+                                                quarter: int | None) -> None:  # fmt: skip
+    out = tmp_path / "edition.html"
+    assert export(demo_path, out, report, quarter, "html").exit_code == 0
+    html = out.read_text(encoding="utf-8")
+    figures = re.findall(r"<figure\b.*?</figure>", html, flags=re.S)
+    assert figures and all('class="source"' in f for f in figures)
+    tables = re.findall(r"<table><caption>Table \d+:.*?(?=<table|<h\d|<figure|$)", html, flags=re.S)
+    assert tables and all('class="source"' in t for t in tables)

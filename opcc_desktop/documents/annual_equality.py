@@ -318,7 +318,8 @@ class _Builder:
                 update = updates.get(g["id"])
                 rows.append([g["title"], et.status_words(g["status"]),
                              update["text"] if update else "No update recorded."])
-            doc.table(f"{self.label} Equality Goals: Progress", ["Goal", "Status", "Update"], rows)
+            doc.table(f"{self.label} Equality Goals: Progress", ["Goal", "Status", "Update"], rows,
+                      source=f"The Office's equality goals and their updates, {self.label}.")
         else:
             doc.paragraphs(f"No equality goals are recorded for {self.label}.")
         following = et.next_year(self.fy)
@@ -327,14 +328,16 @@ class _Builder:
         upcoming = [g for g in all_goals if g["set_for_year"] == following]
         if upcoming:
             doc.table(f"{following_label} Equality Goals", ["Goal", "Description"],
-                      [[g["title"], g["description"] or "-"] for g in upcoming])
+                      [[g["title"], g["description"] or "-"] for g in upcoming],
+                      source=f"The Office's equality goals for {following_label}.")
         else:
             doc.paragraphs(f"No equality goals are recorded yet for {following_label}.")
         doc.heading("EDI Quality Framework self-assessment")
         assessed = [a for a in self.view.edi_assessments if a["level"]]
         if assessed:
             doc.table(f"{self.label} EDI Quality Framework Self-Assessment", ["Area", "Level", "Evidence"],
-                      [[a["area"], a["level"], a["evidence"] or "-"] for a in assessed])
+                      [[a["area"], a["level"], a["evidence"] or "-"] for a in assessed],
+                      source=f"The Office's self-assessment against the EDI Quality Framework, {self.label}.")
         else:
             doc.paragraphs(f"No EDI Quality Framework self-assessment is recorded for {self.label}.")
 

@@ -236,7 +236,8 @@ def _quarterly(doc: ReportDocument, name: str, kpis: Sequence[KpiGrid], base: st
     footnote = ("Comparators: " + "; ".join(comparators) + ".") if comparators else ""
     doc.table(f"{name} {base} and {year}", header, rows, col_widths=widths,
               align=["left", *["right"] * (4 + quarter)], groups=[("", 1), (base, 4), (year, quarter)],
-              footnote=footnote, spans=_marker_spans([k.cells for k in kpis]))  # fmt: skip
+              footnote=footnote, spans=_marker_spans([k.cells for k in kpis]),
+              source=f"KPI returns to the Office, {base} and {year} to date.")  # fmt: skip
 
     doc.heading("Change on the same quarter last year", minor=False)
     reasons = {_no_change_reason(k, base, year, quarter) for k in kpis if k.change is None}
@@ -253,9 +254,8 @@ def _quarterly(doc: ReportDocument, name: str, kpis: Sequence[KpiGrid], base: st
              Series.from_cells(year, [*lead.current, *[Cell.not_yet_due(lead.unit)] * (4 - quarter)])),  # type: ignore[arg-type]
             unit=lead.unit, value_label=_unit_label(lead.unit), category_label="Quarter",  # type: ignore[arg-type]
         )  # fmt: skip
-        doc.chart(
-            f"{lead.name}, {base} and {year} by quarter", spec, alternative="text"
-        )
+        doc.chart(f"{lead.name}, {base} and {year} by quarter", spec, alternative="text",
+                  source=f"KPI returns to the Office, {base} and {year} to date.")
 
 
 def _surveys(doc: ReportDocument, name: str, kpis: Sequence[KpiGrid], year: str, quarter: int) -> None:
@@ -284,7 +284,8 @@ def _surveys(doc: ReportDocument, name: str, kpis: Sequence[KpiGrid], year: str,
         footnote += " No earlier result is recorded, so no change on a previous survey is given."
     doc.table(f"{name}: most recent survey results", header, rows,
               align=["left", *["right", "left"] * (1 + len(names))],
-              groups=[("", 1), (area, 2), *[(n, 2) for n in names]], footnote=footnote)  # fmt: skip
+              groups=[("", 1), (area, 2), *[(n, 2) for n in names]], footnote=footnote,
+              source="The surveys, local and national, for the periods shown.")  # fmt: skip
     if changes:
         doc.heading("Change on the previous survey", minor=False)
         doc.bullets(changes)

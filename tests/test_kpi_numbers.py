@@ -242,3 +242,19 @@ def test_the_update_prints_the_chosen_symbols_in_its_tables_and_note(office) -> 
     assert row(text, "Calls") == ["[x]", "[x]", "20", "[x]", "[x]", "[x]", "27", "[p]"]
     assert '"[x]" means no figure is available for that quarter; [p] marks a provisional figure' in flat(text)
     assert "27 [p] in Q3 2021/22 against 20 in Q3 2020/21" in flat(text)
+
+
+def test_a_quarterly_kpis_comparator_dated_after_the_edition_is_not_printed_in_it() -> None:
+    from opcc_desktop.figures.kpi_analysis import build_grids
+
+    kpi = {"id": 1, "name": "Calls", "unit": "count", "polarity": "higher", "derived_kind": None,
+           "counts_people": 0, "group_id": 1, "group_name": "G", "outcome": "O", "frequency": "quarterly"}
+    values = [{"kpi_id": 1, "financial_year": "2021/22", "quarter": q, "value": 100 + q, "status": None,
+               "provisional": 0, "revised": 0, "period": ""} for q in (1, 2)]
+    comparators = [
+        {"kpi_id": 1, "comparator": "National", "value": 90, "period": "Q2", "financial_year": "2021/22", "quarter": 2},
+        {"kpi_id": 1, "comparator": "Regional", "value": 95, "period": "", "financial_year": "", "quarter": 0},
+    ]
+    named = {q: [c["comparator"] for c in build_grids([kpi], values, "2021/22", q, comparators=comparators)[0].comparators]
+             for q in (1, 2)}  # fmt: skip
+    assert named == {1: ["Regional"], 2: ["National", "Regional"]}  # undated ones always

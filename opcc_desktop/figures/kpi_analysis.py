@@ -417,6 +417,9 @@ def build_grids(
             places[kpi["id"]] = kpi["places"] if "places" in kpi else kpi["decimals"]
     compare: dict[int, list[dict[str, Any]]] = {}
     for c in comparators:
+        dated = (c.get("financial_year") or "", int(c.get("quarter") or 0))
+        if dated[1] and dated > as_at:  # a figure for a later period than this edition's
+            continue
         compare.setdefault(c["kpi_id"], []).append(c)
 
     def cell(kpi: Mapping[str, Any], year: str, q: int, symbols: Symbols) -> Cell:

@@ -141,6 +141,20 @@ def test_a_draft_export_from_the_window_is_marked_and_carries_its_tables(session
     assert PdfReader(out).attachments["draft.xlsx"] == [(tmp_path / "draft.xlsx").read_bytes()]
 
 
+def test_tables_beside_the_document_are_replaced_only_when_the_user_agrees(session, qtbot, tmp_path):
+    tab = reports(session)
+    tab.year.setCurrentText("2021/22")
+    out, sheet = tmp_path / "annual.pdf", tmp_path / "annual.xlsx"
+    sheet.write_bytes(b"the officer's own workbook")
+    asked: list[Path] = []
+    tab.confirm = lambda findings: True
+    tab.choose_output = lambda suggested, fmt: out
+    tab.replace_tables = lambda path: asked.append(path) or False  # "Replace the tables?" - No
+    session.window.export_action.trigger()
+    assert asked == [sheet] and tab.job is None and not out.exists()
+    assert sheet.read_bytes() == b"the officer's own workbook"
+
+
 def test_window_layout_is_remembered(session, tmp_path):
     session.window.tabs.setCurrentIndex(3)
     session.window.save_state()

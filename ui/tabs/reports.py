@@ -282,9 +282,12 @@ class ReportsTab(Tab):
         out = self.choose_output(self._suggested(report, year, quarter, fmt), fmt)
         if out is None:
             return
+        tables = self.with_tables.isEnabled() and self.with_tables.isChecked()
+        if tables and out.with_suffix(".xlsx").exists() and not self.replace_tables(out.with_suffix(".xlsx")):
+            return
         self.context.settings.setValue("export/folder", str(out.parent))
         self.job = ExportJob(self.context.wb, self.context.passphrase or "", report, year, quarter, out, fmt,
-                             release=self.release(report, year, quarter), tables=self.with_tables.isEnabled() and self.with_tables.isChecked())  # fmt: skip
+                             release=self.release(report, year, quarter), tables=tables)
         self.job.finished.connect(self._exported)
         self.job.failed.connect(self._export_failed)
         self._show_progress(REPORT_TITLES[report])
@@ -295,6 +298,12 @@ class ReportsTab(Tab):
         draft = self.draft.isChecked()
         return Release(draft=draft, published="" if draft else long_date(dt.date.today()),
                        next_update=next_edition(report, year, quarter))  # fmt: skip
+
+    def replace_tables(self, sheet: Path) -> bool:
+        """The save dialog asked about the document only: ask about the tables beside it too."""
+        answer = QMessageBox.question(self, "Replace the tables?", f"{sheet.name} already exists beside the "
+                                      "document.\n\nReplace it with this edition's tables?")  # fmt: skip
+        return answer == QMessageBox.StandardButton.Yes
 
     def confirm(self, findings: list) -> bool:  # type: ignore[type-arg]
         lines = "\n".join(f"• {f}" for f in findings[:12])

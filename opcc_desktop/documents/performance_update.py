@@ -139,7 +139,7 @@ def _main_points(view: PublicView, outcomes: Sequence[tuple[str, Sequence[KpiGro
                       f"improved, **{worse}** deteriorated and {len(judged) - better - worse} did not change or "
                       "have no better direction.")  # fmt: skip
     year, period = view.financial_year, view.scheme_period
-    when = f"in {year}" if period == 4 else "between {} and {}".format(*year_to_date(year, period))
+    when = _when(year, period)
     for scheme in view.schemes:
         name = scheme["name"]
         received = _people(view.plan, public_plan.measure_key(name, "referrals_received"))
@@ -148,6 +148,11 @@ def _main_points(view: PublicView, outcomes: Sequence[tuple[str, Sequence[KpiGro
             points.append(f"{name} received **{received}** referrals {when}"
                           + (f", of which {accepted} were accepted." if accepted is not None else "."))  # fmt: skip
     return points
+
+
+def _when(year: str, period: int) -> str:
+    """The schemes' period in a sentence: "in 2021/22", "between 1 April 2021 and 31 December 2021"."""
+    return f"in {year}" if period == 4 else "between {} and {}".format(*year_to_date(year, period))
 
 
 def _about(doc: ReportDocument, view: PublicView, period: str, quarter: int) -> None:
@@ -406,7 +411,7 @@ def _delivery(doc: ReportDocument, view: PublicView, narrative: str) -> None:
     if not schemes:
         doc.paragraphs("No out-of-court scheme data is recorded in the workbook.")
         return
-    when = f"in {year}" if period == 4 else "between {} and {}".format(*year_to_date(year, period))
+    when = _when(year, period)
     span = year if period == 4 else to_date_words(year, period)
     for scheme in schemes:
         name = scheme["name"]

@@ -220,3 +220,15 @@ def test_cli_needs_a_quarter(demo: Path, tmp_path: Path) -> None:
     assert result.exit_code != 0
     assert "quarterly" in result.output
     assert not (tmp_path / "x.pdf").exists()
+
+
+@pytest.mark.parametrize("quarter", [3, 4])
+def test_no_section_heading_is_left_alone_above_its_first_subsection(demo: Path, tmp_path: Path,
+                                                                     quarter: int) -> None:  # fmt: skip
+    with pdfplumber.open(export(demo, tmp_path / "update.pdf", quarter=quarter)) as pdf:
+        pages = [(page.extract_text() or "").splitlines() for page in pdf.pages[2:]]
+    for number in range(3, 8):
+        section = [n for n, lines in enumerate(pages) if any(re.match(rf"{number} [A-Z]", line) for line in lines)]
+        first = [n for n, lines in enumerate(pages) if any(line.startswith(f"{number}.1 ") for line in lines)]
+        if first:
+            assert section == first, f"section {number} is printed apart from {number}.1"

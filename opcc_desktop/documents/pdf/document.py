@@ -405,9 +405,15 @@ class ReportDocument:
     def _heading(self, text: str, style: object, key: str, level: int, in_contents: bool,
                  room: float) -> None:
         # CondPageBreak: a heading never starts in the last few centimetres of a page, even
-        # when what follows is too tall for keepWithNext to move with it.
-        self._story.append(CondPageBreak(room))
-        self._story.append(_Heading(text, style, key, level, in_contents))
+        # when what follows is too tall for keepWithNext to move with it. A heading straight
+        # under another (a section's first subsection) adds its room to the first's, so the
+        # pair never leaves the upper one alone at the foot of a page.
+        story = self._story
+        if len(story) >= 2 and isinstance(story[-1], _Heading) and isinstance(story[-2], CondPageBreak):
+            story[-2].height += room
+        else:
+            story.append(CondPageBreak(room))
+        story.append(_Heading(text, style, key, level, in_contents))
         if in_contents:
             self._level = level
         self._last_level = level

@@ -172,3 +172,33 @@ def test_a_draft_shows_its_generated_main_points_and_marks_its_spreadsheet(demo_
     assert "participants" in whole.split("Main points", 2)[2][:600]  # the bullets, not a placeholder
     book = openpyxl.load_workbook(tmp_path / "draft.xlsx")
     assert book.properties.title.startswith("DRAFT")
+
+
+def test_the_offices_details_make_the_contact_block_of_both_documents(office: Path, tmp_path: Path) -> None:
+    details = {"office.address": "Police Headquarters\nAyresome Way\nMiddlesbrough TS1 2AA",
+               "office.telephone": "01642 301653", "office.email": "pcc@cleveland.police.uk",
+               "office.website": "https://www.cleveland.pcc.police.uk",
+               "office.holders": "Police and Crime Commissioner: A Person\nChief of Staff: B Person"}  # fmt: skip
+    edit(office, *((settings.set_setting, key, value) for key, value in details.items()))
+    for args in (["--report", "annual-equality"], ["--report", "performance-update", "--quarter", "4"]):
+        pdf, html = tmp_path / "edition.pdf", tmp_path / "edition.html"
+        assert export(office, pdf, *args).exit_code == 0
+        assert export(office, html, *args, "--format", "html").exit_code == 0
+        back = pages(pdf)[-1]
+        for part in ("Ayresome Way", "Middlesbrough TS1 2AA", "Telephone: 01642 301653",
+                     "Email: pcc@cleveland.police.uk", "Chief of Staff: B Person"):  # fmt: skip
+            assert part in back
+        links = [a.get("/A", {}).get("/URI") for page in PdfReader(pdf).pages for a in
+                 (ref.get_object() for ref in page.get("/Annots", []))]  # fmt: skip
+        assert "mailto:pcc@cleveland.police.uk" in links and "https://www.cleveland.pcc.police.uk" in links
+        assert 'href="mailto:pcc@cleveland.police.uk"' in html.read_text(encoding="utf-8")
+
+
+def test_office_details_are_checked_on_entry(office: Path) -> None:
+    from opcc_desktop.errors import ValidationError
+
+    with Workbook.open(office, DEMO_PASSPHRASE) as wb:
+        with pytest.raises(ValidationError, match="not an email address"):
+            settings.set_setting(wb, "office.email", "pcc at cleveland")
+        with pytest.raises(ValidationError, match="not a web address"):
+            settings.set_setting(wb, "office.website", "javascript:alert(1)")

@@ -6,6 +6,7 @@ in the user's profile, not in the shared document.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ..errors import Problem, ValidationError
@@ -59,6 +60,29 @@ def _sections_check(report: str) -> Field:
     return Field(check, required=False, empty="")
 
 
+def _email_check(value: Any) -> str:
+    address = text(max_len=120).check(value)
+    if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", address):
+        raise Invalid("is not an email address", "an address such as enquiries@example.gov.uk")
+    return address
+
+
+def _website_check(value: Any) -> str:
+    address = text(max_len=200).check(value)
+    if not re.fullmatch(r"https?://[^\s]+", address):
+        raise Invalid("is not a web address", "an address starting http:// or https://")
+    return address
+
+
+# The office's details, for the contact block on the public documents' back page
+OFFICE_DETAILS = {
+    "office.address": text(max_len=300, required=False),  # one line per line of the address
+    "office.telephone": text(max_len=40, required=False),
+    "office.email": Field(_email_check, required=False, empty=""),
+    "office.website": Field(_website_check, required=False, empty=""),
+    "office.holders": text(max_len=500, required=False),  # "Police and Crime Commissioner: Name", one a line
+}
+
 # The sections a final edition cannot go without (documents/release.py); the rest are left out
 # of a final edition when empty.
 REQUIRED_SECTIONS = {
@@ -70,6 +94,7 @@ SETTING_RULES: dict[str, Field] = {
     "office_name": text(max_len=150, required=False),
     # the release's contact, printed on the back page of the public documents
     "release.contact": text(max_len=500, required=False),
+    **OFFICE_DETAILS,
     **{f"documents.required.{report}": _sections_check(report) for report in REQUIRED_SECTIONS},
     "disclosure.threshold": integer(low=0, high=100),
     "disclosure.symbol": choice(("*", "<5", "[c]", "x", "~")),
@@ -92,6 +117,7 @@ SETTING_RULES: dict[str, Field] = {
 DEFAULTS: dict[str, str] = {
     "office_name": "",
     "release.contact": "",
+    **{key: "" for key in OFFICE_DETAILS},
     **{f"documents.required.{report}": sections for report, sections in REQUIRED_SECTIONS.items()},
     "disclosure.threshold": "5",
     "disclosure.symbol": "*",

@@ -8,7 +8,7 @@ generated from the figures the edition prints.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..figures.disclosure import Policy, rounding_sentence, symbol_sentence
@@ -70,9 +70,21 @@ def _disclosure_words(policy: Policy) -> str:
     return " ".join(parts)
 
 
-def contact_section(doc: Any, contact: str, office: str) -> None:
+def contact_section(doc: Any, contact: str, office: str, details: Mapping[str, str]) -> None:
     """The back page, after any appendix (so not a numbered section): who to ask about these
-    statistics (the ``release.contact`` setting, else the office)."""
+    statistics (the ``release.contact`` setting, else the office), then the office's contact
+    block from its details (settings ``office.*``), each part only when given."""
     doc.page_break()
     doc.heading("Contact")
     doc.paragraphs(contact.strip() or f"Questions about these statistics: {office}.")
+    # the details are the officers' own text, printed through the narrative's safe subset
+    address = [line.strip() for line in details.get("address", "").splitlines() if line.strip()]
+    doc.paragraphs(", ".join([f"**{office}**", *address]))
+    ways = [f"{label}: {value}" for label, value in (
+        ("Telephone", details.get("telephone", "")),
+        ("Email", f"[{details['email']}](mailto:{details['email']})" if details.get("email") else ""),
+        ("Website", f"[{details['website']}]({details['website']})" if details.get("website") else ""),
+    ) if value]  # fmt: skip
+    holders = [line.strip() for line in details.get("holders", "").splitlines() if line.strip()]
+    if ways or holders:
+        doc.bullets([*ways, *holders])

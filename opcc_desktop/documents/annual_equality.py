@@ -82,7 +82,7 @@ class _Builder:
         self.conclusion()
         self.about()
         self.appendix()
-        about.contact_section(self.doc, self.view.contact, self.office)
+        about.contact_section(self.doc, self.view.contact, self.office, self.view.office_details)
         self.doc.contact = self.view.contact  # for the tables' spreadsheet
         self.doc.disclosure_plan = self.plan  # what it printed, for the audit and the record
         self.doc.release_sections = self.sections  # what a final edition lacks, for the export's check

@@ -106,7 +106,7 @@ def render(view: PublicView, quarter: int, document: Any = ReportDocument, relea
         doc.section("Conclusion")
         doc.paragraphs(conclusion)
     _about(doc, view, period, quarter)
-    about.contact_section(doc, view.contact, office)
+    about.contact_section(doc, view.contact, office, view.office_details)
     doc.contact = view.contact  # for the tables' spreadsheet
     doc.disclosure_plan = view.plan  # what it printed, for the audit and the record
     return doc

@@ -53,6 +53,7 @@ class PublicView:
     workforce_statement: WorkforceStatement | None
     required_sections: frozenset[str]  # what a final edition cannot go without (documents/release.py)
     contact: str  # the release's contact, for the back page
+    office_details: Mapping[str, str]  # address, telephone, email, website, holders (settings office.*)
 
 
 def public_view(wb: Workbook, report: str, financial_year: str, quarter: int = 0) -> PublicView:
@@ -91,6 +92,7 @@ def public_view(wb: Workbook, report: str, financial_year: str, quarter: int = 0
         workforce_statement=publishable.workforce_statement(wb, financial_year),
         required_sections=release["required"],
         contact=release["contact"],
+        office_details=MappingProxyType(release["office"]),
     )
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..areas.settings import logo as logo  # the settings' reader: the logo is public
-from ..areas.settings import settings
+from ..areas.settings import OFFICE_DETAILS, settings
 from ..areas.vocab import ETHNIC_MINORITY, SCHEME_MEASURES
 from ..errors import OpccError
 from ..store.workbook import Workbook
@@ -42,11 +42,12 @@ def office(wb: Workbook) -> dict[str, str]:
 
 def release(wb: Workbook, report: str) -> dict[str, Any]:
     """What a release needs from the settings: the sections a final ``report`` cannot go
-    without, and the contact printed on its back page."""
+    without, and the contact and office details printed on its back page."""
     values = settings(wb)
     required = values.get(f"documents.required.{report}", "")
     return {"required": frozenset(n.strip() for n in required.split(",") if n.strip()),
-            "contact": values["release.contact"]}  # fmt: skip
+            "contact": values["release.contact"],
+            "office": {key.removeprefix("office."): values[key] for key in OFFICE_DETAILS}}  # fmt: skip
 
 
 def services(wb: Workbook) -> list[dict[str, Any]]:

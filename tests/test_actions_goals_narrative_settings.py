@@ -158,7 +158,7 @@ def test_narrative_section_is_written_changed_and_removed(wb) -> None:
 
 
 def test_narrative_refuses_bad_input_listing_every_problem(wb) -> None:
-    error = refused(wb, narrative.set_narrative, "annual-equality", "2021-22", "foreword", "x", quarter=2)
+    error = refused(wb, narrative.set_narrative, "annual-equality", "2021-22", "epilogue", "x", quarter=2)
     assert [p.field for p in error.problems] == ["financial_year", "section", "quarter"]
     assert problem(error, "section").allowed == ", ".join(REPORT_SECTIONS["annual-equality"])
     error = refused(wb, narrative.set_narrative, "performance-update", "2021/22", "delivery", "x")

@@ -202,3 +202,16 @@ def test_office_details_are_checked_on_entry(office: Path) -> None:
             settings.set_setting(wb, "office.email", "pcc at cleveland")
         with pytest.raises(ValidationError, match="not a web address"):
             settings.set_setting(wb, "office.website", "javascript:alert(1)")
+
+
+def test_the_commissioners_foreword_opens_the_annual_report_when_written(office: Path, tmp_path: Path) -> None:
+    out = tmp_path / "annual.pdf"
+    assert export(office, out, "--report", "annual-equality").exit_code == 0
+    assert "Message from the Commissioner" not in " ".join(pages(out))  # optional: left out while empty
+    edit(office, (narrative.set_narrative, "annual-equality", YEAR, "foreword",
+                  "This year the Office listened to **every community**.\n\nSteve Turner, Commissioner", 0))
+    assert export(office, out, "--report", "annual-equality").exit_code == 0
+    text = pages(out)
+    assert "1 Message from the Commissioner" in text[1] and "2 Main points" in text[1]  # the contents
+    assert text[2].index("1 Message from the Commissioner") < text[2].index("2 Main points")
+    assert "Steve Turner, Commissioner" in text[2]

@@ -13,6 +13,7 @@ from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QLineEdit
 from pypdf import PdfReader
 
+from opcc_desktop.areas.vocab import REPORT_SECTIONS
 from opcc_desktop.figures import publishable
 from opcc_desktop.store.workbook import Workbook
 from ui.app import Session
@@ -56,7 +57,7 @@ def test_title_names_the_file_and_says_everything_is_saved(session):
 def test_narrative_edit_is_one_undoable_edit_driven_by_the_menu_actions(session, qtbot):
     tab = reports(session)
     tab.year.setCurrentText("2021/22")
-    tab.sections.setCurrentRow(1)  # row 0: main points, written from the figures unless typed
+    tab.sections.setCurrentRow(REPORT_SECTIONS["annual-equality"].index("introduction"))
     tab.editor.setFocus()
     tab.editor.selectAll()
     qtbot.keyClicks(tab.editor, "New introduction")

@@ -90,7 +90,7 @@ DEFAULT_EDI_LEVELS = ("Developing", "Achieving", "Advancing")
 # Reports and their narrative sections (in document order)
 REPORT_SECTIONS: dict[str, tuple[str, ...]] = {
     "annual-equality": (
-        "main_points", "introduction", "governance", "workforce", "services", "non_disclosure",
+        "foreword", "main_points", "introduction", "governance", "workforce", "services", "non_disclosure",
         "consultation", "schemes", "achievements", "goals", "conclusion",
     ),
     "performance-update": ("main_points", "introduction", "delivery", "conclusion"),

@@ -3,9 +3,11 @@
 Built from the year's :class:`~opcc_desktop.figures.public_view.PublicView` alone (import-linter
 forbids this module the storage layer and the readers), so never-publish services and schemes
 and private workforce rows cannot reach the page; every count of people is read from the
-year's disclosure plan. Sections follow the product brief:
-1 Introduction, 2 Governance, 3 Workforce, 4 Services (4.1 profile, 4.2 consultation,
-4.3 schemes), 5 Achievements, 6 Equality goals, 7 Conclusion.
+year's disclosure plan. Sections follow the product brief, as a statistics release frames
+them: Message from the Commissioner (when written), Main points, Introduction, Governance,
+Workforce, Services (profile, consultation, schemes), Achievements, Equality goals, Conclusion,
+About these statistics, the appendix, and the contact back page. An empty optional section is
+left out of a final edition (see :mod:`.release`), so the numbers follow what is printed.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ if TYPE_CHECKING:
 TITLE = "Annual Equality Monitoring Report"
 REPORT = "annual-equality"
 NO_TEXT = "No text has been written for this section for {year}."
+FOREWORD = "Message from the Commissioner"  # the officers' "foreword" section, signed by the Commissioner
 
 
 def build(wb: Workbook, financial_year: str, quarter: int = 0, document: Any = ReportDocument,
@@ -71,6 +74,7 @@ class _Builder:
         )
 
     def build(self) -> Any:
+        self.narrative_section("foreword", FOREWORD)
         main_points = self.sections.text("main_points", "Main points (main_points)", self.text.get("main_points", ""), "")
         about.main_points(self.doc, main_points, self.generated_points())
         self.introduction()

@@ -16,7 +16,8 @@ from openpyxl.cell.cell import Cell as SheetCell
 from openpyxl.workbook.workbook import Workbook as Book
 
 from opcc_desktop.documents import annual_equality
-from opcc_desktop.documents.data_tables import DataTable, figure, flat_header, printed, spreadsheet_bytes
+from opcc_desktop.documents.cells import cell_text as printed
+from opcc_desktop.documents.data_tables import DataTable, figure, flat_header, spreadsheet_bytes
 from opcc_desktop.documents.html_document import HtmlDocument
 from opcc_desktop.documents.pdf import ReportDocument
 from opcc_desktop.figures.charts import ChartSpec, Series

@@ -30,12 +30,13 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 from ..figures.charts import ChartSpec
 from ..figures.disclosure import Policy, symbol_sentence
 from ..figures.formatting import CellState
+from .cells import cell_text
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
     from openpyxl.worksheet.worksheet import Worksheet
 
-__all__ = ["DataTable", "chart_data", "figure", "flat_header", "printed", "spreadsheet_bytes", "table_data"]
+__all__ = ["DataTable", "chart_data", "figure", "flat_header", "spreadsheet_bytes", "table_data"]
 
 Kind = Literal["Table", "Figure"]
 SAVED = datetime(2000, 1, 1)  # the workbook's created and modified dates: same data, same bytes
@@ -113,15 +114,6 @@ def chart_data(number: int, caption: str, spec: ChartSpec, *, source: str = "") 
 
 
 # -- cells ---------------------------------------------------------------------------------------
-
-
-def printed(value: object) -> str:
-    """What the report prints for a cell: :func:`~opcc_desktop.documents.pdf.tables.cell_text`,
-    which has already checked it as the document laid it out (and which this module cannot
-    import: the PDF package imports this module)."""
-    if value is None:
-        return ""
-    return f"{value:,}" if isinstance(value, int) else str(value)
 
 
 def figure(text: str) -> tuple[int | Decimal, str] | None:
@@ -287,7 +279,7 @@ def _cells(table: DataTable, policy: Policy | None) -> tuple[list[list[tuple[Any
     """Each cell as (value, number format, or None for text), and the shorthand used. The
     first column names the rows and stays text; elsewhere a printed figure becomes a number,
     and what stands in a column of figures instead of one is shorthand."""
-    texts = [[printed(value) for value in row] for row in table.rows]
+    texts = [[cell_text(value) for value in row] for row in table.rows]
     parsed = [[figure(text) if column else None for column, text in enumerate(row)] for row in texts]
     numeric = {column for row in parsed for column, number in enumerate(row) if number is not None}
     rows: list[list[tuple[Any, str | None]]] = []

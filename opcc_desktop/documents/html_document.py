@@ -20,6 +20,7 @@ from .data_tables import DataTable, chart_data, table_data
 from .numbering import Heading, Numbering
 from .pdf.markup import inline, parse
 from .pdf.tables import cell_text, numeric_columns
+from .release import DRAFT_PREFIX
 
 STYLE = """
 body{font-family:"Liberation Sans",Arial,sans-serif;color:#0b0c0c;max-width:52rem;margin:2rem auto;
@@ -32,7 +33,6 @@ figcaption{font-weight:bold}.note{border-left:4px solid #12436D;background:#f3f2
 .draft{border:4px solid #0b0c0c;padding:.6rem 1rem;font-size:1.25rem;font-weight:bold;text-align:center}
 .source{font-size:.9rem;color:#505a5f}.data-link{font-weight:bold}
 """
-DRAFT_PREFIX = "DRAFT \u2013 "
 DRAFT_BANNER = '<p class="draft" role="note">DRAFT: this document is a draft, not the published edition.</p>'
 
 

@@ -105,7 +105,7 @@ def render(view: PublicView, quarter: int, document: Any = ReportDocument, relea
     if conclusion:
         doc.section("Conclusion")
         doc.paragraphs(conclusion)
-    _about(doc, view, period, quarter)
+    _about(doc, view, period)
     about.contact_section(doc, view.contact, office, view.office_details)
     doc.contact = view.contact  # for the tables' spreadsheet
     doc.disclosure_plan = view.plan  # what it printed, for the audit and the record
@@ -155,7 +155,7 @@ def _when(year: str, period: int) -> str:
     return f"in {year}" if period == 4 else "between {} and {}".format(*year_to_date(year, period))
 
 
-def _about(doc: ReportDocument, view: PublicView, period: str, quarter: int) -> None:
+def _about(doc: ReportDocument, view: PublicView, period: str) -> None:
     year = view.financial_year
     schemes = ("the year's scheme figures" if view.scheme_period == 4
                else f"scheme figures cover the year to date ({to_date_words(year, view.scheme_period)})")  # fmt: skip

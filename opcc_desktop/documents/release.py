@@ -18,7 +18,7 @@ from pathlib import Path
 from ..areas.vocab import PUBLIC_REPORTS
 from ..errors import OpccError
 
-__all__ = ["FINAL", "Release", "Sections", "check_release", "long_date", "next_edition"]
+__all__ = ["DRAFT", "DRAFT_PREFIX", "FINAL", "Release", "Sections", "check_release", "long_date", "next_edition"]
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,8 @@ class Release:
     next_update: str = ""
 
 
+DRAFT = "DRAFT"  # the mark on every page of a draft
+DRAFT_PREFIX = f"{DRAFT} \u2013 "  # before a draft's title, in its metadata and running header
 FINAL = Release()  # a final edition with no dates on its cover (the builders' default)
 
 

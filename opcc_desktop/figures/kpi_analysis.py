@@ -74,6 +74,7 @@ __all__ = [
     "judgement",
     "kpi_note",
     "kpi_print_settings",
+    "with_print_settings",
     "kpi_years",
     "last_quarter_ended",
     "latest_kpi_year",
@@ -317,10 +318,6 @@ class KpiGrid:
     def symbols(self) -> Symbols:
         """The symbols its cells print with (the office's setting)."""
         return self.cells[0].symbols if self.cells else STANDARD_SYMBOLS
-
-    @property
-    def change_points(self) -> bool:
-        return self.change_kind == "points"
 
     @property
     def change_phrase(self) -> str | None:
@@ -572,6 +569,15 @@ def entered_places(wb: Workbook) -> dict[int, int]:
     return found
 
 
+def with_print_settings(wb: Workbook, rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Each KPI row (with ``id`` and ``decimals``) with how it prints: the office's settings
+    (:func:`kpi_print_settings`) and its ``places`` (:func:`entered_places`; None: the unit's
+    default)."""
+    extra = kpi_print_settings(wb)
+    places = entered_places(wb)
+    return [{**row, **extra, "places": places.get(row["id"], row["decimals"])} for row in rows]
+
+
 def workbook_grids(wb: Workbook, financial_year: str, today: date | None = None) -> list[KpiGrid]:
     """Every KPI's eight quarters (the baseline year's and all four of ``financial_year``),
     computed as the performance update computes them, derived KPIs included. Unlike the
@@ -579,14 +585,12 @@ def workbook_grids(wb: Workbook, financial_year: str, today: date | None = None)
     over by ``today`` (the computer's date unless given) with no figure is blank, an earlier
     one missing ("-"), as the update prints it."""
     years = [baseline_year(financial_year), financial_year]
-    extra = kpi_print_settings(wb)
-    places = entered_places(wb)
-    kpis = [{**k, **extra, "places": places.get(k["id"], k["decimals"])} for k in wb.rows(
+    kpis = with_print_settings(wb, wb.rows(
         "SELECT k.id, k.name, k.unit, k.polarity, k.derived_kind, k.frequency, k.decimals, g.id AS group_id,"
         " g.name AS group_name, o.name AS outcome FROM kpis k"
         " JOIN kpi_groups g ON g.id = k.group_id JOIN strategic_outcomes o ON o.id = g.outcome_id"
         " ORDER BY o.position, o.id, g.position, g.id, k.position, k.id"
-    )]  # fmt: skip
+    ))  # fmt: skip
     values = wb.rows(
         "SELECT v.kpi_id, v.financial_year, v.quarter, v.value, v.status, v.provisional, v.revised, v.period"
         " FROM kpi_values v JOIN kpis k ON k.id = v.kpi_id WHERE v.financial_year IN (?, ?)"

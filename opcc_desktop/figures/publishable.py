@@ -18,7 +18,7 @@ from ..errors import OpccError
 from ..store.workbook import Workbook
 from .disclosure import Policy
 from .formatting import symbols_named
-from .kpi_analysis import entered_places, kpi_print_settings
+from .kpi_analysis import with_print_settings
 from .plan import Printed
 from .workforce_statement import StatementCounts, WorkforceStatement, statement
 
@@ -154,17 +154,14 @@ def kpis(wb: Workbook) -> list[dict[str, Any]]:
     (its ``decimals``, else the most places its values were entered with; None: the unit's
     default) and the office's settings ``symbols``, ``percent_change_from`` and
     ``area_name`` (see :func:`.kpi_analysis.build_grids`)."""
-    extra = kpi_print_settings(wb)
-    places = entered_places(wb)
-    rows = wb.rows(
+    return with_print_settings(wb, wb.rows(
         UNPUBLISHABLE_KPIS + "SELECT k.id, k.name, k.unit, k.polarity, k.derived_kind, k.counts_people,"
         " k.frequency, k.decimals, g.id AS group_id,"
         " g.name AS group_name, o.name AS outcome FROM kpis k"
         " JOIN kpi_groups g ON g.id = k.group_id JOIN strategic_outcomes o ON o.id = g.outcome_id"
         " WHERE k.id NOT IN (SELECT id FROM unpublishable)"
         " ORDER BY o.position, g.position, k.position"
-    )
-    return [{**row, **extra, "places": places.get(row["id"], row["decimals"])} for row in rows]
+    ))
 
 
 def kpi_values(wb: Workbook, financial_years: tuple[str, ...]) -> list[dict[str, Any]]:

@@ -78,6 +78,7 @@ from opcc_desktop.documents.pdf.styles import (
     house_styles,
 )
 from opcc_desktop.documents.pdf.tables import Align, CellValue, house_table, natural_width
+from opcc_desktop.documents.release import DRAFT, DRAFT_PREFIX
 from opcc_desktop.figures.charts import ChartSpec
 
 __all__ = ["ReportDocument"]
@@ -89,8 +90,6 @@ CREATOR = "OPCC Desktop"
 SIDE_TABLE_MAX = 0.42 * CONTENT_WIDTH  # a chart's data table narrower than this sits beside it
 CHART_GAP = 0.6 * cm
 MIN_START = 5 * cm  # a group taller than a page starts mid-page only with this much room left
-DRAFT = "DRAFT"
-DRAFT_PREFIX = f"{DRAFT} \u2013 "
 WATERMARK_SIZE = 150
 WATERMARK_ALPHA = 0.14
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

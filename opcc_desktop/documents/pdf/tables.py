@@ -14,11 +14,12 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Sequence
-from typing import Literal, Protocol
+from typing import Literal
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Table, TableStyle
 
+from opcc_desktop.documents.cells import CellValue, cell_text
 from opcc_desktop.documents.pdf import fonts, markup
 from opcc_desktop.documents.pdf.paragraph import Paragraph
 from opcc_desktop.documents.pdf.styles import (
@@ -35,13 +36,6 @@ from opcc_desktop.documents.pdf.styles import (
 Align = Literal["left", "right", "centre"]
 
 
-class _Printed(Protocol):
-    @property
-    def text(self) -> str: ...
-
-
-CellValue = str | int | _Printed | None
-
 PAD_X = 5.0
 PAD_Y = 3.5
 # What a figure looks like once printed: "1,234", "-12.5%", "£1.009M", "12.3% (p)"; and the
@@ -56,22 +50,6 @@ def _text_width(text: str, font: str) -> float:
     """``text``'s width at the table size. A table measures each cell more than once (whole,
     word by word, to see if it fits), and tables repeat texts: "-", "*", "0.0%"."""
     return stringWidth(text, font, TABLE_SIZE)
-
-
-def cell_text(value: CellValue) -> str:
-    """What a cell prints."""
-    if value is None:
-        return ""
-    if isinstance(value, bool) or isinstance(value, float):
-        raise TypeError(f"format {value!r} before putting it in a table (see opcc_desktop.figures.formatting)")
-    if isinstance(value, int):
-        return f"{value:,}"
-    if isinstance(value, str):
-        return value
-    text = getattr(value, "text", None)
-    if not isinstance(text, str):
-        raise TypeError(f"a table cell must be text, an int or a printed Cell, got {value!r}")
-    return text
 
 
 def numeric_columns(rows: Sequence[Sequence[str]], width: int) -> list[bool]:

@@ -49,12 +49,12 @@ def test_goals_without_update_and_narrative_gaps(wb) -> None:
     goal = goals.add_goal(wb, {"set_for_year": "2021/22", "title": "Consultation", "status": "in progress"})
     found = messages(wb, "annual-equality")
     assert "Goals: 'Consultation' (2021/22) has no update for 2021/22" in found
-    assert "Narrative: the 'introduction' section has no text for 2021/22" in found
+    assert "Narrative: the 'Introduction' section has no text for 2021/22" in found
     goals.set_goal_update(wb, goal.rows[0].key["id"], "2021/22", "Strategy published.")
     narrative.set_narrative(wb, "annual-equality", "2021/22", "introduction", "Hello")
     found = messages(wb, "annual-equality")
     assert not any(line.startswith("Goals:") for line in found)
-    assert "Narrative: the 'introduction' section has no text for 2021/22" not in found
+    assert "Narrative: the 'Introduction' section has no text for 2021/22" not in found
 
 
 def test_kpi_groups_without_commentary_and_missing_figures(wb) -> None:

@@ -15,6 +15,7 @@ from pypdf import PdfReader
 
 import ui.cli
 from opcc_desktop.areas import workforce
+from opcc_desktop.areas.outline import DEFAULT_OUTLINES
 from opcc_desktop.documents import workforce_pack
 from opcc_desktop.figures import workforce_analysis as wa
 from opcc_desktop.store.workbook import Workbook
@@ -72,7 +73,7 @@ def test_marking_in_metadata_and_on_cover(pdf_bytes: bytes, pages: list[str]) ->
 
 def test_sections_and_contents_page_numbers(pages: list[str]) -> None:
     contents = pages[1]
-    for number, title in enumerate(workforce_pack.SECTIONS, start=1):
+    for number, title in enumerate((p.title for p in DEFAULT_OUTLINES["workforce-pack"]), start=1):
         heading = f"{number} {title}"
         match = re.search(re.escape(heading) + r"[ .]*(\d+)", contents)
         assert match, f"{heading!r} missing from contents"

@@ -1,7 +1,9 @@
 """Narrative text per report, year (and quarter, for the quarterly update) and section.
 
-Text uses a small Markdown subset: ``#`` headings, ``**bold**``, ``- `` bullet lists, ``[label](url)``
-links (only http, https and mailto become links; see documents.pdf.markup).
+Text uses a small Markdown subset (see documents.pdf.markup): ``#`` headings, ``**bold**``,
+``*italics*``, ``- `` bullet lists, ``[label](url)`` links (only http, https and mailto become
+links), quotes, case-study boxes, simple tables and pictures stored in the workbook. Which
+sections take text is the year's outline (see :mod:`.outline`).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from ..store.changes import Changes
 from ..store.workbook import Workbook
 from .editing import recorded, set_cell
 from .validation import choice, collect, financial_year, long_text, refuse
+from .outline import text_sections
 from .vocab import QUARTERLY_REPORTS, REPORT_SECTIONS
 
 
@@ -23,9 +26,11 @@ def set_narrative(
         "report": choice(tuple(REPORT_SECTIONS)), "financial_year": financial_year(),
         "text": long_text()}, {"report": report, "financial_year": financial_year_, "text": text_})  # fmt: skip
     if "report" in clean:
-        sections = REPORT_SECTIONS[clean["report"]]
+        year = clean.get("financial_year")
+        sections = text_sections(wb, clean["report"], year) if year else REPORT_SECTIONS[clean["report"]]
         if section not in sections:
-            problems.append(Problem("section", section, f"is not a section of {clean['report']}",
+            problems.append(Problem("section", section, f"is not a section of {clean['report']}"
+                                    + (f" for {year}" if year else "") + " that takes text",
                                     ", ".join(sections)))  # fmt: skip
         quarterly = clean["report"] in QUARTERLY_REPORTS
         if quarterly and quarter not in (1, 2, 3, 4):

@@ -17,12 +17,12 @@ __all__ = ["about_section", "contact_section", "main_points"]
 
 
 
-def main_points(doc: Any, written: str, generated: Sequence[str]) -> None:
+def main_points(doc: Any, written: str, generated: Sequence[str], title: str = "Main points") -> None:
     """The "Main points" section: the officers' text, else the generated bullets; left out
     when there is neither."""
     if not written.strip() and not generated:
         return
-    doc.section("Main points")
+    doc.section(title)
     if written.strip():
         doc.paragraphs(written)
     else:

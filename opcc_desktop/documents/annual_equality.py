@@ -3,11 +3,13 @@
 Built from the year's :class:`~opcc_desktop.figures.public_view.PublicView` alone (import-linter
 forbids this module the storage layer and the readers), so never-publish services and schemes
 and private workforce rows cannot reach the page; every count of people is read from the
-year's disclosure plan. Sections follow the product brief, as a statistics release frames
-them: Message from the Commissioner (when written), Main points, Introduction, Governance,
-Workforce, Services (profile, consultation, schemes), Achievements, Equality goals, Conclusion,
-About these statistics, the appendix, and the contact back page. An empty optional section is
-left out of a final edition (see :mod:`.release`), so the numbers follow what is printed.
+year's disclosure plan. Sections follow the year's outline (areas/outline.py), which by
+default frames the report as a statistics release: Message from the Commissioner (when
+written), Main points, Introduction, Governance, Workforce, Services (profile, consultation,
+schemes), Achievements, Equality goals, Conclusion; officers may rename, reorder and add to
+it. About these statistics, the appendix and the contact back page always close it. An empty
+optional section is left out of a final edition (see :mod:`.release`), so the numbers follow
+what is printed.
 """
 
 from __future__ import annotations
@@ -31,7 +33,6 @@ if TYPE_CHECKING:
 TITLE = "Annual Equality Monitoring Report"
 REPORT = "annual-equality"
 NO_TEXT = "No text has been written for this section for {year}."
-FOREWORD = "Message from the Commissioner"  # the officers' "foreword" section, signed by the Commissioner
 
 
 def build(wb: Workbook, financial_year: str, quarter: int = 0, document: Any = ReportDocument,
@@ -74,16 +75,13 @@ class _Builder:
         )
 
     def build(self) -> Any:
-        self.narrative_section("foreword", FOREWORD)
-        main_points = self.sections.text("main_points", "Main points (main_points)", self.text.get("main_points", ""), "")
-        about.main_points(self.doc, main_points, self.generated_points())
-        self.introduction()
-        self.governance()
-        self.workforce()
-        self.services()
-        self.achievements()
-        self.goals()
-        self.conclusion()
+        generated = {"main_points": self.main_points, "workforce": self.workforce, "services": self.services,
+                     "goals": self.goals}  # fmt: skip
+        for part in self.view.outline:  # as the officers shaped it; their own sections hold their text
+            if part.key in generated:
+                generated[part.key](part.title)
+            else:
+                self.narrative_section(part.key, part.title)
         self.about()
         self.appendix()
         about.contact_section(self.doc, self.view.contact, self.office, self.view.office_details)
@@ -112,6 +110,10 @@ class _Builder:
         if text:
             (self.doc.subsection if subsection else self.doc.section)(title)
             self.doc.paragraphs(text)
+
+    def main_points(self, title: str) -> None:
+        written = self.sections.text("main_points", f"{title} (main_points)", self.text.get("main_points", ""), "")
+        about.main_points(self.doc, written, self.generated_points(), title)
 
     def _plain_table(self, lead_in: str, header: list[str], rows: list[list[str]]) -> None:
         """Without a number: Table 1 and 2 are the schemes', as in the published report."""
@@ -158,16 +160,10 @@ class _Builder:
 
     # -- sections ----------------------------------------------------------------------------
 
-    def introduction(self) -> None:
-        self.narrative_section("introduction", "Introduction")
-
-    def governance(self) -> None:
-        self.narrative_section("governance", "Governance and oversight update")
-
-    def workforce(self) -> None:
+    def workforce(self, title: str) -> None:
         doc = self.doc
-        doc.section("Workforce Monitoring")
-        self.narrative("workforce", "Workforce Monitoring")
+        doc.section(title)
+        self.narrative("workforce", title)
         statement = self.view.workforce_statement
         doc.heading("Workforce statement")
         if statement is None:
@@ -201,10 +197,10 @@ class _Builder:
         return (f" Figures based on fewer than {self.policy.threshold} people, and figures from which "
                 f"they could be worked out, are shown as \"{self.policy.symbol}\"." + rounded)
 
-    def services(self) -> None:
+    def services(self, title: str) -> None:
         doc = self.doc
-        doc.section("Victims and Criminal Justice Services")
-        self.narrative("services", "Victims and Criminal Justice Services")
+        doc.section(title)
+        self.narrative("services", title)
         listed = et.services_in_year(self.view.services, self.fy)
         if listed:
             self._plain_table(
@@ -305,13 +301,10 @@ class _Builder:
         doc.chart(f"{self.label} Scheme Participants by Gender", spec, alternative="both",
                   source=f"Scheme records, {self.label}. Base: each scheme's participants.")
 
-    def achievements(self) -> None:
-        self.narrative_section("achievements", "Achievements")
-
-    def goals(self) -> None:
+    def goals(self, title: str) -> None:
         doc = self.doc
-        doc.section("Equality goals")
-        self.narrative("goals", "Equality goals")
+        doc.section(title)
+        self.narrative("goals", title)
         all_goals = self.view.goals
         updates = self.view.goal_updates
         doc.heading(f"Update on the goals for {self.label}")
@@ -344,9 +337,6 @@ class _Builder:
                       source=f"The Office's self-assessment against the EDI Quality Framework, {self.label}.")
         else:
             doc.paragraphs(f"No EDI Quality Framework self-assessment is recorded for {self.label}.")
-
-    def conclusion(self) -> None:
-        self.narrative_section("conclusion", "Conclusion")
 
 
     def appendix(self) -> None:

@@ -4,6 +4,8 @@ Introduction; one numbered section per strategic outcome with, per KPI group, th
 the baseline year's four quarters beside the report year's, the change on the same quarter
 last year, a trend chart and the group's commentary; then the delivery update (narrative,
 headline figures and the out-of-court schemes' tables, disclosure-controlled); conclusion.
+That is the default outline; officers may rename and reorder its sections and add their own
+for a year (areas/outline.py).
 
 Built from the year's :class:`~opcc_desktop.figures.public_view.PublicView` alone (import-linter
 forbids this module the storage layer and the readers); every count of people is read from
@@ -75,36 +77,24 @@ def render(view: PublicView, quarter: int, document: Any = ReportDocument, relea
     text = view.narrative
     # what a final edition lacks, for the export's check; the groups' commentary reads it too
     doc.release_sections = sections = Sections(release.draft, view.required_sections)
+    groups = outcomes(view, quarter)
 
-    outcomes = _outcomes(view, quarter)
-    main_points = sections.text("main_points", "Main points (main_points)", text.get("main_points", ""), "")
-    about.main_points(doc, main_points, _main_points(view, outcomes, quarter))
+    def written(key: str, title: str) -> str:
+        return sections.text(key, f"{title} ({key})", text.get(key, ""), _placeholder(key, period))
 
-    doc.section("Introduction")
-    introduction = sections.text("introduction", "Introduction (introduction)", text.get("introduction", ""),
-                                 f"No introduction has been written for {period}.")  # fmt: skip
-    if introduction:
-        doc.paragraphs(introduction)
-    doc.paragraphs(kpi_note(view.kpis, base, financial_year))  # "Each table below shows..." and the symbols
-    protected = " ".join(filter(None, (symbol_sentence(view.policy), rounding_sentence(view.policy))))
-    if protected and any(key.startswith("KPI/") for key in view.plan.values):  # some KPIs count people
-        doc.paragraphs(protected)
-
-    if not outcomes:
-        doc.section("Performance")
-        doc.paragraphs("No KPI data is recorded in the workbook for this period.")
-    for outcome, groups in outcomes:
-        doc.section(outcome)
-        for group in groups:
-            _group(doc, group, base, financial_year, quarter)
-
-    _delivery(doc, view, sections.text("delivery", "Delivery update (delivery)", text.get("delivery", ""),
-                                       f"No delivery update has been written for {period}."))  # fmt: skip
-    conclusion = sections.text("conclusion", "Conclusion (conclusion)", text.get("conclusion", ""),
-                               f"No conclusion has been written for {period}.")  # fmt: skip
-    if conclusion:
-        doc.section("Conclusion")
-        doc.paragraphs(conclusion)
+    parts = {
+        "main_points": lambda title: about.main_points(doc, written("main_points", title),
+                                                       _main_points(view, groups, quarter), title),
+        "introduction": lambda title: _introduction(doc, view, title, written("introduction", title)),
+        "performance": lambda title: performance(doc, groups, title, base, financial_year, quarter),
+        "delivery": lambda title: _delivery(doc, view, title, written("delivery", title)),
+    }
+    for part in view.outline:  # as the officers shaped it; their own sections hold their text
+        if part.key in parts:
+            parts[part.key](part.title)
+        elif body := written(part.key, part.title):
+            doc.section(part.title)
+            doc.paragraphs(strip_title_heading(body, part.title))
     _about(doc, view, period)
     about.contact_section(doc, view.contact, office, view.office_details)
     doc.contact = view.contact  # for the tables' spreadsheet
@@ -112,7 +102,42 @@ def render(view: PublicView, quarter: int, document: Any = ReportDocument, relea
     return doc
 
 
-def _outcomes(view: PublicView, quarter: int) -> list[tuple[str, list[KpiGroup]]]:
+def _placeholder(key: str, period: str) -> str:
+    """What a draft prints where the officers have written nothing (main points are then
+    generated from the figures)."""
+    if key == "main_points":
+        return ""
+    what = {"introduction": "introduction", "delivery": "delivery update", "conclusion": "conclusion"}
+    if key in what:
+        return f"No {what[key]} has been written for {period}."
+    return f"No text has been written for this section for {period}."
+
+
+def _introduction(doc: ReportDocument, view: PublicView, title: str, written: str) -> None:
+    """The officers' introduction, then how to read the KPI tables and the symbols."""
+    doc.section(title)
+    if written:
+        doc.paragraphs(written)
+    doc.paragraphs(kpi_note(view.kpis, baseline_year(view.financial_year), view.financial_year))
+    protected = " ".join(filter(None, (symbol_sentence(view.policy), rounding_sentence(view.policy))))
+    if protected and any(key.startswith("KPI/") for key in view.plan.values):  # some KPIs count people
+        doc.paragraphs(protected)
+
+
+def performance(doc: Any, groups: Sequence[tuple[str, Sequence[KpiGroup]]], title: str, base: str, year: str,
+                quarter: int) -> None:  # fmt: skip
+    """One section per strategic outcome, with its KPI groups' tables, charts and commentary
+    (``title`` heads the one section saying there are none)."""
+    if not groups:
+        doc.section(title)
+        doc.paragraphs("No KPI data is recorded in the workbook for this period.")
+    for outcome, kpi_groups in groups:
+        doc.section(outcome)
+        for group in kpi_groups:
+            kpi_group(doc, group, base, year, quarter)
+
+
+def outcomes(view: PublicView, quarter: int) -> list[tuple[str, list[KpiGroup]]]:
     """The KPI groups by strategic outcome, each KPI as the year's plan lets it print."""
     financial_year = view.financial_year
     base = baseline_year(financial_year)
@@ -180,7 +205,7 @@ def _about(doc: ReportDocument, view: PublicView, period: str) -> None:
 # -- KPI groups ------------------------------------------------------------------------------
 
 
-def _group(
+def kpi_group(
     doc: ReportDocument, group: KpiGroup, base: str, year: str, quarter: int
 ) -> None:
     """A group's KPIs: the quarterly ones' table, changes and trend chart; the survey ones'
@@ -402,11 +427,11 @@ def _unit_label(unit: str) -> str:
 # -- delivery update -------------------------------------------------------------------------
 
 
-def _delivery(doc: ReportDocument, view: PublicView, narrative: str) -> None:
+def _delivery(doc: ReportDocument, view: PublicView, title: str, narrative: str) -> None:
     plan, year, period = view.plan, view.financial_year, view.scheme_period
-    doc.section("Delivery update")
+    doc.section(title)
     if narrative:
-        doc.paragraphs(strip_title_heading(narrative, "Delivery update"))
+        doc.paragraphs(strip_title_heading(narrative, title))
     schemes = view.schemes
     if not schemes:
         doc.paragraphs("No out-of-court scheme data is recorded in the workbook.")

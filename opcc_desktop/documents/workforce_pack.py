@@ -36,13 +36,6 @@ REPORT = "workforce-pack"
 MAX_CHART_CATEGORIES = 8
 LONG_LABEL = 14  # characters; longer category names get horizontal bars
 OTHER = "Other (combined)"
-SECTIONS = (
-    "Summary",
-    "Breakdown by protected characteristic",
-    "Declaration rates",
-    "Returns from maternity, paternity and adoption leave",
-    "Observations",
-)
 
 
 def year_bounds(financial_year: str) -> tuple[dt.date, dt.date]:
@@ -112,7 +105,7 @@ def build(wb: Workbook, financial_year: str, quarter: int = 0, release: Release 
         draft=release.draft,
     )  # fmt: skip
     if current is None:
-        _missing(doc, financial_year, texts)
+        _missing(doc, financial_year, texts, publishable.outline(wb, REPORT, financial_year)[0].title)
         return doc
     now_rows = workforce.staff_rows(wb, current["id"])
     before_rows = workforce.staff_rows(wb, previous["id"]) if previous else None
@@ -121,11 +114,19 @@ def build(wb: Workbook, financial_year: str, quarter: int = 0, release: Release 
         " WHERE s.snapshot_id = ? ORDER BY l.id", [current["id"]])  # fmt: skip
     now_date = long_date(current["snapshot_date"])
     before_date = long_date(previous["snapshot_date"]) if previous else None
-    _summary(doc, texts, financial_year, now_rows, before_rows, now_date, before_date)
-    _breakdowns(doc, now_rows, before_rows, now_date, before_date)
-    _declaration(doc, now_rows, before_rows, now_date, before_date)
-    _leave(doc, wa.leave_summary(events), now_date)
-    _observations(doc, texts, financial_year)
+    parts = {
+        "summary": lambda title: _summary(doc, title, texts, financial_year, now_rows, before_rows, now_date,
+                                          before_date),
+        "breakdowns": lambda title: _breakdowns(doc, title, now_rows, before_rows, now_date, before_date),
+        "declaration": lambda title: _declaration(doc, title, now_rows, before_rows, now_date, before_date),
+        "leave": lambda title: _leave(doc, title, wa.leave_summary(events), now_date),
+    }
+    for part in publishable.outline(wb, REPORT, financial_year):  # as the officers shaped it
+        if part.key in parts:
+            parts[part.key](part.title)
+        else:
+            doc.section(part.title)
+            _narrative(doc, texts, part.key, financial_year)
     return doc
 
 
@@ -134,11 +135,11 @@ def _narrative(doc: ReportDocument, texts: dict[str, str], section: str, financi
     if text:
         doc.paragraphs(text)
     else:
-        doc.note(f"No {section} text has been written for {financial_year}.", label="To do")
+        doc.note(f"No {section.replace('_', ' ')} text has been written for {financial_year}.", label="To do")
 
 
-def _missing(doc: ReportDocument, financial_year: str, texts: dict[str, str]) -> None:
-    doc.section(SECTIONS[0])
+def _missing(doc: ReportDocument, financial_year: str, texts: dict[str, str], title: str) -> None:
+    doc.section(title)
     doc.note(f"No workforce snapshot is recorded for the financial year {financial_year} "
              "(dated 1 April to 31 March), so this pack has no figures. Add the year-end snapshot "
              "on the Workforce tab and export the pack again.", label="No data")  # fmt: skip
@@ -148,9 +149,9 @@ def _missing(doc: ReportDocument, financial_year: str, texts: dict[str, str]) ->
 # -- 1 Summary -------------------------------------------------------------------------------
 
 
-def _summary(doc: ReportDocument, texts: dict[str, str], financial_year: str, now: list[dict[str, Any]],
+def _summary(doc: ReportDocument, title: str, texts: dict[str, str], financial_year: str, now: list[dict[str, Any]],
              before: list[dict[str, Any]] | None, now_date: str, before_date: str | None) -> None:  # fmt: skip
-    doc.section(SECTIONS[0])
+    doc.section(title)
     _narrative(doc, texts, "summary", financial_year)
     fte_now = wa.total_fte(now)
     if before is None:
@@ -199,9 +200,9 @@ def _chart_categories(counts: list[wa.CategoryCount]) -> tuple[list[str], list[i
     return [c for c, _ in items], [n for _, n in items]
 
 
-def _breakdowns(doc: ReportDocument, now: list[dict[str, Any]], before: list[dict[str, Any]] | None,
+def _breakdowns(doc: ReportDocument, title: str, now: list[dict[str, Any]], before: list[dict[str, Any]] | None,
                 now_date: str, before_date: str | None) -> None:  # fmt: skip
-    doc.section(SECTIONS[1])
+    doc.section(title)
     doc.paragraphs(
         f"Staff at {now_date} by each protected characteristic: the number in each category, "
         "its share of the headcount"
@@ -242,9 +243,9 @@ def _breakdowns(doc: ReportDocument, now: list[dict[str, Any]], before: list[dic
 # -- 3 Declaration rates --------------------------------------------------------------------------
 
 
-def _declaration(doc: ReportDocument, now: list[dict[str, Any]], before: list[dict[str, Any]] | None,
+def _declaration(doc: ReportDocument, title: str, now: list[dict[str, Any]], before: list[dict[str, Any]] | None,
                  now_date: str, before_date: str | None) -> None:  # fmt: skip
-    doc.section(SECTIONS[2])
+    doc.section(title)
     doc.paragraphs(
         "The declaration rate is the share of staff who answered the question: everyone except "
         "those recorded as \u201cPrefer not to say\u201d or \u201cNot declared\u201d. A low rate "
@@ -277,8 +278,8 @@ def _declaration(doc: ReportDocument, now: list[dict[str, Any]], before: list[di
 # -- 4 Leave ----------------------------------------------------------------------------------------
 
 
-def _leave(doc: ReportDocument, summary: wa.LeaveSummary, now_date: str) -> None:
-    doc.section(SECTIONS[3])
+def _leave(doc: ReportDocument, title: str, summary: wa.LeaveSummary, now_date: str) -> None:
+    doc.section(title)
     if summary.total == 0:
         doc.paragraphs(f"No maternity, paternity, adoption or shared parental leave is recorded for "
                        f"staff in the snapshot at {now_date}.")  # fmt: skip
@@ -299,11 +300,3 @@ def _leave(doc: ReportDocument, summary: wa.LeaveSummary, now_date: str) -> None
         share = _pct(percent(returned, ended))
         doc.paragraphs(f"Of the {format_count(ended)} periods of leave that have ended, "
                        f"{format_count(returned)} ended with a return to work ({share}).")  # fmt: skip
-
-
-# -- 5 Observations -----------------------------------------------------------------------------------
-
-
-def _observations(doc: ReportDocument, texts: dict[str, str], financial_year: str) -> None:
-    doc.section(SECTIONS[4])
-    _narrative(doc, texts, "observations", financial_year)

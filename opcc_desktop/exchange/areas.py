@@ -19,6 +19,7 @@ from typing import Any
 from ..areas.kpis import cell_problems, survey_problems
 from ..areas.settings import SETTING_RULES, _check_logo, _media_type
 from ..areas.validation import Invalid
+from ..areas import outline
 from ..areas.vocab import ALL_GENDERS, QUARTERLY_REPORTS, REPORT_SECTIONS
 from ..areas.workforce import leave_date_problems, start_date_problems
 from ..errors import ImportProblem, ValidationError
@@ -520,14 +521,47 @@ def write_edi(tx: Tx, plan: Plan) -> None:
 
 
 def check_narrative(plan: Plan) -> None:
+    """The outline sheet's outlines whole, then each text's section against them."""
+    shaped = _outlines(plan)
     for number, row in plan.rows("narrative"):
         report = row.get("report")
         if report is None:
             continue
-        if row.get("section") is not None and row["section"] not in REPORT_SECTIONS[report]:
-            plan.problem("narrative", number, "section", row["section"], f"is not a section of {report}",
-                         ", ".join(REPORT_SECTIONS[report]))  # fmt: skip
+        allowed = _text_keys(report, shaped, row.get("financial_year"))
+        if row.get("section") is not None and row["section"] not in allowed:
+            plan.problem("narrative", number, "section", row["section"], f"is not a section of {report}"
+                         f" for {row.get('financial_year')} (nor of the outline sheet's outline for it)",
+                         ", ".join(allowed))  # fmt: skip
         _check_quarter(plan, "narrative", number, report, row.get("quarter"))
+
+
+def _outlines(plan: Plan) -> dict[tuple[str, str], list[tuple[int, str, str]]]:
+    """The outline sheet's rows by (report, year), in position order, each outline checked
+    as the window checks one."""
+    shaped: dict[tuple[str, str], list[tuple[int, str, str]]] = {}
+    first: dict[tuple[str, str], int] = {}
+    for number, row in plan.rows("outline"):
+        if {"report", "financial_year", "position", "section", "title"} <= set(row):
+            where = (row["report"], row["financial_year"])
+            shaped.setdefault(where, []).append((row["position"], row["section"], row["title"]))
+            first.setdefault(where, number)
+    for (report, year), parts in shaped.items():
+        parts.sort()
+        try:
+            outline.check_parts(report, [(key, title) for _, key, title in parts])
+        except ValidationError as bad:
+            for p in bad.problems:
+                plan.problem("outline", first[(report, year)], "section", p.value,
+                             f"{p.field} of the {report} outline for {year} {p.message}", p.allowed)  # fmt: skip
+    return shaped
+
+
+def _text_keys(report: str, shaped: dict[tuple[str, str], list[tuple[int, str, str]]], year: str | None) -> list[str]:
+    """The sections a text of ``report`` for ``year`` may be for: the document's own and those
+    of the outline the year takes from the sheet."""
+    years = sorted(y for r, y in shaped if r == report and year is not None and y <= year)
+    own = [key for _, key, _ in shaped[(report, years[-1])]] if years else []
+    return list(dict.fromkeys([*REPORT_SECTIONS[report], *own]))
 
 
 def _check_quarter(plan: Plan, sheet: str, number: int, report: str, quarter: int | None) -> None:
@@ -540,6 +574,7 @@ def _check_quarter(plan: Plan, sheet: str, number: int, report: str, quarter: in
 
 
 def write_narrative(tx: Tx, plan: Plan) -> None:
+    insert(tx, "report_outlines", [row for _, row in plan.rows("outline")])
     insert(tx, "narratives", [row for _, row in plan.rows("narrative")])
 
 

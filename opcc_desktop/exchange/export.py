@@ -72,7 +72,7 @@ def export_data(wb: Workbook, out: Path, without: tuple[str, ...] = ()) -> list[
 
 def _exported_rows(wb: Workbook, sheet: Sheet, without: tuple[str, ...]) -> list[dict[str, Any]]:
     rows = sheet_rows(wb, sheet)
-    if sheet.name == "narrative" and "workforce" in without:
+    if sheet.name in ("narrative", "outline") and "workforce" in without:
         rows = [row for row in rows if row["report"] != WORKFORCE_REPORT]
     return rows
 

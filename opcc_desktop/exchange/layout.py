@@ -38,6 +38,7 @@ from ..areas.vocab import (
     VALUE_STATUSES,
 )
 from ..areas.kpis import COMPARATOR_RULES, FREQUENCIES
+from ..areas.outline import MAX_TITLE
 from ..areas.workforce import STAFF_RULES
 
 
@@ -232,6 +233,14 @@ SHEETS: tuple[Sheet, ...] = (
           ("area", "financial_year"),
           "SELECT a.name AS area, e.financial_year, e.level, e.evidence FROM edi_assessments e"
           " JOIN edi_areas a ON a.id = e.area_id ORDER BY a.position, a.id, e.financial_year"),
+    # Each document's sections as the officers shaped them for a year (areas/outline.py); a
+    # year without rows uses the last one shaped before it, else the default.
+    Sheet("outline", "narrative",
+          {"report": choice(tuple(REPORT_SECTIONS)), "financial_year": financial_year(),
+           "position": integer(low=1), "section": text(max_len=40), "title": text(max_len=MAX_TITLE)},
+          ("report", "financial_year", "section"),
+          "SELECT report, financial_year, position, section, title FROM report_outlines"
+          " ORDER BY report, financial_year, position"),
     Sheet("narrative", "narrative",
           {"report": choice(tuple(REPORT_SECTIONS)), "financial_year": financial_year(),
            "quarter": quarter_or_zero(), "section": text(max_len=60), "text": long_text(required=True)},
@@ -276,6 +285,6 @@ AREA_TABLES: dict[str, tuple[str, ...]] = {
              "strategic_outcomes"),
     "goals": ("goal_updates", "goals"),
     "edi": ("edi_assessments", "edi_areas"),
-    "narrative": ("narratives",),
+    "narrative": ("narratives", "report_outlines"),
     "publications": ("published_figures", "publications"),
 }  # fmt: skip

@@ -138,7 +138,7 @@ def _kept_rows(plan: Plan, covered: list[str]) -> dict[str, str]:
     if "narrative" in covered and "workforce" not in covered and not any(
         row.get("report") == WORKFORCE_REPORT for _, row in plan.rows("narrative")
     ):
-        kept["narratives"] = f"report = '{WORKFORCE_REPORT}'"
+        kept["narratives"] = kept["report_outlines"] = f"report = '{WORKFORCE_REPORT}'"
     if "publications" in covered and "publications" not in plan.sheets:
         kept["publications"] = "1"  # every one
     return kept

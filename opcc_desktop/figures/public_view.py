@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
+from ..areas.outline import Part
 from ..store.workbook import Workbook
 from . import public_plan, publishable
 from .disclosure import Policy
@@ -51,6 +52,7 @@ class PublicView:
     goal_updates: Mapping[int, Mapping[str, Any]]
     edi_assessments: Rows
     workforce_statement: WorkforceStatement | None
+    outline: tuple[Part, ...]  # the sections in order, as the officers shaped them (areas/outline.py)
     required_sections: frozenset[str]  # what a final edition cannot go without (documents/release.py)
     contact: str  # the release's contact, for the back page
     office_details: Mapping[str, str]  # address, telephone, email, website, holders (settings office.*)
@@ -90,6 +92,7 @@ def public_view(wb: Workbook, report: str, financial_year: str, quarter: int = 0
                                        publishable.goal_updates(wb, financial_year).items()}),  # fmt: skip
         edi_assessments=_rows(publishable.edi_assessments(wb, financial_year)),
         workforce_statement=publishable.workforce_statement(wb, financial_year),
+        outline=publishable.outline(wb, report, financial_year),
         required_sections=release["required"],
         contact=release["contact"],
         office_details=MappingProxyType(release["office"]),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..areas.outline import outline as outline  # the documents' shape is public
 from ..areas.settings import logo as logo  # the settings' reader: the logo is public
 from ..areas.settings import OFFICE_DETAILS, settings
 from ..areas.vocab import ETHNIC_MINORITY, SCHEME_MEASURES

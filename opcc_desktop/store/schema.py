@@ -281,7 +281,7 @@ DATA_TABLES = (
     "schemes", "scheme_categories", "scheme_counts", "scheme_measures",
     "strategic_outcomes", "kpi_groups", "kpis", "kpi_inputs", "kpi_values",
     "kpi_comparators", "kpi_commentary", "goals", "goal_updates",
-    "edi_areas", "edi_assessments", "narratives", "publications", "published_figures",
+    "edi_areas", "edi_assessments", "narratives", "report_outlines", "publications", "published_figures",
 )  # fmt: skip
 
 
@@ -374,9 +374,20 @@ def add_kpi_survey_periods(db: Database) -> None:
                " CHECK (quarter BETWEEN 0 AND 4)")  # fmt: skip
 
 
+def add_report_outlines(db: Database) -> None:
+    """Each document's outline as the officers shaped it for a year: its sections in order
+    with the titles printed, including sections of their own. A year without rows uses the
+    last outline shaped before it, or the document's default (areas/outline.py)."""
+    db.execute(
+        "CREATE TABLE report_outlines (id INTEGER PRIMARY KEY AUTOINCREMENT, report TEXT NOT NULL,"
+        " financial_year TEXT NOT NULL, position INTEGER NOT NULL, section TEXT NOT NULL,"
+        " title TEXT NOT NULL, UNIQUE (report, financial_year, section)) STRICT"
+    )
+
+
 # The migrations, in order; each is recorded by its function's name once applied.
 STEPS = (initial_schema, add_publications, add_workbook_id, add_published_figures, add_kpi_counts_people,
-         add_scheme_quarters, add_kpi_survey_periods)
+         add_scheme_quarters, add_kpi_survey_periods, add_report_outlines)
 SCHEMA_VERSION = len(STEPS)
 
 

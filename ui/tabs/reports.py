@@ -1,7 +1,9 @@
-"""Reports: the narrative sections of each document, the pre-flight list, and the export.
+"""Reports: each document's outline and narrative sections, the pre-flight list, and the export.
 
-The narrative editor is a small rich-text editor whose text is stored as the Markdown subset
-the documents print (bold, bullet and numbered lists, headings, links).
+The outline (see :mod:`ui.outline_tree`) is the year's sections in order: officers add, rename,
+remove and drag their own, and move or rename the parts worked out from the figures, each one
+undoable edit through the core. The narrative editor is a small rich-text editor whose text is
+stored as the Markdown subset the documents print (bold, italics, lists, headings, links).
 """
 
 from __future__ import annotations
@@ -10,16 +12,17 @@ import datetime as dt
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QFocusEvent, QKeySequence, QTextCharFormat, QTextListFormat
+from PySide6.QtGui import QDesktopServices, QFocusEvent, QKeySequence, QShortcut, QTextCharFormat, QTextListFormat
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
+    QLineEdit,
     QListWidget,
-    QListWidgetItem,
     QMessageBox,
     QProgressDialog,
     QPushButton,
@@ -30,12 +33,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from opcc_desktop.areas import narrative, periods
-from opcc_desktop.areas.vocab import GENERATED_SECTIONS, QUARTER_MONTHS, QUARTERLY_REPORTS, REPORT_SECTIONS
+from opcc_desktop.areas import narrative, outline, periods
+from opcc_desktop.areas.vocab import QUARTER_MONTHS, QUARTERLY_REPORTS
 from opcc_desktop.documents.preflight import preflight
 from opcc_desktop.documents.release import Release, long_date, next_edition
 from opcc_desktop.figures import publishable
 from ui.export_job import ExportJob
+from ui.outline_tree import OutlineTree
 from ui.tabs.base import Tab
 
 REPORT_TITLES = {
@@ -79,7 +83,7 @@ class NarrativeEditor(QTextEdit):
 
 class ReportsTab(Tab):
     title = "Reports"
-    tables = frozenset({"narratives", "services", "service_counts", "scheme_counts", "kpi_values", "kpis",
+    tables = frozenset({"narratives", "report_outlines", "services", "service_counts", "scheme_counts", "kpi_values", "kpis",
                         "kpi_commentary", "goals", "goal_updates", "edi_assessments", "staff", "settings"})
 
     def __init__(self, context, clipboard) -> None:  # type: ignore[no-untyped-def]
@@ -90,8 +94,8 @@ class ReportsTab(Tab):
         self.report = self._combo("Document", list(REPORT_TITLES.values()))
         self.year = self._combo("Financial year", [])
         self.quarter = self._combo("Quarter", [f"Q{q} ({m})" for q, m in QUARTER_MONTHS.items()])
-        self.sections = QListWidget()
-        self.sections.setAccessibleName("Sections")
+        self.sections = OutlineTree()
+        self.outline_buttons = self._outline_buttons()
         self.editor = NarrativeEditor(self.save_text)
         self.findings = QListWidget()
         self.findings.setAccessibleName("Pre-flight check")
@@ -108,7 +112,8 @@ class ReportsTab(Tab):
         self.report.currentIndexChanged.connect(self._period_changed)
         self.year.currentIndexChanged.connect(self._period_changed)
         self.quarter.currentIndexChanged.connect(self._period_changed)
-        self.sections.currentRowChanged.connect(self._section_changed)
+        self.sections.currentItemChanged.connect(self._section_changed)
+        self.sections.moved.connect(self.move_section)
         self.export_button.clicked.connect(lambda: self.export("pdf"))
         self.html_button.clicked.connect(lambda: self.export("html"))
 
@@ -132,8 +137,9 @@ class ReportsTab(Tab):
         left = QWidget()
         side = QVBoxLayout(left)
         side.addLayout(form)
-        side.addWidget(QLabel("Sections:"))
+        side.addWidget(QLabel("Sections (drag to reorder):"))
         side.addWidget(self.sections, 1)
+        side.addLayout(self.outline_buttons)
         side.addWidget(QLabel("Before publishing, check:"))
         side.addWidget(self.findings, 1)
         side.addWidget(self.draft)
@@ -226,17 +232,12 @@ class ReportsTab(Tab):
 
     def _show_sections(self) -> None:
         report, year, quarter = self.choice()
-        texts = publishable.narrative(self.context.wb, report, year, quarter or 0) if year else {}
-        current = max(0, self.sections.currentRow())
-        self.sections.blockSignals(True)
-        self.sections.clear()
-        for section in REPORT_SECTIONS[report]:
-            empty = " (written from the figures)" if section in GENERATED_SECTIONS else " (empty)"
-            label = section.replace("_", " ").capitalize() + ("" if texts.get(section) else empty)
-            self.sections.addItem(QListWidgetItem(label))
-        self.sections.blockSignals(False)
-        self.sections.setCurrentRow(min(current, self.sections.count() - 1))
-        self._section_changed(self.sections.currentRow())
+        wb = self.context.wb
+        parts = publishable.outline(wb, report, year) if year else ()
+        texts = publishable.narrative(wb, report, year, quarter or 0) if year else {}
+        nested = {part.key: outline.nested_sections(report, part.key) for part in parts}
+        self.sections.show_outline(parts, nested, texts, self.sections.current_key())
+        self._section_changed()
 
     def _show_findings(self) -> None:
         report, year, quarter = self.choice()
@@ -248,17 +249,22 @@ class ReportsTab(Tab):
             self.findings.addItem("Nothing needs attention." if year else "No data for any year yet.")
 
     # -- narrative ----------------------------------------------------------------------------
-    def _section_changed(self, row: int) -> None:
+    def _section_changed(self, *_: object) -> None:
         self.save_text()
         report, year, quarter = self.choice()
-        if row < 0 or not year:
+        key = self.sections.current_key()
+        takes_text = bool(year) and key in outline.text_sections(self.context.wb, report, year)
+        self.editor.setReadOnly(not takes_text)
+        if not takes_text:
             self._loaded = None
             self.editor.set_markdown("")
+            self.editor.setPlaceholderText("This part is worked out from the figures: it has no text to write."
+                                           if key else "")  # fmt: skip
             return
-        section = REPORT_SECTIONS[report][row]
         texts = publishable.narrative(self.context.wb, report, year, quarter or 0)
-        self._loaded = (report, year, quarter or 0, section)
-        self.editor.set_markdown(texts.get(section, ""))
+        self._loaded = (report, year, quarter or 0, str(key))
+        self.editor.setPlaceholderText("")
+        self.editor.set_markdown(texts.get(str(key), ""))
 
     def save_text(self) -> None:
         """Save the section in the editor, if it changed, as one edit."""
@@ -267,6 +273,85 @@ class ReportsTab(Tab):
         report, year, quarter, section = self._loaded
         self.editor.document().setModified(False)
         self.context.do(narrative.set_narrative, report, year, section, self.editor.markdown() or None, quarter)
+
+    # -- outline ------------------------------------------------------------------------------
+    def _outline_buttons(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        for text, tip, slot, keys in (
+            ("&Add…", "Add a section of your own after the one selected (Insert)", self.add_section, "Insert"),
+            ("Re&name…", "Rename the selected section (F2)", self.rename_section, "F2"),
+            ("Remo&ve", "Remove the selected section and its text (Delete)", self.remove_section, "Delete"),
+            ("Up", "Move the selected section up (Alt+Up)", lambda: self.step_section(-1), "Alt+Up"),
+            ("Down", "Move the selected section down (Alt+Down)", lambda: self.step_section(1), "Alt+Down"),
+        ):
+            button = QToolButton()
+            button.setText(text)
+            button.setToolTip(tip)
+            button.setAccessibleName(text.replace("&", "").rstrip("…") + " section")
+            button.clicked.connect(slot)
+            shortcut = QShortcut(QKeySequence(keys), self.sections)
+            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+            shortcut.activated.connect(slot)
+            row.addWidget(button)
+        row.addStretch(1)
+        return row
+
+    def _outline_choice(self) -> tuple[str, str] | None:
+        report, year, _ = self.choice()
+        return (report, year) if year and self.context.is_open else None
+
+    def add_section(self) -> None:
+        chosen = self._outline_choice()
+        title = self.ask_title("Add a section", "") if chosen else None
+        if chosen is None or title is None:
+            return
+        after = self.sections.current_section()
+        if self.context.do(outline.add_section, *chosen, title, after):
+            parts = publishable.outline(self.context.wb, *chosen)
+            keys = [part.key for part in parts]
+            self.sections.select(keys[keys.index(after) + 1] if after in keys else keys[-1])
+
+    def rename_section(self) -> None:
+        chosen, key = self._outline_choice(), self.sections.current_section()
+        if chosen is None or key is None:
+            return
+        current = {p.key: p.title for p in publishable.outline(self.context.wb, *chosen)}[key]
+        title = self.ask_title("Rename the section", current)
+        if title is not None and title != current:
+            self.context.do(outline.rename_section, *chosen, key, title)
+
+    def remove_section(self) -> None:
+        chosen, key = self._outline_choice(), self.sections.current_section()
+        if chosen is None or key is None:
+            return
+        part = {p.key: p for p in publishable.outline(self.context.wb, *chosen)}[key]
+        if not part.removable:
+            self.context.failed.emit(f"'{part.title}' is worked out from the figures, so it cannot be removed: "
+                                     "move it or rename it instead.")  # fmt: skip
+            return
+        if self.confirm_remove(part.title):
+            self.context.do(outline.remove_section, *chosen, key)
+
+    def step_section(self, step: int) -> None:
+        key = self.sections.current_section()
+        if key is not None:
+            self.move_section(key, self.sections.keys().index(key) + step)
+
+    def move_section(self, key: str, to: int) -> None:
+        chosen = self._outline_choice()
+        if chosen is not None and 0 <= to < len(self.sections.keys()):
+            self.save_text()
+            self.context.do(outline.move_section, *chosen, key, to)
+            self.sections.select(key)
+
+    def ask_title(self, caption: str, current: str) -> str | None:
+        title, ok = QInputDialog.getText(self, caption, "Heading, as printed:", QLineEdit.EchoMode.Normal, current)
+        return title.strip() if ok else None
+
+    def confirm_remove(self, title: str) -> bool:
+        answer = QMessageBox.question(self, "Remove the section?", f"Remove '{title}' and its text for this year "
+                                      "(every quarter's)?\n\nEdit › Undo brings it back.")  # fmt: skip
+        return answer == QMessageBox.StandardButton.Yes
 
     # -- export -------------------------------------------------------------------------------
     def export(self, fmt: str = "pdf") -> None:

@@ -17,7 +17,7 @@ from opcc_desktop.areas import narrative
 from opcc_desktop.documents.export import export_report
 from opcc_desktop.documents.html_document import HtmlDocument
 from opcc_desktop.documents.pdf import ReportDocument
-from opcc_desktop.documents.pdf.markup import inline, link_target, parse
+from opcc_desktop.documents.markup import inline, link_target, parse
 from opcc_desktop.store.workbook import Workbook
 
 SAFE = ("https://www.gov.uk/equality?a=1&b=2", "HTTP://example.org/x_(y)", "mailto:equality@example.org")

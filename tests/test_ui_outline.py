@@ -1,18 +1,20 @@
 """The Reports tab's outline, driven as an officer would: add, rename, remove and move
 sections (buttons, keys and a real drop on the tree), each one undoable edit through the core;
-a part worked out from the figures cannot be removed and takes no text. Real widgets on a copy
-of the demo, offscreen."""
+a part worked out from the figures cannot be removed and takes no text; italics and a picture
+go into the text. Real widgets on a copy of the demo, offscreen."""
 
 from __future__ import annotations
 
 import pytest
 from conftest import dump
-from PySide6.QtCore import QMimeData, QPointF, Qt
-from PySide6.QtGui import QDropEvent
+from PySide6.QtCore import QBuffer, QByteArray, QDate, QIODevice, QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDropEvent, QImage, QTextDocument
+from PySide6.QtWidgets import QToolButton
 from ui_support import tab_opener
 
+from opcc_desktop.areas import pictures
 from opcc_desktop.figures import publishable
-from ui.tabs.reports import ReportsTab
+from ui.tabs.reports import REPORT_TITLES, ReportsTab
 
 YEAR = "2021/22"
 
@@ -110,3 +112,39 @@ def test_a_part_of_figures_only_takes_no_text_and_slots_sit_under_their_part(tab
     tab.sections.setCurrentItem(services.child(1))
     assert not tab.editor.isReadOnly()
     assert tab._loaded is not None and tab._loaded[3] == "consultation"
+
+
+def test_a_picture_goes_into_the_text_at_the_cursor_and_shows_in_place(tab, monkeypatch, qtbot) -> None:
+    from ui.pictures_dialog import PicturesDialog
+
+    image = QImage(40, 20, QImage.Format.Format_RGB32)
+    image.fill(Qt.GlobalColor.darkBlue)
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buffer, "PNG")
+    tab.context.do(pictures.add_picture, "crest", bytes(data.data()))
+    tab.sections.select("introduction")
+    tab.editor.setFocus()
+    tab.editor.selectAll()
+    qtbot.keyClicks(tab.editor, "Our crest ")
+    next(b for b in tab.findChildren(QToolButton) if b.accessibleName() == "Italic").click()
+    qtbot.keyClicks(tab.editor, "here")
+    monkeypatch.setattr(PicturesDialog, "exec", lambda dialog: dialog.insert_requested.emit(
+        '![The office crest](image:crest "signature")'))
+    tab.show_pictures()
+    text = publishable.narrative(tab.context.wb, "annual-equality", YEAR)["introduction"]
+    assert text.split("\n\n")[:2] == ["Our crest *here*", '![The office crest](image:crest "signature")']
+    shown = tab.editor.document().resource(QTextDocument.ResourceType.ImageResource, QUrl("image:crest"))
+    assert isinstance(shown, QImage) and shown.width() == 40
+
+
+def test_the_panel_report_is_dated_by_the_meeting_chosen(tab) -> None:
+    tab.report.setCurrentIndex(list(REPORT_TITLES).index("panel-report"))
+    assert tab.meeting.isEnabled() and tab.quarter.isEnabled()
+    tab.meeting.setDate(QDate(2022, 9, 14))
+    assert tab.release("panel-report", YEAR, 4).meeting == "14 September 2022"
+    assert "purpose" in tab.sections.keys()
+    tab.report.setCurrentIndex(0)
+    assert not tab.meeting.isEnabled()
+    assert tab.release("annual-equality", YEAR, None).meeting == ""

@@ -21,6 +21,7 @@ from opcc_desktop.areas.vocab import (
     GOAL_STATUSES,
     LEAVE_OUTCOMES,
     LEAVE_TYPES,
+    QUARTERLY_REPORTS,
     REPORT_SECTIONS,
     SCHEME_DIMENSIONS,
     SCHEME_MEASURES,
@@ -285,7 +286,7 @@ def text_and_settings_action(s: Step) -> Outcome:
     if kind == "narrative":
         report = s.draw(st.sampled_from(sorted(REPORT_SECTIONS)))
         section = s.draw(st.sampled_from(REPORT_SECTIONS[report]))
-        quarter = s.draw(st.integers(1, 4)) if report == "performance-update" else 0
+        quarter = s.draw(st.integers(1, 4)) if report in QUARTERLY_REPORTS else 0
         if s.valid():
             text = s.draw(st.sampled_from(["", "# Heading\n\n**Bold** text", "- a bullet"]))
             return narrative.set_narrative(s.wb, report, "2021/22", section, text, quarter=quarter)

@@ -1,6 +1,6 @@
 """Narrative text per report, year (and quarter, for the quarterly update) and section.
 
-Text uses a small Markdown subset (see documents.pdf.markup): ``#`` headings, ``**bold**``,
+Text uses a small Markdown subset (see documents/markup.py): ``#`` headings, ``**bold**``,
 ``*italics*``, ``- `` bullet lists, ``[label](url)`` links (only http, https and mailto become
 links), quotes, case-study boxes, simple tables and pictures stored in the workbook. Which
 sections take text is the year's outline (see :mod:`.outline`).

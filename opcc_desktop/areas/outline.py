@@ -73,6 +73,14 @@ DEFAULT_OUTLINES: dict[str, tuple[Part, ...]] = {
         Part("leave", "Returns from maternity, paternity and adoption leave", generated=True),
         Part("observations", "Observations"),
     ),
+    "panel-report": (
+        Part("purpose", "Purpose of the Report"),
+        Part("background", "Background"),
+        Part("performance", "Performance against the Police and Crime Plan", generated=True),
+        Part("delivery", "Delivery update"),
+        Part("recommendations", "Recommendations"),
+        Part("kpi_appendix", "Performance tables", generated=True),  # Appendix A: the update's KPI tables
+    ),
 }
 
 

@@ -88,6 +88,7 @@ OFFICE_DETAILS = {
 REQUIRED_SECTIONS = {
     "annual-equality": "introduction, governance, consultation, achievements, conclusion",
     "performance-update": "introduction",
+    "panel-report": "purpose",
 }
 
 SETTING_RULES: dict[str, Field] = {

@@ -95,7 +95,8 @@ REPORT_SECTIONS: dict[str, tuple[str, ...]] = {
     ),
     "performance-update": ("main_points", "introduction", "delivery", "conclusion"),
     "workforce-pack": ("summary", "observations"),
+    "panel-report": ("purpose", "background", "performance", "delivery", "recommendations"),
 }  # fmt: skip
 GENERATED_SECTIONS = ("main_points",)  # written from the figures when the officers write none
-QUARTERLY_REPORTS = ("performance-update",)
-PUBLIC_REPORTS = ("annual-equality", "performance-update")
+QUARTERLY_REPORTS = ("performance-update", "panel-report")
+PUBLIC_REPORTS = ("annual-equality", "performance-update", "panel-report")

@@ -16,7 +16,7 @@ import click
 
 from .. import __version__
 from ..areas.vocab import PUBLIC_REPORTS
-from ..errors import OpccError
+from ..errors import OpccError, counted
 from ..store import cipher
 from ..store.user_paths import check_output
 from . import passphrase as pp
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 DEMO_PASSPHRASE = "opcc-demo"
 DEBUG_ENV = "OPCC_DEBUG"  # set: an unexpected failure shows its traceback
-REPORT_NAMES = ["annual-equality", "performance-update", "workforce-pack"]
+REPORT_NAMES = ["annual-equality", "performance-update", "workforce-pack", "panel-report"]
 
 
 class Cli(click.Group):
@@ -144,7 +144,8 @@ def check(file: Path, passphrase_file: Path | None) -> None:
               type=click.Choice(REPORT_NAMES),
               help="Which document to export.")
 @click.option("--year", required=True, help="Financial year, e.g. 2021/22.")
-@click.option("--quarter", type=click.IntRange(1, 4), help="Quarter (1 = Apr-Jun), for the performance update.")
+@click.option("--quarter", type=click.IntRange(1, 4),
+              help="Quarter (1 = Apr-Jun), for the performance update and the panel report.")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Where to write the document.")
 @click.option("--format", "fmt", type=click.Choice(["pdf", "html"]), default="pdf", show_default=True,
@@ -161,12 +162,15 @@ def check(file: Path, passphrase_file: Path | None) -> None:
 @click.option("--tables", is_flag=True,
               help="Also write the tables as an accessible spreadsheet beside the document (OUTPUT with "
                    ".xlsx); a PDF carries it inside and the HTML links it.")  # fmt: skip
+@click.option("--meeting", "meeting_on", type=click.DateTime(["%Y-%m-%d"]), metavar="YYYY-MM-DD",
+              help="The panel report only: the date of the Police and Crime Panel meeting it goes to, on its "
+                   "cover (a final edition needs it; a draft without it says 'to be confirmed').")  # fmt: skip
 def report(
     file: Path, passphrase_file: Path | None, report: str, year: str, quarter: int | None,
     output: Path, fmt: str, publish: bool, draft: bool, published_on: dt.datetime | None, next_update: str,
-    tables: bool,
+    tables: bool, meeting_on: dt.datetime | None,
 ) -> None:
-    """Export one of the three documents of FILE as a PDF (or, for the two public ones, as
+    """Export one of the four documents of FILE as a PDF (or, for the three public ones, as
     accessible HTML). Pre-flight findings are listed first. A final edition (the default)
     is refused while a required section has no text: export a --draft to review it."""
     from ..documents.release import Release, check_release, long_date, next_edition
@@ -177,7 +181,8 @@ def report(
     check_output(output, workbooks=[file])
     release = Release(draft=draft,
                       published="" if draft and not published_on else long_date((published_on or dt.datetime.now()).date()),
-                      next_update=next_update.strip() or next_edition(report, year, quarter))  # fmt: skip
+                      next_update=next_update.strip() or next_edition(report, year, quarter),
+                      meeting=long_date(meeting_on.date()) if meeting_on else "")  # fmt: skip
     check_release(report, output, publish, release, tables)
     if tables:
         check_output(output.with_suffix(".xlsx"), workbooks=[file])
@@ -204,7 +209,7 @@ def report(
 @passphrase_option
 @click.option("--report", "report", required=True, type=click.Choice(REPORT_NAMES), help="Which document.")
 @click.option("--year", required=True, help="Financial year, e.g. 2021/22.")
-@click.option("--quarter", type=click.IntRange(1, 4), help="Quarter, for the performance update.")
+@click.option("--quarter", type=click.IntRange(1, 4), help="Quarter, for the performance update and the panel report.")
 def preflight_command(
     file: Path, passphrase_file: Path | None, report: str, year: str, quarter: int | None
 ) -> None:
@@ -228,6 +233,81 @@ def show_findings(findings: list[Finding]) -> None:
         click.echo(f"Before publishing, {len(findings)} thing(s) need attention:", err=True)
     for finding in findings:
         click.echo(f"  - {finding}", err=True)
+
+
+@main.group("picture")
+@workbook_argument
+@click.pass_context
+def picture_command(ctx: click.Context, file: Path) -> None:
+    """List, add, rename or remove the pictures in FILE that report text shows with
+    ![what it shows](image:NAME). Each change is one edit, which undo takes back."""
+    ctx.obj = file
+
+
+@picture_command.command("list")
+@passphrase_option
+@click.pass_obj
+def picture_list(file: Path, passphrase_file: Path | None) -> None:
+    """List the pictures: name, kind, size in pixels and file size."""
+    from ..areas.pictures import pictures
+    from ..store.workbook import Workbook
+
+    with Workbook.open(file, pp.resolve(passphrase_file), readonly=True) as wb:
+        found = pictures(wb)
+    click.echo(f"{file.name} holds {counted(len(found), 'picture')}{':' if found else '.'}")
+    width = max((len(info.name) for info in found), default=0)
+    for info in found:
+        click.echo(f"  {info.name:<{width}}  {info.summary}")
+
+
+@picture_command.command("add")
+@click.argument("name")
+@click.argument("image", type=click.Path(path_type=Path))
+@passphrase_option
+@click.pass_obj
+def picture_add(file: Path, name: str, image: Path, passphrase_file: Path | None) -> None:
+    """Add IMAGE (PNG or JPEG, up to 2 MB and 4000 x 4000 pixels) as the picture NAME
+    (lowercase letters, digits and hyphens), replacing any picture of that name."""
+    from ..areas.pictures import add_picture, picture_names, pictures, read_picture_file
+    from ..store.workbook import Workbook
+
+    data = read_picture_file(image, workbooks=[file])
+    with Workbook.open(file, pp.resolve(passphrase_file)) as wb:
+        replacing = name in picture_names(wb)
+        add_picture(wb, name, data)
+        info = next(p for p in pictures(wb) if p.name == name)
+    click.echo(f"{'Replaced' if replacing else 'Added'} the picture {name} ({info.summary}). Show it in "
+               f"report text with ![what it shows](image:{name}).")  # fmt: skip
+
+
+@picture_command.command("rename")
+@click.argument("old")
+@click.argument("new")
+@passphrase_option
+@click.pass_obj
+def picture_rename(file: Path, old: str, new: str, passphrase_file: Path | None) -> None:
+    """Rename the picture OLD to NEW. Report text naming image:OLD must be edited to image:NEW."""
+    from ..areas.pictures import rename_picture
+    from ..store.workbook import Workbook
+
+    with Workbook.open(file, pp.resolve(passphrase_file)) as wb:
+        rename_picture(wb, old, new)
+    click.echo(f"Renamed the picture {old} to {new}. Report text that shows it as image:{old} "
+               f"must now say image:{new}.")  # fmt: skip
+
+
+@picture_command.command("remove")
+@click.argument("name")
+@passphrase_option
+@click.pass_obj
+def picture_remove(file: Path, name: str, passphrase_file: Path | None) -> None:
+    """Remove the picture NAME."""
+    from ..areas.pictures import remove_picture
+    from ..store.workbook import Workbook
+
+    with Workbook.open(file, pp.resolve(passphrase_file)) as wb:
+        remove_picture(wb, name)
+    click.echo(f"Removed the picture {name} from {file.name}.")
 
 
 for command in (*FILE_COMMANDS, *EXCHANGE_COMMANDS):

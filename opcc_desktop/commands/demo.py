@@ -285,6 +285,7 @@ def _add_narratives(wb: Workbook) -> None:
         ("annual-equality", 0, synth.ANNUAL_EQUALITY),
         *(("performance-update", q, sections) for q, sections in synth.PERFORMANCE_UPDATE.items()),
         ("workforce-pack", 0, synth.WORKFORCE_PACK),
+        *(("panel-report", q, sections) for q, sections in synth.PANEL_REPORT.items()),
     ]
     for report, quarter, sections in texts:
         for section, text in sections.items():

@@ -440,6 +440,47 @@ PERFORMANCE_UPDATE: dict[int, dict[str, str]] = {
         "conclusion": "The Commissioner will continue to scrutinise performance through the Board.",
     },
 }
+_PANEL_PURPOSE = ("To update the Police and Crime Panel on the Commissioner's delivery of the Police and Crime "
+                  "Plan and on performance against it {period}.")
+_PANEL_BACKGROUND = (
+    "The Police Reform and Social Responsibility Act 2011 requires the Police and Crime Panel to review and "
+    "scrutinise the decisions and actions of the Commissioner, and to support the Commissioner in carrying out "
+    "their functions.\n\n"
+    "The Police and Crime Plan 2021-2024 sets out the Commissioner's objectives for policing and community "
+    "safety in Cleveland. Performance against the Plan is measured through the key performance indicators "
+    "(KPIs) agreed with the Chief Constable, which the Commissioner scrutinises at the Scrutiny, Delivery and "
+    "Performance Board.")
+_PANEL_NOTE = "That the Panel notes the content of this report."
+PANEL_REPORT: dict[int, dict[str, str]] = {
+    1: {"purpose": _PANEL_PURPOSE.format(period="in Quarter 1 2021/22 (April to June 2021)"),
+        "background": _PANEL_BACKGROUND, "recommendations": _PANEL_NOTE},
+    2: {"purpose": _PANEL_PURPOSE.format(period="to the end of Quarter 2 2021/22 (July to September 2021)"),
+        "background": _PANEL_BACKGROUND, "recommendations": _PANEL_NOTE},
+    3: {"purpose": _PANEL_PURPOSE.format(period="to the end of Quarter 3 2021/22 (October to December 2021)"),
+        "background": _PANEL_BACKGROUND, "recommendations": _PANEL_NOTE},
+    4: {
+        "purpose": _PANEL_PURPOSE.format(period="in Quarter 4 (January to March 2022) and the full year 2021/22"),
+        "background": _PANEL_BACKGROUND + (
+            "\n\nThis is the last report on the 2021/22 year. The full Police and Crime Plan Performance and "
+            "Delivery Update for Quarter 4 is published on the Commissioner's website."),
+        "delivery": (
+            "# Victims and witnesses\n\n"
+            "The new contracts for victim support services began on 1 April 2021 and have run for a full year. "
+            "Commissioned services received more than **7,500 referrals** in 2021/22.\n\n"
+            "The Victims Needs Assessment was published in March 2022 and will shape the services commissioned "
+            "from 2023.\n\n"
+            "# Reducing offending\n\n"
+            "Divert, the adult out-of-court disposal scheme, has three-year funding confirmed and continues to "
+            "take referrals from every local policing area.\n\n"
+            "Youth Triage extended its hours to weekends in Quarter 2 and now sees young people on the day they "
+            "are brought into custody.\n\n"
+            "# Public confidence and accountability\n\n"
+            "The Commissioner held four meetings of the Scrutiny, Delivery and Performance Board during the "
+            "quarter. Stop and search and use of force were scrutinised by the Ethics Committee in February "
+            "2022."),
+        "recommendations": _PANEL_NOTE,
+    },
+}
 WORKFORCE_PACK: dict[str, str] = {
     "summary": ("Workforce profile at **31 March 2022**, compared with 31 March 2021. The team grew "
                 "slightly, with three leavers and four new starters."),

@@ -72,6 +72,7 @@ class _Builder:
             subject=f"{TITLE} {self.label}",
             keywords=("equality", "Public Sector Equality Duty", "Equality Act 2010", self.label),
             draft=release.draft, published=release.published, next_update=release.next_update,
+            pictures=view.pictures,
         )
 
     def build(self) -> Any:

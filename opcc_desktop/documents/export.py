@@ -1,7 +1,7 @@
-"""The three documents. Each module exposes ``build(wb, financial_year, quarter)`` returning a
+"""The four documents. Each module exposes ``build(wb, financial_year, quarter)`` returning a
 :class:`opcc_desktop.documents.pdf.ReportDocument`; this registry writes it out.
 
-The two public documents read the workbook only through :mod:`opcc_desktop.figures.publishable`
+The three public documents read the workbook only through :mod:`opcc_desktop.figures.publishable`
 (import-linter forbids them the area modules), so private data cannot reach them.
 """
 

@@ -9,7 +9,8 @@ as inline SVG with a text alternative and its data table.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import base64
+from collections.abc import Mapping, Sequence
 from html import escape
 from io import BytesIO
 from pathlib import Path
@@ -18,7 +19,17 @@ from typing import Any, BinaryIO
 from ..figures.charts import PALETTE, ChartSpec
 from .data_tables import DataTable, chart_data, table_data
 from .numbering import Heading, Numbering
-from .pdf.markup import inline, parse
+from .markup import (
+    MISSING_PICTURE,
+    NO_ALT_TEXT,
+    UNREADABLE_PICTURE,
+    Block,
+    PictureRef,
+    inline,
+    no_alt_text,
+    parse,
+)
+from .pdf.styles import CONTENT_WIDTH, picture_box, picture_pixels
 from .pdf.tables import cell_text, numeric_columns
 from .release import DRAFT_PREFIX
 
@@ -32,6 +43,12 @@ figcaption{font-weight:bold}.note{border-left:4px solid #12436D;background:#f3f2
 .marking{font-weight:bold;text-align:center;letter-spacing:.05em}nav ul{list-style:none;padding-left:0}
 .draft{border:4px solid #0b0c0c;padding:.6rem 1rem;font-size:1.25rem;font-weight:bold;text-align:center}
 .source{font-size:.9rem;color:#505a5f}.data-link{font-weight:bold}
+.numbered{padding-left:3.5rem;text-indent:-3.5rem}.para-number{display:inline-block;width:3.5rem;text-indent:0}
+ul.indented,ol.indented{margin-left:3.5rem}.quote.indented{margin-left:4.7rem}td.centre,th.centre{text-align:center}
+.quote{margin:1rem 0 1.5rem 1.2rem;border-left:4px solid #12436D;padding-left:1rem}.quote blockquote{margin:0}
+.quote figcaption{font-weight:normal;color:#505a5f}.picture-note{font-weight:bold}
+.case-study{border:2px solid #12436D;background:#eaf1f8;padding:.2rem 1.2rem .6rem;margin:1.5rem 0}
+img{max-width:100%;height:auto}.picture-photo{float:left;margin:.3rem 1.2rem .6rem 0}.with-photo{display:flow-root}
 """
 DRAFT_BANNER = '<p class="draft" role="note">DRAFT: this document is a draft, not the published edition.</p>'
 
@@ -44,7 +61,8 @@ class HtmlDocument:
     def __init__(self, title: str, *, office: str, period: str = "", subtitle: str = "",
                  logo: bytes | None = None, marking: str | None = None, language: str = "en-GB",
                  subject: str = "", keywords: Sequence[str] = (), published: str = "",
-                 cover_note: str = "", next_update: str = "", draft: bool = False) -> None:  # fmt: skip
+                 cover_note: str = "", next_update: str = "", draft: bool = False,
+                 pictures: Mapping[str, bytes] | None = None, numbered_paragraphs: bool = False) -> None:  # fmt: skip
         self.title, self.office, self.period, self.subtitle = title, office, period, subtitle
         self.marking = marking.strip() if marking else None
         self.language = language
@@ -52,6 +70,9 @@ class HtmlDocument:
         self.keywords = tuple(keywords)
         self.published, self.next_update, self.cover_note = published, next_update, cover_note
         self.draft = draft
+        self.pictures: Mapping[str, bytes] = pictures or {}  # PNG or JPEG bytes by name, as in the PDF
+        self.numbered_paragraphs = numbered_paragraphs  # as in the PDF: "2.1", "2.1.1"...
+        self._boxes = 0
         self.data_tables: list[DataTable] = []  # every numbered table and chart, as data
         self._data_link = ""
         self._body: list[str] = []
@@ -59,25 +80,28 @@ class HtmlDocument:
         self.numbers = Numbering()
 
     # -- structure -------------------------------------------------------------------------
+    # A heading at outline level L (as in the PDF's bookmarks) is an h(L+2): the title is the
+    # h1 and a section an h2, so the levels never jump.
     def section(self, title: str) -> str:
-        return self._numbered(2, self.numbers.section(title))
+        return self._numbered(self.numbers.section(title))
 
     def subsection(self, title: str) -> str:
-        return self._numbered(3, self.numbers.subsection(title))
+        return self._numbered(self.numbers.subsection(title))
 
     def appendix(self, title: str) -> str:
-        return self._numbered(2, self.numbers.appendix(title))
+        return self._numbered(self.numbers.appendix(title))
 
-    def _numbered(self, level: int, heading: Heading) -> str:
-        self._heading(level, heading.text, heading.anchor, True)
+    def _numbered(self, heading: Heading) -> str:
+        self._heading(heading.level, heading.text, heading.anchor, True)
         return heading.number
 
     def heading(self, title: str, *, minor: bool = False) -> None:
-        self._heading(5 if minor else 4, title, "", False)
+        self._heading(self.numbers.unnumbered_level(minor=minor), title, "", False)
 
     def _heading(self, level: int, text: str, anchor: str, in_contents: bool) -> None:
         ident = f' id="{anchor}"' if anchor else ""
-        self._body.append(f"<h{level}{ident}>{escape(text)}</h{level}>")
+        tag = f"h{min(level + 2, 6)}"
+        self._body.append(f"<{tag}{ident}>{escape(text)}</{tag}>")
         if in_contents:
             self._contents.append((level, text, anchor))
 
@@ -86,22 +110,87 @@ class HtmlDocument:
 
     # -- text --------------------------------------------------------------------------------
     def paragraphs(self, text: str) -> None:
+        """The officers' Markdown subset, as :meth:`ReportDocument.paragraphs` prints it."""
         for block in parse(text):
             if block.kind in ("heading", "subheading"):
-                self.heading(block.text, minor=block.kind == "subheading")
-            elif block.kind == "paragraph":
-                self._body.append(f"<p>{block.text}</p>")
+                self._narrative_heading(block.text, minor=block.kind == "subheading")
             else:
-                self._body.append(_list(block.items, numbered=block.kind == "numbered"))
+                self._body.append(self._block(block, numbered=True))
+
+    def _narrative_heading(self, text: str, *, minor: bool) -> None:
+        heading = self.numbers.narrative_heading(text, minor=minor)
+        if heading is None:
+            self.heading(text, minor=minor)
+        else:
+            self._numbered(heading)
 
     def bullets(self, items: Sequence[str]) -> None:
-        self._body.append(_list([inline(item) for item in items], numbered=False))
+        self._body.append(_list([inline(item) for item in items], numbered=False, indented=self._indented(True)))
+
+    def _block(self, block: Block, *, numbered: bool, heading: int = 6) -> str:
+        """One block as HTML. ``numbered``: its paragraphs take numbers when the document
+        numbers them (not inside a box or a note); ``heading``: the level of a heading in a
+        box or a note."""
+        kind = block.kind
+        if kind == "paragraph":
+            return self._paragraph(block.text, numbered)
+        if kind in ("bullets", "numbered"):
+            return _list(block.items, kind == "numbered", self._indented(numbered))
+        if kind == "quote":
+            return _quote(block, self._indented(numbered))
+        if kind == "table":
+            return _narrative_table(block)
+        if kind == "image":
+            return self._picture(block, numbered)
+        if kind == "case_study":
+            return self._case_study(block)
+        return f"<h{heading}>{escape(block.text)}</h{heading}>"
+
+    def _paragraph(self, text: str, numbered: bool) -> str:
+        number = self.numbers.paragraph() if numbered and self.numbered_paragraphs else None
+        if number is None:
+            return f"<p>{_html(text)}</p>"
+        ident = "para-" + number.replace(".", "-")
+        return f'<p class="numbered"><span class="para-number" id="{ident}">{number}</span> {_html(text)}</p>'
+
+    def _indented(self, numbered: bool) -> bool:
+        """Whether a list or quote lines up with the numbered paragraph it belongs to."""
+        return numbered and self.numbered_paragraphs and bool(self.numbers.current)
+
+    def _case_study(self, block: Block) -> str:
+        """The box as an aside named by its heading, a level below the heading it is under."""
+        self._boxes += 1
+        ident = f"case-study-{self._boxes}"
+        level = min(self.numbers.last_level + 3, 6)
+        title = f"Case study: {block.text}" if block.text else "Case study"
+        inner = "".join(self._block(child, numbered=False, heading=min(level + 1, 6)) for child in block.blocks)
+        return (f'<aside class="case-study" aria-labelledby="{ident}"><h{level} id="{ident}">{escape(title)}'
+                f"</h{level}>{inner}</aside>")  # fmt: skip
+
+    def _picture(self, block: Block, numbered: bool) -> str:
+        """The picture inline as a data: url (the file stays self-contained), sized as in the
+        PDF; the same notes as the PDF's where it is missing, unreadable or has no alt text."""
+        ref = block.picture
+        assert ref is not None
+        beside = "".join(self._paragraph(child.text, numbered) for child in block.blocks)
+        data = self.pictures.get(ref.name)
+        pixels = picture_pixels(data) if data is not None else None
+        if data is None or pixels is None:
+            return _picture_note(MISSING_PICTURE if data is None else UNREADABLE_PICTURE, ref) + beside
+        mime, across, down = pixels
+        width, height = (round(points * 4 / 3) for points in picture_box(ref.role, (across, down), CONTENT_WIDTH))
+        source = f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+        image = (f'<img class="picture-{ref.role}" src="{source}" alt="{escape(ref.alt or no_alt_text(ref))}" '
+                 f'width="{width}" height="{height}">')  # fmt: skip
+        # the alt text says it too, so a screen reader hears it once
+        note = "" if ref.alt else _picture_note(NO_ALT_TEXT, ref, ' aria-hidden="true"')
+        if ref.role == "photo":
+            return f'<div class="with-photo">{image}{beside}</div>{note}'
+        return f'<p class="picture">{image}</p>{note}'
 
     def note(self, text: str, *, label: str = "Note") -> None:
-        inner = "".join(
-            _list(b.items, b.kind == "numbered") if b.kind in ("bullets", "numbered") else f"<p>{b.text}</p>"
-            for b in parse(text)
-        )
+        level = min(self.numbers.last_level + 3, 6)
+        inner = "".join(self._block(block, numbered=False, heading=level) for block in parse(text))
         self._body.append(f'<aside class="note" aria-label="{escape(label)}"><strong>{escape(label)}:</strong>{inner}</aside>')
 
     # -- figures and tables ----------------------------------------------------------------------
@@ -112,7 +201,7 @@ class HtmlDocument:
         number = self.numbers.table()
         self._body.append(_table(f"Table {number}: {caption}", header, rows, groups, total_row, spans))
         if footnote:
-            self._body.append(f"<p><small>{inline(footnote)}</small></p>")
+            self._body.append(f"<p><small>{_html(inline(footnote))}</small></p>")
         self._body.append(_source(source))
         self.data_tables.append(table_data(number, caption, header, rows, groups=groups, footnote=footnote,
                                            source=source))  # fmt: skip
@@ -147,7 +236,8 @@ class HtmlDocument:
     def html(self) -> str:
         marking = f'<p class="marking">{escape(self.marking)}</p>' if self.marking else ""
         contents = "".join(
-            f'<li{" style=margin-left:1.2rem" if level == 3 else ""}><a href="#{anchor}">{escape(text)}</a></li>'
+            f'<li{f" style=margin-left:{1.2 * level:g}rem" if level else ""}>'  # indented by level
+            f'<a href="#{anchor}">{escape(text)}</a></li>'
             for level, text, anchor in self._contents
         )
         head = (
@@ -186,9 +276,37 @@ def _source(source: str) -> str:
     return f'<p class="source">Source: {escape(source)}</p>' if source else ""
 
 
-def _list(items: Sequence[str], numbered: bool) -> str:
+def _html(markup: str) -> str:
+    """Paragraph markup from :func:`inline` as HTML: the same but for italics, ``<em>``.
+    Only tags it made itself can match (typed ones are escaped)."""
+    return markup.replace("<i>", "<em>").replace("</i>", "</em>")
+
+
+def _list(items: Sequence[str], numbered: bool, indented: bool = False) -> str:
     tag = "ol" if numbered else "ul"
-    return f"<{tag}>{''.join(f'<li>{item}</li>' for item in items)}</{tag}>"
+    kind = ' class="indented"' if indented else ""
+    return f"<{tag}{kind}>{''.join(f'<li>{_html(item)}</li>' for item in items)}</{tag}>"
+
+
+def _quote(block: Block, indented: bool) -> str:
+    words = "".join(f"<p>{_html(text)}</p>" for text in block.items)
+    said = f"<figcaption>\u2014 {_html(block.text)}</figcaption>" if block.text else ""
+    kind = "quote indented" if indented else "quote"
+    return f'<figure class="{kind}"><blockquote>{words}</blockquote>{said}</figure>'
+
+
+def _narrative_table(block: Block) -> str:
+    """A table written in the narrative: header cells for its columns, no caption (it is not
+    a numbered table), cells aligned as its separator row says."""
+    kinds = [{"right": ' class="num"', "centre": ' class="centre"'}.get(align, "") for align in block.aligns]
+    head = "".join(f'<th scope="col"{kind}>{_html(cell)}</th>' for cell, kind in zip(block.items, kinds, strict=True))
+    body = "".join("<tr>" + "".join(f"<td{kind}>{_html(cell)}</td>" for cell, kind in zip(row, kinds, strict=True))
+                   + "</tr>" for row in block.rows)  # fmt: skip
+    return f'<table class="narrative"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def _picture_note(problem: str, ref: PictureRef, hidden: str = "") -> str:
+    return f'<p class="picture-note"{hidden}>{escape(problem.format(name=ref.name))}</p>'
 
 
 def _table(caption: str, header: Sequence[str], rows: Sequence[Sequence[Any]],

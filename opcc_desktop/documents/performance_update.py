@@ -72,7 +72,7 @@ def render(view: PublicView, quarter: int, document: Any = ReportDocument, relea
     doc = document(
         TITLE, office=office, period=period, logo=view.logo,
         keywords=("Police and Crime Plan", "performance", "KPIs", financial_year, f"Quarter {quarter}"),
-        draft=release.draft, published=release.published, next_update=release.next_update,
+        draft=release.draft, published=release.published, next_update=release.next_update, pictures=view.pictures,
     )  # fmt: skip
     text = view.narrative
     # what a final edition lacks, for the export's check; the groups' commentary reads it too

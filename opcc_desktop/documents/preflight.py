@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from ..areas.publications import publications
 from ..areas.settings import settings
 from ..areas.outline import text_sections
+from ..areas.pictures import picture_names
 from ..areas.vocab import DIMENSION_LABELS, GENERATED_SECTIONS, NOT_DISCLOSED, PUBLIC_REPORTS, QUARTERLY_REPORTS
 from ..errors import counted
 from ..figures import public_plan, publishable
@@ -20,6 +21,7 @@ from ..figures import workforce_statement as statement
 from ..figures.formatting import percent
 from ..figures.plan import key_parts
 from ..store.workbook import Workbook
+from .markup import pictures_used
 
 
 @dataclass(frozen=True)
@@ -36,9 +38,10 @@ def preflight(wb: Workbook, report: str, financial_year: str, quarter: int = 0) 
         "annual-equality": _annual_equality,
         "performance-update": _performance_update,
         "workforce-pack": _workforce_pack,
+        "panel-report": _performance_update,  # its appendix prints the update's KPI tables and commentary
     }
     quarter = quarter if report in QUARTERLY_REPORTS else 0
-    findings = _narrative_gaps(wb, report, financial_year, quarter)
+    findings = _narrative_gaps(wb, report, financial_year, quarter) + _pictures(wb, report, financial_year, quarter)
     if report in PUBLIC_REPORTS:
         findings += _private_names_in_text(wb, report, financial_year, quarter)
         findings += _disclosure(wb, financial_year, public_plan.plan_period(report, quarter))
@@ -55,6 +58,23 @@ def _narrative_gaps(wb: Workbook, report: str, financial_year: str, quarter: int
             if not written.get(section) and section not in GENERATED_SECTIONS]  # fmt: skip
 
 
+def _pictures(wb: Workbook, report: str, financial_year: str, quarter: int) -> list[Finding]:
+    """Pictures the text shows without alt text (a reader who cannot see it learns nothing),
+    or that are not in the workbook (the document would print a gap)."""
+    held = picture_names(wb)
+    found = []
+    for section, text in publishable.narrative(wb, report, financial_year, quarter).items():
+        for ref in pictures_used(text):
+            where = f"the picture '{ref.name}' in the '{section.replace('_', ' ')}' text"
+            if ref.name not in held:
+                found.append(Finding("Pictures", f"{where} is not in the workbook: add it (Picture… in the Reports "
+                                                 "tab, or the picture command) or take it out of the text"))  # fmt: skip
+            if not ref.alt.strip():
+                found.append(Finding("Pictures", f"{where} has no alt text: describe what it shows, as "
+                                                 "![what it shows](image:NAME)"))  # fmt: skip
+    return found
+
+
 def _private_names_in_text(wb: Workbook, report: str, financial_year: str, quarter: int) -> list[Finding]:
     """Free text is the officers' own words, so it is printed as written: warn when it names
     something flagged never-publish."""
@@ -63,7 +83,7 @@ def _private_names_in_text(wb: Workbook, report: str, financial_year: str, quart
         " WHERE never_publish = 1 UNION ALL SELECT name FROM kpis WHERE never_publish = 1")]  # fmt: skip
     texts = [(f"the '{section}' text", text)
              for section, text in publishable.narrative(wb, report, financial_year, quarter).items()]  # fmt: skip
-    if report == "performance-update":
+    if report in QUARTERLY_REPORTS:  # the panel report prints the update's KPI tables and commentary
         texts += [("KPI commentary", r["text"]) for r in publishable.kpi_commentary(wb, financial_year)]
     return [Finding("Privacy", f"{where} names '{name}', which is flagged never to be published")
             for where, text in texts for name in names if name.casefold() in text.casefold()]  # fmt: skip

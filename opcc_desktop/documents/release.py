@@ -18,23 +18,27 @@ from pathlib import Path
 from ..areas.vocab import PUBLIC_REPORTS
 from ..errors import OpccError
 
-__all__ = ["DRAFT", "DRAFT_PREFIX", "FINAL", "Release", "Sections", "check_release", "long_date", "next_edition"]
+__all__ = ["DRAFT", "DRAFT_PREFIX", "FINAL", "MEETING_REPORTS", "Release", "Sections", "check_release", "long_date",
+           "next_edition"]
 
 
 @dataclass(frozen=True)
 class Release:
     """How an edition is released: ``published`` and ``next_update`` as printed on the cover
     ("7 December 2026"; the next update may be words such as "Quarter 1 2022/23 update, date to
-    be announced")."""
+    be announced"); ``meeting``, for a report to the Police and Crime Panel, the date of the
+    meeting it goes to, as printed ("14 September 2022")."""
 
     draft: bool = False
     published: str = ""
     next_update: str = ""
+    meeting: str = ""
 
 
 DRAFT = "DRAFT"  # the mark on every page of a draft
 DRAFT_PREFIX = f"{DRAFT} \u2013 "  # before a draft's title, in its metadata and running header
 FINAL = Release()  # a final edition with no dates on its cover (the builders' default)
+MEETING_REPORTS = ("panel-report",)  # documents written for a meeting, and dated by it
 
 
 @dataclass
@@ -70,6 +74,7 @@ def check_release(report: str, out: Path, publish: bool, release: Release, table
     """Refuse, before any work, an edition that cannot be released as asked."""
     if publish and release.draft:
         raise OpccError("A draft cannot be recorded as published: export the final edition to publish it.")
+    _check_meeting(report, release)
     if tables and report not in PUBLIC_REPORTS:
         raise OpccError(f"The {report} document is internal: its tables are not written as a spreadsheet "
                         "(it carries its protective marking only as a PDF).")  # fmt: skip
@@ -78,16 +83,30 @@ def check_release(report: str, out: Path, publish: bool, release: Release, table
                         "it as one. Give the document a .pdf or .html name.")  # fmt: skip
 
 
+def _check_meeting(report: str, release: Release) -> None:
+    """A report to the Panel is dated by its meeting, which members cite it by: a final one
+    cannot go without the date (a draft says it is to be confirmed); no other document has one."""
+    if report not in MEETING_REPORTS and release.meeting:
+        raise OpccError(f"Only a report to the Police and Crime Panel is dated for a meeting: the {report} "
+                        "document takes no meeting date (--meeting).")  # fmt: skip
+    if report in MEETING_REPORTS and not release.meeting and not release.draft:
+        raise OpccError(f"The final {report} document needs the date of the Police and Crime Panel meeting it "
+                        "goes to: give it with --meeting YYYY-MM-DD (a --draft says the date is to be "
+                        "confirmed).")  # fmt: skip
+
+
 def next_edition(report: str, financial_year: str, quarter: int | None) -> str:
     """What a cover names as the next update when nobody has said: the next quarter's edition
-    of a quarterly document, next year's of a yearly one, its date not yet announced."""
+    of a quarterly document (the next quarter's report to the Panel), next year's of a yearly
+    one, its date not yet announced."""
     start = int(financial_year[:4])
     following = f"{start + 1}/{(start + 2) % 100:02d}"
+    edition = "report to the Panel" if report in MEETING_REPORTS else "edition"
     if quarter in (1, 2, 3):
-        return f"the Quarter {quarter + 1} {financial_year} edition, date to be announced"
+        return f"the Quarter {quarter + 1} {financial_year} {edition}, date to be announced"
     if quarter == 4:
-        return f"the Quarter 1 {following} edition, date to be announced"
-    return f"the {following} edition, date to be announced"
+        return f"the Quarter 1 {following} {edition}, date to be announced"
+    return f"the {following} {edition}, date to be announced"
 
 
 def long_date(day: date) -> str:

@@ -18,6 +18,7 @@ REPORTS = {
     "annual-equality": "opcc_desktop.documents.annual_equality",
     "performance-update": "opcc_desktop.documents.performance_update",
     "workforce-pack": "opcc_desktop.documents.workforce_pack",
+    "panel-report": "opcc_desktop.documents.panel_report",
 }
 QUARTERLY = QUARTERLY_REPORTS
 

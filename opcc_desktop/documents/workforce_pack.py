@@ -103,6 +103,7 @@ def build(wb: Workbook, financial_year: str, quarter: int = 0, release: Release 
         cover_note=("Internal management information for the senior management team only. "
                     "Not for publication: counts are shown in full, without small-number suppression."),
         draft=release.draft,
+        pictures=publishable.pictures(wb),
     )  # fmt: skip
     if current is None:
         _missing(doc, financial_year, texts, publishable.outline(wb, REPORT, financial_year)[0].title)

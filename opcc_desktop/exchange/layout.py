@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from ..areas.validation import (
     Field,
+    Invalid,
     category,
     choice,
     date,
@@ -39,6 +40,7 @@ from ..areas.vocab import (
 )
 from ..areas.kpis import COMPARATOR_RULES, FREQUENCIES
 from ..areas.outline import MAX_TITLE
+from ..areas.pictures import NAME_PATTERN
 from ..areas.workforce import STAFF_RULES
 
 
@@ -76,11 +78,20 @@ NUMBERED_PUBLICATIONS = (
     " (PARTITION BY report, financial_year, quarter, published_on ORDER BY id) AS occurrence FROM publications"
 )
 
+def _asset_name(value: object) -> str:
+    """The office logo ("logo") or a picture for the narrative (areas/pictures.py)."""
+    name = str(value).strip()
+    if name != "logo" and not NAME_PATTERN.fullmatch(name):
+        raise Invalid("is not the logo or a picture's name",
+                      "logo, or lowercase letters, digits and hyphens (at most 40), such as pcc-photo")  # fmt: skip
+    return name
+
+
 SHEETS: tuple[Sheet, ...] = (
     Sheet("settings", "settings", {"key": text(max_len=60), "value": long_text()}, ("key",),
           "SELECT key, value FROM settings ORDER BY key"),
     Sheet("assets", "assets",
-          {"name": choice(("logo",)), "media_type": choice(("image/png", "image/jpeg")),
+          {"name": Field(_asset_name), "media_type": choice(("image/png", "image/jpeg")),
            "part": integer(low=1), "data": text(max_len=32_000)}, ("name", "part"),
           "SELECT name, media_type, data FROM assets ORDER BY name"),
     Sheet("workforce_snapshots", "workforce", {"snapshot_date": date(), "label": text(required=False)},

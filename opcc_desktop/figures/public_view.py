@@ -34,6 +34,7 @@ class PublicView:
     logo: bytes | None
     policy: Policy
     narrative: Mapping[str, str]
+    pictures: Mapping[str, bytes]  # the workbook's pictures by name, for the narrative's image:NAME
     plan: Decided
     services: Rows
     service_counts: Rows
@@ -70,6 +71,7 @@ def public_view(wb: Workbook, report: str, financial_year: str, quarter: int = 0
         logo=publishable.logo(wb),
         policy=publishable.policy(wb),
         narrative=MappingProxyType(publishable.narrative(wb, report, financial_year, quarter)),
+        pictures=MappingProxyType(publishable.pictures(wb)),
         plan=public_plan.decide(wb, financial_year, period),
         services=_rows(publishable.services(wb)),
         service_counts=_rows(publishable.service_counts(wb, financial_year)),

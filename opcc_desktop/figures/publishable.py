@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..areas.outline import outline as outline  # the documents' shape is public
+from ..areas.pictures import picture_data, picture_names
 from ..areas.settings import logo as logo  # the settings' reader: the logo is public
 from ..areas.settings import OFFICE_DETAILS, settings
 from ..areas.vocab import ETHNIC_MINORITY, SCHEME_MEASURES
@@ -244,6 +245,12 @@ def narrative(wb: Workbook, report: str, financial_year: str, quarter: int = 0) 
     return {r["section"]: r["text"] for r in rows}
 
 
+def pictures(wb: Workbook) -> dict[str, bytes]:
+    """The pictures the narrative can show (never the workforce's: pictures are put in the
+    workbook for the documents' text)."""
+    return picture_data(wb, picture_names(wb))
+
+
 def workforce_counts(wb: Workbook, financial_year: str) -> StatementCounts | None:
     """The exact counts behind the statutory workforce statement, at the latest snapshot on
     or before the year's end (31 March). For the pre-flight's disclosure warnings only: a
@@ -281,7 +288,7 @@ def printed_before(wb: Workbook, financial_year: str) -> list[dict[str, Printed]
     rows = wb.rows(
         "SELECT f.publication_id, f.key, f.value, f.shown FROM published_figures f"
         " JOIN publications p ON p.id = f.publication_id WHERE p.financial_year = ?"
-        " AND p.report IN ('annual-equality', 'performance-update') ORDER BY p.published_on, p.id",
+        " AND p.report IN ('annual-equality', 'performance-update', 'panel-report') ORDER BY p.published_on, p.id",
         [financial_year],
     )
     editions: dict[int, dict[str, Printed]] = {}

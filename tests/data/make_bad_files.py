@@ -23,6 +23,7 @@ from __future__ import annotations
 import codecs
 import copy
 import csv
+import os
 import datetime as dt
 import io
 import json
@@ -38,7 +39,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import openpyxl
+# openpyxl writes through lxml when it is installed (pikepdf brings it), and its bytes differ:
+# the files are made with openpyxl's own writer either way, so they are the same everywhere.
+os.environ["OPENPYXL_LXML"] = "False"
+import openpyxl  # noqa: E402 - after the setting it reads on import
 
 Grid = list[list[Any]]
 Book = dict[str, Grid]  # sheet name -> rows, the header first

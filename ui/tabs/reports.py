@@ -12,10 +12,20 @@ import datetime as dt
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QFocusEvent, QKeySequence, QShortcut, QTextCharFormat, QTextListFormat
+from PySide6.QtGui import (
+    QDesktopServices,
+    QFocusEvent,
+    QImage,
+    QKeySequence,
+    QShortcut,
+    QTextCharFormat,
+    QTextDocument,
+    QTextListFormat,
+)
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QDateEdit,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -33,21 +43,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from opcc_desktop.areas import narrative, outline, periods
+from opcc_desktop.areas import narrative, outline, periods, pictures
 from opcc_desktop.areas.vocab import QUARTER_MONTHS, QUARTERLY_REPORTS
 from opcc_desktop.documents.preflight import preflight
-from opcc_desktop.documents.release import Release, long_date, next_edition
+from opcc_desktop.documents.release import MEETING_REPORTS, Release, long_date, next_edition
 from opcc_desktop.figures import publishable
 from ui.export_job import ExportJob
 from ui.outline_tree import OutlineTree
+from ui.pictures_dialog import PicturesDialog
 from ui.tabs.base import Tab
 
 REPORT_TITLES = {
     "annual-equality": "Annual Equality Monitoring Report",
     "performance-update": "Performance and Delivery Update",
     "workforce-pack": "Workforce pack (OFFICIAL-SENSITIVE)",
+    "panel-report": "Report to the Police and Crime Panel",
 }
 SPACING = 8
+PREVIEW_WIDTH = 360  # pixels: a picture as the narrative editor shows it
 
 
 class NarrativeEditor(QTextEdit):
@@ -63,9 +76,37 @@ class NarrativeEditor(QTextEdit):
     def markdown(self) -> str:
         return self.document().toMarkdown().strip()
 
-    def set_markdown(self, text: str) -> None:
-        self.document().setMarkdown(text)
+    def set_markdown(self, text: str, shown: dict[str, bytes] | None = None) -> None:
+        """Show ``text``, with the pictures it uses from ``shown`` (see :meth:`add_pictures`)."""
+        self.document().setMarkdown(text)  # clears the document's resources, so pictures come after
+        self.add_pictures(shown or {})
         self.document().setModified(False)
+
+    def add_pictures(self, shown: dict[str, bytes]) -> None:
+        """The workbook's pictures by name, so a picture the text uses (``image:NAME``)
+        appears in place, at most :data:`PREVIEW_WIDTH` wide."""
+        for name, data in shown.items():
+            image = QImage.fromData(data)
+            if image.width() > PREVIEW_WIDTH:
+                image = image.scaledToWidth(PREVIEW_WIDTH, Qt.TransformationMode.SmoothTransformation)
+            self.document().addResource(QTextDocument.ResourceType.ImageResource, QUrl(f"image:{name}"), image)
+
+    def insert_block(self, text: str) -> None:
+        """Insert a block of the Markdown subset (a picture) as a paragraph of its own at the
+        cursor, which then continues in a new paragraph."""
+        cursor = self.textCursor()
+        if cursor.block().text().strip():
+            cursor.insertBlock()
+        cursor.insertMarkdown(text)
+        cursor.insertBlock()
+        self.setTextCursor(cursor)
+        self.document().setModified(True)
+        self.setFocus()
+
+    def toggle_italic(self) -> None:
+        fmt = QTextCharFormat()
+        fmt.setFontItalic(not self.fontItalic())
+        self.mergeCurrentCharFormat(fmt)
 
     def focusOutEvent(self, event: QFocusEvent) -> None:  # noqa: N802 - Qt's name
         super().focusOutEvent(event)
@@ -94,6 +135,11 @@ class ReportsTab(Tab):
         self.report = self._combo("Document", list(REPORT_TITLES.values()))
         self.year = self._combo("Financial year", [])
         self.quarter = self._combo("Quarter", [f"Q{q} ({m})" for q, m in QUARTER_MONTHS.items()])
+        self.meeting = QDateEdit(dt.date.today())
+        self.meeting.setCalendarPopup(True)
+        self.meeting.setDisplayFormat("d MMMM yyyy")
+        self.meeting.setAccessibleName("Panel meeting date")
+        self.meeting.setToolTip("The date of the Police and Crime Panel meeting the report goes to (on its cover)")
         self.sections = OutlineTree()
         self.outline_buttons = self._outline_buttons()
         self.editor = NarrativeEditor(self.save_text)
@@ -126,7 +172,8 @@ class ReportsTab(Tab):
 
     def _layout(self) -> None:
         form = QFormLayout()
-        for label, box in (("&Document:", self.report), ("Financial &year:", self.year), ("&Quarter:", self.quarter)):
+        for label, box in (("&Document:", self.report), ("Financial &year:", self.year), ("&Quarter:", self.quarter),
+                           ("Panel &meeting:", self.meeting)):
             caption = QLabel(label)
             caption.setBuddy(box)
             form.addRow(caption, box)
@@ -163,15 +210,18 @@ class ReportsTab(Tab):
         layout.addWidget(splitter)
         self.setTabOrder(self.report, self.year)
         self.setTabOrder(self.year, self.quarter)
-        self.setTabOrder(self.quarter, self.sections)
+        self.setTabOrder(self.quarter, self.meeting)
+        self.setTabOrder(self.meeting, self.sections)
         self.setTabOrder(self.sections, self.editor)
 
     def _format_bar(self) -> QHBoxLayout:
         bar = QHBoxLayout()
         for text, shortcut, slot in (
             ("Bold", "Ctrl+B", self.editor.toggle_bold),
+            ("Italic", "Ctrl+I", self.editor.toggle_italic),
             ("• List", "", lambda: self.editor.make_list(QTextListFormat.Style.ListDisc)),
             ("1. List", "", lambda: self.editor.make_list(QTextListFormat.Style.ListDecimal)),
+            ("Picture…", "", self.show_pictures),
             ("Save", QKeySequence(QKeySequence.StandardKey.Save).toString(), self.save_text),
         ):
             button = QToolButton()
@@ -205,6 +255,7 @@ class ReportsTab(Tab):
         self.save_text()
         report, _, _ = self.choice()
         self.quarter.setEnabled(report in QUARTERLY_REPORTS)
+        self.meeting.setEnabled(report in MEETING_REPORTS)
         self.html_button.setEnabled(report != "workforce-pack")
         self.with_tables.setEnabled(report != "workforce-pack")  # internal: marked, PDF only
         self._remember_choice()
@@ -264,7 +315,8 @@ class ReportsTab(Tab):
         texts = publishable.narrative(self.context.wb, report, year, quarter or 0)
         self._loaded = (report, year, quarter or 0, str(key))
         self.editor.setPlaceholderText("")
-        self.editor.set_markdown(texts.get(str(key), ""))
+        names = pictures.picture_names(self.context.wb)
+        self.editor.set_markdown(texts.get(str(key), ""), pictures.picture_data(self.context.wb, names))
 
     def save_text(self) -> None:
         """Save the section in the editor, if it changed, as one edit."""
@@ -273,6 +325,23 @@ class ReportsTab(Tab):
         report, year, quarter, section = self._loaded
         self.editor.document().setModified(False)
         self.context.do(narrative.set_narrative, report, year, section, self.editor.markdown() or None, quarter)
+
+    def show_pictures(self) -> None:
+        """The workbook's pictures; the one chosen goes into the text at the cursor."""
+        if not self.context.is_open:
+            return
+        dialog = PicturesDialog(self.context, self)
+        dialog.insert_requested.connect(self._insert_picture)
+        dialog.exec()
+
+    def _insert_picture(self, markdown: str) -> None:
+        if self._loaded is None:
+            self.context.failed.emit("Choose a section that takes text first, then insert the picture.")
+            return
+        wb = self.context.wb
+        self.editor.add_pictures(pictures.picture_data(wb, pictures.picture_names(wb)))
+        self.editor.insert_block(markdown)
+        self.save_text()
 
     # -- outline ------------------------------------------------------------------------------
     def _outline_buttons(self) -> QHBoxLayout:
@@ -379,10 +448,12 @@ class ReportsTab(Tab):
         self.job.start()
 
     def release(self, report: str, year: str, quarter: int | None) -> Release:
-        """A draft, or a final edition published today, naming its next edition."""
+        """A draft, or a final edition published today, naming its next edition (and, for a
+        report to the Panel, dated by its meeting)."""
         draft = self.draft.isChecked()
+        meeting = long_date(self.meeting.date().toPython()) if report in MEETING_REPORTS else ""
         return Release(draft=draft, published="" if draft else long_date(dt.date.today()),
-                       next_update=next_edition(report, year, quarter))  # fmt: skip
+                       next_update=next_edition(report, year, quarter), meeting=meeting)  # fmt: skip
 
     def replace_tables(self, sheet: Path) -> bool:
         """The save dialog asked about the document only: ask about the tables beside it too."""

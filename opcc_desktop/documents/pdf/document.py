@@ -27,7 +27,7 @@ from __future__ import annotations
 import io
 import math
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, BinaryIO, Literal, NamedTuple
 
 from reportlab.lib.units import cm
@@ -40,7 +40,10 @@ from reportlab.platypus import (
     CondPageBreak,
     Flowable,
     Frame,
+    FrameBG,
     Image,
+    ImageAndFlowables,
+    Indenter,
     KeepTogether,
     ListFlowable,
     ListItem,
@@ -51,10 +54,12 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
+from reportlab.platypus.flowables import _FBGBag
 
 from opcc_desktop.documents.data_tables import DataTable, chart_data, table_data
-from opcc_desktop.documents.numbering import Numbering
-from opcc_desktop.documents.pdf import fonts, markup
+from opcc_desktop.documents.numbering import Heading, Numbering
+from opcc_desktop.documents import markup
+from opcc_desktop.documents.pdf import fonts
 from opcc_desktop.documents.pdf.chart_drawing import draw_chart
 from opcc_desktop.documents.pdf.contents import Contents, Entry
 from opcc_desktop.documents.pdf.paragraph import Paragraph
@@ -71,11 +76,16 @@ from opcc_desktop.documents.pdf.styles import (
     MUTED,
     PAGE_HEIGHT,
     PAGE_WIDTH,
+    PANEL,
+    PARAGRAPH_NUMBER_INDENT,
     RULE,
     TEXT,
     WATERMARK,
     ZEBRA,
+    cell_style,
     house_styles,
+    picture_box,
+    picture_pixels,
 )
 from opcc_desktop.documents.pdf.tables import Align, CellValue, house_table, natural_width
 from opcc_desktop.documents.release import DRAFT, DRAFT_PREFIX
@@ -93,6 +103,10 @@ MIN_START = 5 * cm  # a group taller than a page starts mid-page only with this 
 WATERMARK_SIZE = 150
 WATERMARK_ALPHA = 0.14
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+QUOTE_INDENT = 0.6 * cm  # from the margin to a quote's rule
+QUOTE_PADDING = 12  # from the rule to the quote's text
+BOX_PADDING = 12  # inside a case study's border
+PANEL_LEAD = 8  # a case study's panel above what it continues with at the top of a page
 
 
 class Attachment(NamedTuple):
@@ -115,6 +129,99 @@ class _Heading(Paragraph):
         self.key = key
         self.outline_level = outline_level
         self.in_contents = in_contents
+
+
+class _Picture(Image):
+    """A picture drawn inside marked content that carries its alt text,
+    ``/Figure <</Alt (...)>> BDC ... EMC``: a reader of the page's content finds the text
+    alternative with the picture, and a structure tree added later can point at it."""
+
+    def __init__(self, data: bytes, width: float, height: float, alt: str) -> None:
+        super().__init__(io.BytesIO(data), width, height, hAlign="LEFT")
+        self.alt = alt
+
+    def draw(self) -> None:
+        self.canv.addLiteral(f"/Figure <</Alt {_pdf_text(self.alt)}>> BDC")
+        super().draw()
+        self.canv.addLiteral("EMC")
+
+
+def _pdf_text(text: str) -> str:
+    """``text`` as a PDF string: literal when ASCII (its delimiters, backslashes and control
+    characters escaped), else UTF-16BE hex after a byte order mark, which readers take as
+    Unicode."""
+    if text.isascii():
+        return "(" + "".join(_pdf_char(ch) for ch in text) + ")"
+    return "<FEFF" + text.encode("utf-16-be").hex().upper() + ">"
+
+
+def _pdf_char(ch: str) -> str:
+    if ch in "()\\":
+        return "\\" + ch
+    return ch if " " <= ch <= "~" else f"\\{ord(ch):03o}"
+
+
+def _marked(text: str, style: object, bullet: str | None = None) -> Paragraph:
+    """A paragraph of markup from :func:`markup.inline`. The italic faces are loaded only
+    when it uses them: most documents never do, and loading them costs ~15 ms."""
+    if "<i>" in text:
+        fonts.register_fonts()
+    return Paragraph(text, style, bulletText=bullet)
+
+
+class _Panel(FrameBG):
+    """The start of a case study's panel: reportlab's frame background, shaded and bordered,
+    one rectangle on each page the box reaches, grown as its content is drawn."""
+
+    def draw(self) -> None:
+        super().draw()
+        bags = getattr(getattr(self, "_frame", None), "_frameBGs", None)
+        if bags:
+            bags[-1] = _PanelBag(**vars(bags[-1]))
+
+
+class _PanelBag(_FBGBag):
+    """One page's panel. On a page the box continues onto, the frame puts the first thing
+    flush with its top, so the panel reaches a little above it: nothing touches the border."""
+
+    def render(self, canv: Canvas, frame: Frame, fbx: float, fby: float, fbw: float, fbh: float) -> None:
+        if self.pn not in (-1, canv.getPageNumber()):  # -1: the box's first page, not yet drawn
+            fbh += PANEL_LEAD
+        super().render(canv, frame, fbx, fby, fbw, fbh)
+
+
+class _Beside(Flowable):
+    """A photo with the text after it flowing beside it (reportlab's ImageAndFlowables), in a
+    wrapper that a heading above can be kept with: reportlab keeps no container with what
+    precedes it, so a heading or a case study's title would be left at the foot of a page."""
+
+    def __init__(self, image: Image, text: list[Flowable]) -> None:
+        super().__init__()
+        self.flow = ImageAndFlowables(image, text, imageRightPadding=12, imageBottomPadding=8, imageSide="left")
+
+    def wrap(self, aW: float, aH: float) -> tuple[float, float]:  # noqa: N803 - reportlab's names
+        self.width, self.height = self.flow.wrapOn(self.canv, aW, aH)
+        return self.width, self.height
+
+    def split(self, aW: float, aH: float) -> list[Flowable]:  # noqa: N803 - reportlab's names
+        return self.flow.splitOn(self.canv, aW, aH)
+
+    def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802
+        self.flow.drawOn(canvas, x, y, _sW)
+
+    def getSpaceBefore(self) -> float:  # noqa: N802 - reportlab's names
+        return float(self.flow.getSpaceBefore())
+
+    def getSpaceAfter(self) -> float:  # noqa: N802 - reportlab's names
+        return float(self.flow.getSpaceAfter())
+
+
+class _Padding(Spacer):
+    """Space that is dropped at the foot of a page rather than carried to the top of the
+    next (where, at the end of a case study, it would draw a sliver of empty panel)."""
+
+    def split(self, aW: float, aH: float) -> list[Flowable]:  # noqa: N803 - reportlab's names
+        return [Spacer(1, 0)]
 
 
 class _KeepTogether(KeepTogether):
@@ -303,6 +410,9 @@ def _fit(text: str, width: float) -> str:
 class ReportDocument:
     """A report built in reading order; see the module docstring for an example.
 
+    ``pictures``: PNG or JPEG bytes by name, for the narrative's ``![alt](image:NAME)``.
+    ``numbered_paragraphs`` numbers every paragraph of a numbered section, "2.1", "2.2", and
+    "2.1.1" after subsection 2.1 (as a Police and Crime Panel report is).
     ``marking``: a protective marking such as "OFFICIAL-SENSITIVE", printed at the top and
     bottom of every page, on the cover, and put in the title, subject and keywords metadata
     (assistive technology skips running headers). ``logo``: image bytes (PNG or JPEG) for the
@@ -332,6 +442,8 @@ class ReportDocument:
         cover_note: str = "",
         next_update: str = "",
         draft: bool = False,
+        pictures: Mapping[str, bytes] | None = None,
+        numbered_paragraphs: bool = False,
     ) -> None:
         self.title = title
         self.office = office
@@ -346,6 +458,8 @@ class ReportDocument:
         self.next_update = next_update
         self.cover_note = cover_note
         self.draft = draft
+        self.pictures: Mapping[str, bytes] = pictures or {}
+        self.numbered_paragraphs = numbered_paragraphs
         self.data_tables: list[DataTable] = []
         self.attachments: list[Attachment] = []
         self.styles = house_styles()
@@ -353,8 +467,6 @@ class ReportDocument:
         self._chained: list[Flowable] = []  # flowables kept with the next one (see _keep_together)
         self.numbers = Numbering()
         self._headings = 0
-        self._level = -1  # outline level of the last numbered heading: others nest under it
-        self._last_level = -1
 
     # -- metadata ---------------------------------------------------------------------------
 
@@ -375,31 +487,32 @@ class ReportDocument:
 
     def section(self, title: str) -> str:
         """Start numbered section N ("1 Introduction"); returns its number."""
-        heading = self.numbers.section(title)
-        self._heading(heading.text, self.styles.h1, heading.anchor, 0, True, 5 * cm)
-        return heading.number
+        return self._numbered(self.numbers.section(title))
 
     def subsection(self, title: str) -> str:
-        """Start numbered subsection N.M of the current section; returns its number."""
-        heading = self.numbers.subsection(title)
-        self._heading(heading.text, self.styles.h2, heading.anchor, 1, True, 4 * cm)
-        return heading.number
+        """Start numbered subsection N.M of the current section (A.M in appendix A); returns its
+        number."""
+        return self._numbered(self.numbers.subsection(title))
 
     def appendix(self, title: str) -> str:
         """Start appendix A, B... after the numbered sections: in the contents and bookmarks,
-        its subsections unnumbered. Returns its letter."""
-        heading = self.numbers.appendix(title)
-        self._heading(heading.text, self.styles.h1, heading.anchor, 0, True, 5 * cm)
-        return heading.number
+        its subsections numbered A.1, A.2 and nothing else in it numbered. Returns its letter."""
+        return self._numbered(self.numbers.appendix(title))
 
     def heading(self, title: str, *, minor: bool = False) -> None:
         """An unnumbered heading inside the current (sub)section: bookmarked (nested under
         it), not in the contents. ``minor`` nests one level further, after a major one."""
         self._headings += 1
-        base = self._level + 1
-        level = base + 1 if minor and self._last_level >= base else base
+        level = self.numbers.unnumbered_level(minor=minor)
         style = self.styles.h4 if minor else self.styles.h3
         self._heading(title, style, f"heading-{self._headings}", level, False, 3 * cm)
+
+    def _numbered(self, heading: Heading) -> str:
+        """A numbered heading, in the contents and bookmarks at its level (0 a section or
+        appendix, 1 "4.1", 2 "4.1.1"); returns its number."""
+        style, room = ((self.styles.h1, 5 * cm), (self.styles.h2, 4 * cm), (self.styles.h3, 3 * cm))[heading.level]
+        self._heading(heading.text, style, heading.anchor, heading.level, True, room)
+        return heading.number
 
     def _heading(self, text: str, style: object, key: str, level: int, in_contents: bool,
                  room: float) -> None:
@@ -413,9 +526,6 @@ class ReportDocument:
         else:
             story.append(CondPageBreak(room))
         story.append(_Heading(text, style, key, level, in_contents))
-        if in_contents:
-            self._level = level
-        self._last_level = level
 
     def page_break(self) -> None:
         self._story.append(PageBreak())
@@ -423,41 +533,167 @@ class ReportDocument:
     # -- text ---------------------------------------------------------------------------------
 
     def paragraphs(self, text: str) -> None:
-        """Narrative in the officers' Markdown subset (``#``/``##`` headings, ``**bold**``,
-        ``- `` and ``1. `` lists, blank-line paragraphs). Any other markup prints literally."""
+        """Narrative in the officers' Markdown subset (see :mod:`.markup`): headings,
+        paragraphs, lists, quotes, case-study boxes, tables and pictures. Any other markup
+        prints literally. In a numbered section a heading is numbered under it (see
+        :meth:`Numbering.narrative_heading`)."""
         for block in markup.parse(text):
             if block.kind in ("heading", "subheading"):
-                self.heading(block.text, minor=block.kind == "subheading")
-            elif block.kind == "paragraph":
-                self._story.append(Paragraph(block.text, self.styles.body))
+                self._narrative_heading(block.text, minor=block.kind == "subheading")
             else:
-                self._story.append(self._list(block.items, numbered=block.kind == "numbered"))
+                self._story += self._block(block, CONTENT_WIDTH, numbered=True)
+
+    def _narrative_heading(self, text: str, *, minor: bool) -> None:
+        heading = self.numbers.narrative_heading(text, minor=minor)
+        if heading is None:
+            self.heading(text, minor=minor)
+        else:
+            self._numbered(heading)
 
     def bullets(self, items: Sequence[str]) -> None:
         """A bulleted list of plain items (``**bold**`` allowed)."""
-        self._story.append(self._list([markup.inline(i) for i in items], numbered=False))
+        self._story.append(self._list([markup.inline(i) for i in items], numbered=False,
+                                      indent=self._text_indent(True)))  # fmt: skip
 
-    def _list(self, items: Sequence[str], numbered: bool) -> Flowable:
+    def _block(self, block: markup.Block, width: float, *, numbered: bool) -> list[Flowable]:
+        """One block's flowables in a column ``width`` wide. ``numbered``: its paragraphs take
+        numbers when the document numbers them (not inside a box or a note)."""
+        kind = block.kind
+        if kind == "paragraph":
+            return [self._paragraph(block.text, numbered)]
+        if kind in ("bullets", "numbered"):
+            return [self._list(block.items, numbered=kind == "numbered", indent=self._text_indent(numbered))]
+        if kind == "quote":
+            return self._quote(block, width, QUOTE_INDENT + self._text_indent(numbered))
+        if kind == "table":
+            return [self._narrative_table(block, width)]
+        if kind == "image":
+            return self._picture(block, width, numbered)
+        if kind == "case_study":
+            return self._case_study(block)
+        return [Paragraph(markup.escape(block.text), self.styles.h4)]  # a heading inside a box
+
+    def _paragraph(self, text: str, numbered: bool) -> Paragraph:
+        """A body paragraph; with its number hanging to its left when the document numbers
+        paragraphs and this one is in a numbered section."""
+        number = self.numbers.paragraph() if numbered and self.numbered_paragraphs else None
+        if number is None:
+            return _marked(text, self.styles.body)
+        return _marked(text, self.styles.numbered, number)
+
+    def _text_indent(self, numbered: bool) -> float:
+        """How far a list or quote is indented further to line up with the numbered paragraph
+        it belongs to."""
+        return PARAGRAPH_NUMBER_INDENT if numbered and self.numbered_paragraphs and self.numbers.current else 0
+
+    def _list(self, items: Sequence[str], numbered: bool, indent: float = 0) -> Flowable:
         st = self.styles
         flow = ListFlowable(
-            [ListItem(Paragraph(item, st.bullet)) for item in items],
+            [ListItem(_marked(item, st.bullet)) for item in items],
             bulletType="1" if numbered else "bullet",
             start=None if numbered else "\u2022",
             bulletFormat="%s." if numbered else None,
-            leftIndent=16, bulletFontName=fonts.REGULAR, bulletFontSize=BODY_SIZE,
+            leftIndent=16 + indent, bulletDedent=16, bulletFontName=fonts.REGULAR, bulletFontSize=BODY_SIZE,
             bulletColor=TEXT, spaceAfter=6,
         )
         return flow
+
+    def _quote(self, block: markup.Block, width: float, indent: float) -> list[Flowable]:
+        """A quote with a rule at its left, ``indent`` from the margin, who said it under it
+        in grey. A table of one row per paragraph, so a long quote splits between pages."""
+        st = self.styles
+        rows: list[list[object]] = [["", _marked(text, st.quote)] for text in block.items]
+        if block.text:
+            rows.append(["", _marked(f"\u2014 {block.text}", st.attribution)])
+        # spaces as its own, not spacers, so a heading above keeps with the quote itself
+        quote = Table(rows, colWidths=[indent, width - indent], hAlign="LEFT", splitInRow=1, spaceBefore=3,
+                      spaceAfter=10)  # fmt: skip
+        commands: list[tuple[Any, ...]] = [
+            ("FONT", (0, 0), (-1, -1), fonts.REGULAR, BODY_SIZE),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LINEBEFORE", (1, 0), (1, -1), 3, ACCENT),
+            ("LEFTPADDING", (0, 0), (0, -1), 0), ("RIGHTPADDING", (0, 0), (0, -1), 0),
+            ("LEFTPADDING", (1, 0), (1, -1), QUOTE_PADDING), ("RIGHTPADDING", (1, 0), (1, -1), 0),
+            ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+        ]
+        if block.text and len(rows) > 1:
+            commands.append(("NOSPLIT", (0, len(rows) - 2), (-1, -1)))  # who said it stays with the words
+        quote.setStyle(TableStyle(commands))
+        return [quote]
+
+    def _case_study(self, block: markup.Block) -> list[Flowable]:
+        """A shaded panel in a border, headed "Case study: title", its content in the story
+        itself (indented within the panel), so it splits between pages as any text does:
+        reportlab's frame background draws one closed panel on each page the box reaches."""
+        opening: list[Flowable] = [
+            Spacer(1, 4),
+            _Panel(PANEL, strokeColor=ACCENT, strokeWidth=1),
+            Indenter(BOX_PADDING, BOX_PADDING),
+            Spacer(1, BOX_PADDING),
+        ]
+        for part in opening:  # kept with the title (kept with what follows it), as a heading above is
+            part.keepWithNext = 1
+        self._chained += opening
+        closing = [_Padding(1, BOX_PADDING - 4), Indenter(-BOX_PADDING, -BOX_PADDING), FrameBG(start=False)]
+        return [*opening, *self._box_content(block, CONTENT_WIDTH - 2 * BOX_PADDING), *closing, Spacer(1, 12)]
+
+    def _box_content(self, block: markup.Block, width: float) -> list[Flowable]:
+        """A case study's title and content, in a column ``width`` wide."""
+        title = f"Case study: {block.text}" if block.text else "Case study"
+        flowables: list[Flowable] = [Paragraph(markup.escape(title), self.styles.case_title)]
+        for child in block.blocks:
+            flowables += self._block(child, width, numbered=False)
+        return flowables
+
+    def _narrative_table(self, block: markup.Block, width: float) -> Table:
+        """A table written in the narrative, in the house style but not numbered (it is not a
+        statistic). The house table lays it out from the text its cells print; a cell with
+        bold, italics or a link then takes a paragraph of its markup instead."""
+        header = [markup.printed(cell) for cell in block.items]
+        rows = [[markup.printed(cell) for cell in row] for row in block.rows]
+        table = house_table(header, rows, align=block.aligns, width=width)
+        table.spaceBefore, table.spaceAfter = 2, 10
+        for r, cells in enumerate([block.items, *block.rows]):
+            for c, cell in enumerate(cells):
+                if "<" in cell:  # a tag made by markup.inline (typed "<" is "&lt;")
+                    table._cellvalues[r][c] = _marked(cell, cell_style(block.aligns[c], header=r == 0))
+        return table
+
+    def _picture(self, block: markup.Block, width: float, numbered: bool) -> list[Flowable]:
+        """A picture from :attr:`pictures` sized for its role (see :func:`picture_box`), a
+        photo with the paragraphs after it flowing beside it; a visible note in its place
+        when it is missing or unreadable, and under it when it has no alt text."""
+        ref = block.picture
+        assert ref is not None
+        beside = [self._paragraph(child.text, numbered) for child in block.blocks]
+        data = self.pictures.get(ref.name)
+        pixels = picture_pixels(data) if data is not None else None
+        if data is None or pixels is None:
+            problem = markup.MISSING_PICTURE if data is None else markup.UNREADABLE_PICTURE
+            return [self._picture_note(problem, ref), *beside]
+        drawn = _Picture(data, *picture_box(ref.role, pixels[1:], width), alt=ref.alt or markup.no_alt_text(ref))
+        drawn.spaceBefore = 3
+        notes = [] if ref.alt else [self._picture_note(markup.NO_ALT_TEXT, ref)]
+        if beside:
+            return [_Beside(drawn, beside), *notes, Spacer(1, 4)]
+        return [drawn, *notes, Spacer(1, 10)]
+
+    def _picture_note(self, problem: str, ref: markup.PictureRef) -> Paragraph:
+        return Paragraph(markup.escape(problem.format(name=ref.name)), self.styles.picture_note)
 
     def note(self, text: str, *, label: str = "Note") -> None:
         """A boxed note (e.g. on non-disclosure rates or suppressed figures)."""
         cell: list[Flowable] = []
         for i, block in enumerate(markup.parse(text)):
             prefix = f"<b>{markup.escape(label)}:</b> " if i == 0 and label else ""
-            if block.kind in ("bullets", "numbered"):
-                cell.append(self._list(block.items, numbered=block.kind == "numbered"))
+            if block.kind == "paragraph":
+                cell.append(_marked(prefix + block.text, self.styles.note))
+            elif block.kind in ("heading", "subheading"):
+                cell.append(Paragraph(prefix + markup.escape(block.text), self.styles.note))
+            elif block.kind == "case_study":
+                cell += self._box_content(block, CONTENT_WIDTH - 20)  # a box within the note's box
             else:
-                cell.append(Paragraph(prefix + block.text, self.styles.note))
+                cell += self._block(block, CONTENT_WIDTH - 20, numbered=False)
         box = Table([[cell]], colWidths=[CONTENT_WIDTH], hAlign="LEFT")
         box.setStyle(TableStyle([
             ("FONT", (0, 0), (-1, -1), fonts.REGULAR, BODY_SIZE),  # reportlab sets it per cell
@@ -503,7 +739,7 @@ class ReportDocument:
             table,
         ]
         if footnote:
-            parts.append(Paragraph(markup.inline(footnote), self.styles.alt_text))
+            parts.append(_marked(markup.inline(footnote), self.styles.alt_text))
         parts += self._source(source)
         self._keep_together(parts)
         self._story.append(Spacer(1, 10))
@@ -594,7 +830,7 @@ class ReportDocument:
         if self.marking:
             story.append(Paragraph(markup.escape(self.marking), st.cover_marking))
         if self.cover_note:
-            story.append(Paragraph(markup.inline(self.cover_note), st.body))
+            story.append(_marked(markup.inline(self.cover_note), st.body))
         return story
 
     def _contents(self) -> Contents:
@@ -606,7 +842,7 @@ class ReportDocument:
         ])
         entries = [Entry(item.outline_level, markup.escape(item.plain_text), item.key)
                    for item in self._story if isinstance(item, _Heading) and item.in_contents]  # fmt: skip
-        return Contents(entries, [self.styles.toc1, self.styles.toc2], style)
+        return Contents(entries, [self.styles.toc1, self.styles.toc2, self.styles.toc3], style)
 
     def _full_story(self, contents: Contents) -> list[Flowable]:
         """Every flowable, cover and contents first."""

@@ -33,8 +33,8 @@ _ITALIC_FILES = {
 @functools.cache
 def register_house_faces() -> str:
     """Register the regular and bold faces and the family with reportlab (once per process;
-    about 15 ms) so ``<b>`` picks the bold face. Returns the family name. House text (the
-    officers' markup, captions, tables, charts, furniture) is never italic, so the italic
+    about 15 ms) so ``<b>`` picks the bold face. Returns the family name. House text (captions,
+    tables, charts, furniture) is never italic and officers' text seldom is, so the italic
     faces, as costly to load again, wait for :func:`register_fonts`."""
     _register(_HOUSE_FILES)
     pdfmetrics.registerFontFamily(FAMILY, normal=REGULAR, bold=BOLD, italic=ITALIC, boldItalic=BOLD_ITALIC)

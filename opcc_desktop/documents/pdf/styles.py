@@ -8,10 +8,11 @@ generous leading, nothing below 8 pt, dark text on white, headings in the palett
 from __future__ import annotations
 
 import functools
+import io
 from dataclasses import dataclass
 
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_LEFT, TA_RIGHT
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
@@ -34,6 +35,7 @@ ACCENT = colors.HexColor(PALETTE[0])
 RULE = colors.HexColor("#B1B4B6")
 ZEBRA = colors.HexColor("#F3F2F1")
 GRID = colors.HexColor("#DEE0E2")
+PANEL = colors.HexColor("#EAF1F8")  # a case study's shading: the accent, faint
 WATERMARK = colors.HexColor("#505A5F")  # a draft's diagonal mark, drawn over the page, translucent
 WHITE = colors.white
 
@@ -43,6 +45,16 @@ TABLE_SIZE = 9.5
 SMALL_SIZE = 9
 FURNITURE_SIZE = 8.5
 CHART_SIZE = 8.5
+PARAGRAPH_NUMBER_INDENT = 1.5 * cm  # a numbered paragraph's text, right of its number
+
+# -- pictures (points) ---------------------------------------------------------------------------
+# The largest box each role fills, keeping the picture's shape; a figure is never enlarged
+# beyond its size at one pixel a point. Both editions place pictures by these.
+FIGURE_MAX_HEIGHT = 9 * cm
+PHOTO_WIDTH, PHOTO_MAX_HEIGHT = 4.5 * cm, 6 * cm
+SIGNATURE_WIDTH, SIGNATURE_MAX_HEIGHT = 4 * cm, 2.5 * cm
+_ROLE_BOXES = {"photo": (PHOTO_WIDTH, PHOTO_MAX_HEIGHT), "signature": (SIGNATURE_WIDTH, SIGNATURE_MAX_HEIGHT)}
+PICTURE_FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg"}
 
 
 @dataclass(frozen=True)
@@ -66,6 +78,12 @@ class Styles:
     toc_title: ParagraphStyle
     toc1: ParagraphStyle
     toc2: ParagraphStyle
+    toc3: ParagraphStyle
+    numbered: ParagraphStyle
+    quote: ParagraphStyle
+    attribution: ParagraphStyle
+    case_title: ParagraphStyle
+    picture_note: ParagraphStyle
     cover_office: ParagraphStyle
     cover_title: ParagraphStyle
     cover_subtitle: ParagraphStyle
@@ -109,6 +127,13 @@ def house_styles() -> Styles:
         toc1=style("TOC1", fontName=fonts.BOLD, fontSize=11, leading=15, spaceBefore=5,
                    leftIndent=0, firstLineIndent=0),
         toc2=style("TOC2", fontSize=10.5, leading=14, spaceBefore=1, leftIndent=18, firstLineIndent=0),
+        toc3=style("TOC3", fontSize=10, leading=13.5, spaceBefore=0, leftIndent=36, firstLineIndent=0),
+        numbered=style("Numbered", leftIndent=PARAGRAPH_NUMBER_INDENT, bulletIndent=0, bulletFontSize=BODY_SIZE),
+        quote=style("Quote", fontSize=11.5, leading=16.5, spaceAfter=0),
+        attribution=style("Attribution", fontSize=SMALL_SIZE + 1, leading=13.5, spaceAfter=0, textColor=MUTED),
+        case_title=style("CaseTitle", fontName=fonts.BOLD, fontSize=12, leading=15.5, spaceAfter=6, keepWithNext=1,
+                         textColor=ACCENT),
+        picture_note=style("PictureNote", fontName=fonts.BOLD, fontSize=SMALL_SIZE, leading=12.5, spaceBefore=2),
         cover_office=style("CoverOffice", fontName=fonts.BOLD, fontSize=14, leading=18,
                            textColor=ACCENT, spaceAfter=26),
         cover_title=style("CoverTitle", fontName=fonts.BOLD, fontSize=28, leading=34,
@@ -118,3 +143,40 @@ def house_styles() -> Styles:
         cover_marking=style("CoverMarking", fontName=fonts.BOLD, fontSize=14, leading=18,
                             spaceBefore=24, spaceAfter=6),
     )
+
+
+@functools.cache
+def cell_style(align: str, *, header: bool) -> ParagraphStyle:
+    """The paragraph style of a table cell aligned "left", "right" or "centre"."""
+    st = house_styles()
+    parent = st.header_cell if header else st.cell
+    alignment = {"right": TA_RIGHT, "centre": TA_CENTER}.get(align, TA_LEFT)
+    return ParagraphStyle(f"{parent.name}-{align}", parent=parent, alignment=alignment)
+
+
+def picture_pixels(data: bytes) -> tuple[str, int, int] | None:
+    """The mime type and pixel size of a PNG or JPEG picture; None for anything else, or for
+    a PNG that fails its checksums (reportlab would fail on it mid-build)."""
+    from PIL import Image  # only a document with pictures pays for it
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            kind, (width, height) = image.format, image.size
+            image.verify()
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):  # OSError: not a picture
+        return None
+    mime = PICTURE_FORMATS.get(kind or "")
+    return (mime, width, height) if mime and width and height else None
+
+
+def picture_box(role: str, pixels: tuple[int, int], width: float) -> tuple[float, float]:
+    """The size (points) a picture of ``pixels`` is printed at in its ``role``, in a column
+    ``width`` wide: a photo 4.5 cm wide and a signature 4 cm wide (each within its height,
+    and enlarged if need be so all photos match), a figure up to the column's width and 9 cm
+    high (never enlarged, which would blur it)."""
+    across, down = pixels
+    box_width, box_height = _ROLE_BOXES.get(role, (width, FIGURE_MAX_HEIGHT))
+    scale = min(min(box_width, width) / across, box_height / down)
+    if role not in _ROLE_BOXES:
+        scale = min(scale, 1.0)
+    return across * scale, down * scale

@@ -20,7 +20,8 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Table, TableStyle
 
 from opcc_desktop.documents.cells import CellValue, cell_text
-from opcc_desktop.documents.pdf import fonts, markup
+from opcc_desktop.documents import markup
+from opcc_desktop.documents.pdf import fonts
 from opcc_desktop.documents.pdf.paragraph import Paragraph
 from opcc_desktop.documents.pdf.styles import (
     ACCENT,

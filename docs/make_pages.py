@@ -1,4 +1,5 @@
-"""Every page of the demo's Annual Equality Monitoring Report and Quarter 4 update, exported
+"""Every page of the demo's Annual Equality Monitoring Report, Quarter 4 update and Quarter 4
+report to the Police and Crime Panel, exported
 through the command line as final editions and rendered with pdftoppm (poppler-utils), for
 docs/pages/.
 
@@ -19,6 +20,7 @@ SECRET = "rendered pages"
 EDITIONS = {
     "annual-equality": ["--report", "annual-equality"],
     "performance-update-q4": ["--report", "performance-update", "--quarter", "4"],
+    "panel-report-q4": ["--report", "panel-report", "--quarter", "4", "--meeting", "2022-07-21"],
 }
 
 

@@ -74,8 +74,7 @@ def contact_section(doc: Any, contact: str, office: str, details: Mapping[str, s
     """The back page, after any appendix (so not a numbered section): who to ask about these
     statistics (the ``release.contact`` setting, else the office), then the office's contact
     block from its details (settings ``office.*``), each part only when given."""
-    doc.page_break()
-    doc.heading("Contact")
+    doc.back_page("Contact")
     doc.paragraphs(contact.strip() or f"Questions about these statistics: {office}.")
     # the details are the officers' own text, printed through the narrative's safe subset
     address = [line.strip() for line in details.get("address", "").splitlines() if line.strip()]

@@ -19,6 +19,7 @@ from ..figures.plan_audit import audit_document
 from ..store.user_paths import atomic_output, check_output
 from ..store.workbook import Workbook
 from .pdf.styles import house_styles
+from .preflight import picture_problems
 from .release import FINAL, Release, check_release
 from .requests import QUARTERLY, REPORTS, check_request
 
@@ -52,6 +53,8 @@ def export_report(
     for path in (out, data_out):
         if path is not None:
             check_output(path)
+    if not release.draft:
+        check_pictures(wb, report, financial_year, quarter if report in QUARTERLY else 0)
     module = load_document(report, fmt)
     period = quarter if report in QUARTERLY else 0
     extra = {"document": _html_class()} if fmt == "html" else {}
@@ -94,6 +97,17 @@ def _attach_tables(document: Any, release: Release, out: Path) -> bytes:
     else:
         document.link_data(out.name, f"The tables in this report as a spreadsheet ({out.name})")
     return data
+
+
+def check_pictures(wb: Workbook, report: str, financial_year: str, quarter: int) -> None:
+    """Refuse a final edition showing a picture without alt text (a reader who cannot see it
+    would learn nothing) or one missing from the workbook (the page would show a gap); a draft
+    marks them in place instead."""
+    found = picture_problems(wb, report, financial_year, quarter)
+    if found:
+        lines = "\n".join(f"  - {finding.message}" for finding in found)
+        raise OpccError(f"The final {report} document was not written: its pictures need attention:\n{lines}\n"
+                        "Mend them (or export a draft, which marks them in place), then export again.")
 
 
 def check_disclosure(plan: Decided, report: str) -> None:

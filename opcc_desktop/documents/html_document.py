@@ -105,6 +105,12 @@ class HtmlDocument:
         if in_contents:
             self._contents.append((level, text, anchor))
 
+    def back_page(self, title: str) -> None:
+        """The last page (the contact page) under ``title``: unnumbered, and so is all after it."""
+        self.page_break()
+        self.numbers.back_matter()
+        self.heading(title)
+
     def page_break(self) -> None:
         """Pages do not exist in HTML."""
 

@@ -78,6 +78,11 @@ class Numbering:
         self.numbered_level = self.last_level = 0
         return Heading(letter, f"Appendix {letter}: {title}", f"appendix-{letter}")
 
+    def back_matter(self) -> None:
+        """The document's last, unnumbered part (the contact page) begins: nothing after it
+        is numbered, wherever the officers moved the sections before it."""
+        self.current = ""
+
     def unnumbered_level(self, *, minor: bool) -> int:
         """The outline level of an unnumbered heading: nested under the latest numbered one,
         a ``minor`` one a level further when it follows a major one."""

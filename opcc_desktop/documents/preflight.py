@@ -41,7 +41,7 @@ def preflight(wb: Workbook, report: str, financial_year: str, quarter: int = 0) 
         "panel-report": _performance_update,  # its appendix prints the update's KPI tables and commentary
     }
     quarter = quarter if report in QUARTERLY_REPORTS else 0
-    findings = _narrative_gaps(wb, report, financial_year, quarter) + _pictures(wb, report, financial_year, quarter)
+    findings = _narrative_gaps(wb, report, financial_year, quarter) + picture_problems(wb, report, financial_year, quarter)
     if report in PUBLIC_REPORTS:
         findings += _private_names_in_text(wb, report, financial_year, quarter)
         findings += _disclosure(wb, financial_year, public_plan.plan_period(report, quarter))
@@ -58,7 +58,7 @@ def _narrative_gaps(wb: Workbook, report: str, financial_year: str, quarter: int
             if not written.get(section) and section not in GENERATED_SECTIONS]  # fmt: skip
 
 
-def _pictures(wb: Workbook, report: str, financial_year: str, quarter: int) -> list[Finding]:
+def picture_problems(wb: Workbook, report: str, financial_year: str, quarter: int) -> list[Finding]:
     """Pictures the text shows without alt text (a reader who cannot see it learns nothing),
     or that are not in the workbook (the document would print a gap)."""
     held = picture_names(wb)

@@ -527,6 +527,12 @@ class ReportDocument:
             story.append(CondPageBreak(room))
         story.append(_Heading(text, style, key, level, in_contents))
 
+    def back_page(self, title: str) -> None:
+        """The last page (the contact page) under ``title``: unnumbered, and so is all after it."""
+        self.page_break()
+        self.numbers.back_matter()
+        self.heading(title)
+
     def page_break(self) -> None:
         self._story.append(PageBreak())
 

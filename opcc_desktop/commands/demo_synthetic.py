@@ -405,7 +405,12 @@ ANNUAL_EQUALITY: dict[str, str] = {
         "The tables below show who took part in each scheme."),
     "achievements": (
         "During the year the Office:\n\n- completed 12 Equality Impact Assessments\n- published the "
-        "Victims Needs Assessment\n- launched the Consultation & Engagement Strategy"),
+        "Victims Needs Assessment\n- launched the Consultation & Engagement Strategy\n\n"
+        "::: case-study A second chance through Divert\n\n"
+        "A 19-year-old arrested for possession of cannabis was offered Divert instead of a caution. He "
+        "completed a drugs awareness course and six sessions with a mentor, and has not re-offended.\n\n"
+        "> I didn't think anyone would give me a chance. Now I'm at college.\n>\n> -- Divert participant, 2021\n\n"
+        ":::"),
     "goals": (
         "Progress against last year's equality goals is set out below, with the goals for 2022/23."),
     "conclusion": (

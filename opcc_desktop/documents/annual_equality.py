@@ -25,6 +25,7 @@ from ..figures.disclosure import Policy, rounding_sentence
 from ..figures.public_view import PublicView, public_view
 from . import about
 from .pdf import ReportDocument
+from .printed_outline import print_outline
 from .release import FINAL, Release, Sections
 
 if TYPE_CHECKING:
@@ -78,11 +79,7 @@ class _Builder:
     def build(self) -> Any:
         generated = {"main_points": self.main_points, "workforce": self.workforce, "services": self.services,
                      "goals": self.goals}  # fmt: skip
-        for part in self.view.outline:  # as the officers shaped it; their own sections hold their text
-            if part.key in generated:
-                generated[part.key](part.title)
-            else:
-                self.narrative_section(part.key, part.title)
+        print_outline(self.doc, self.view.outline, generated, self.written)  # as the officers shaped it
         self.about()
         self.appendix()
         about.contact_section(self.doc, self.view.contact, self.office, self.view.office_details)
@@ -104,12 +101,12 @@ class _Builder:
         if text:
             self.doc.paragraphs(text)
 
-    def narrative_section(self, key: str, title: str, *, subsection: bool = False) -> None:
-        """A section that holds the officers' text alone: left out of a final edition, heading
-        and all, when they wrote none."""
+    def narrative_subsection(self, key: str, title: str) -> None:
+        """A subsection that holds the officers' text alone: left out of a final edition,
+        heading and all, when they wrote none."""
         text = self.written(key, title)
         if text:
-            (self.doc.subsection if subsection else self.doc.section)(title)
+            self.doc.subsection(title)
             self.doc.paragraphs(text)
 
     def main_points(self, title: str) -> None:
@@ -213,7 +210,7 @@ class _Builder:
         else:
             doc.paragraphs(f"No commissioned services are recorded for {self.label}.")
         self.service_profile()
-        self.narrative_section("consultation", "Consultation", subsection=True)
+        self.narrative_subsection("consultation", "Consultation")
         self.schemes()
 
     def service_profile(self) -> None:

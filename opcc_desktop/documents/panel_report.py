@@ -29,6 +29,7 @@ from . import about
 from .pdf import ReportDocument
 from .performance_update import TITLE as UPDATE_TITLE
 from .performance_update import kpi_group, outcomes
+from .printed_outline import print_outline
 from .release import FINAL, Release, Sections
 
 if TYPE_CHECKING:
@@ -77,12 +78,7 @@ def render(view: PublicView, quarter: int, document: Any = ReportDocument, relea
                                                   quarter, financial_year, appendix_title),  # fmt: skip
         "kpi_appendix": lambda title: _kpi_appendix(doc, view, groups, title, quarter),
     }
-    for part in view.outline:  # as the officers shaped it; their own sections hold their text
-        if part.key in parts:
-            parts[part.key](part.title)
-        elif body := written(part.key, part.title):
-            doc.section(part.title)
-            doc.paragraphs(strip_title_heading(body, part.title))
+    print_outline(doc, view.outline, parts, written)  # as the officers shaped it
     about.contact_section(doc, view.contact, office, view.office_details)
     doc.contact = view.contact  # for the tables' spreadsheet
     doc.disclosure_plan = view.plan  # what it printed, for the audit and the record

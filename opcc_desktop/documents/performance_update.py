@@ -40,6 +40,7 @@ from ..figures.kpi_analysis import (BETTER_WORDS, KpiGrid, KpiGroup, baseline_ye
                                     judgement, kpi_note, period_label, to_date_words, year_to_date)
 from . import about
 from .pdf import ReportDocument, fonts
+from .printed_outline import print_outline
 from .release import FINAL, Release, Sections
 from .pdf.styles import CONTENT_WIDTH, TABLE_SIZE
 from .pdf.tables import PAD_X
@@ -89,12 +90,7 @@ def render(view: PublicView, quarter: int, document: Any = ReportDocument, relea
         "performance": lambda title: performance(doc, groups, title, base, financial_year, quarter),
         "delivery": lambda title: _delivery(doc, view, title, written("delivery", title)),
     }
-    for part in view.outline:  # as the officers shaped it; their own sections hold their text
-        if part.key in parts:
-            parts[part.key](part.title)
-        elif body := written(part.key, part.title):
-            doc.section(part.title)
-            doc.paragraphs(strip_title_heading(body, part.title))
+    print_outline(doc, view.outline, parts, written)  # as the officers shaped it
     _about(doc, view, period)
     about.contact_section(doc, view.contact, office, view.office_details)
     doc.contact = view.contact  # for the tables' spreadsheet

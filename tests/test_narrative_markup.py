@@ -15,7 +15,7 @@ from reportlab.platypus import Paragraph
 
 from opcc_desktop.documents.numbering import Numbering
 from opcc_desktop.documents.pdf import fonts
-from opcc_desktop.documents.markup import Block, PictureRef, inline, parse, pictures_used, plain
+from opcc_desktop.documents.markup import Block, PictureRef, inline, parse, pictures_used, plain, spaced
 from opcc_desktop.documents.pdf.styles import house_styles
 
 
@@ -272,3 +272,19 @@ def test_backslash_escapes_as_the_window_editor_writes_them_print_as_typed() -> 
     quote, paragraph = parse("> Help came fast.\n> \n> \\-- A resident\n\nA \\*star\\*, 1\\. and \\\\ stay.")
     assert quote.kind == "quote" and quote.text == "A resident"
     assert paragraph.text == "A *star*, 1. and \\ stay."
+
+
+@pytest.mark.parametrize("text", [
+    "Intro.\n::: case-study Sam\nSam was referred.\n- one\n- two\n:::\nAfter.",
+    "> Help came fast.\n> -- A resident\n\nNext.",
+    "::: case-study Box\n> Quoted words.\n> \u2014 Someone\n:::",
+    "> Only a quote, no attribution.",
+])
+def test_spaced_text_reads_the_same(text: str) -> None:
+    """The form the window's editor keeps (blank lines around fences, a bare > before an
+    attribution) parses to the same blocks."""
+    assert parse(spaced(text)) == parse(text)
+    lines = spaced(text).split("\n")
+    for number, line in enumerate(lines):  # every fence a paragraph of its own
+        if line.startswith(":::"):
+            assert lines[number - 1:number] in ([], [""]) and lines[number + 1:number + 2] in ([], [""])

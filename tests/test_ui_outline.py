@@ -148,3 +148,28 @@ def test_the_panel_report_is_dated_by_the_meeting_chosen(tab) -> None:
     tab.report.setCurrentIndex(0)
     assert not tab.meeting.isEnabled()
     assert tab.release("annual-equality", YEAR, None).meeting == ""
+
+
+def test_quotes_and_case_studies_survive_an_edit_in_the_window(tab, qtbot) -> None:
+    """Qt's editor joins lines no blank line parts: text written elsewhere (the exchange
+    workbook, the demo) keeps its quote attribution and case-study box when edited here."""
+    from opcc_desktop.areas import narrative
+    from opcc_desktop.documents.markup import parse
+
+    written = ("> Help came fast.\n> -- A resident\n\n::: case-study Sam's story\nSam was referred in May.\n"
+               "- needs assessed\n:::")  # fmt: skip
+    narrative.set_narrative(tab.context.wb, "annual-equality", YEAR, "achievements", written)
+    tab.sections.select("governance")
+    tab.sections.select("achievements")
+    tab.editor.setFocus()
+    cursor = tab.editor.textCursor()
+    cursor.movePosition(cursor.MoveOperation.End)
+    tab.editor.setTextCursor(cursor)
+    qtbot.keyClick(tab.editor, Qt.Key.Key_Return)
+    qtbot.keyClicks(tab.editor, "Added afterwards.")
+    tab.save_text()
+    saved = publishable.narrative(tab.context.wb, "annual-equality", YEAR)["achievements"]
+    blocks = parse(saved)
+    assert [b.kind for b in blocks] == ["quote", "case_study", "paragraph"]
+    assert blocks[0].text == "A resident" and blocks[1].text == "Sam's story"
+    assert blocks[:2] == parse(written)

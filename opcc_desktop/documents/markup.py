@@ -194,6 +194,25 @@ def parse(markdown: str) -> list[Block]:
     return _parse(markdown.replace("\r\n", "\n").replace("\r", "\n").split("\n"), boxes=True)
 
 
+def spaced(markdown: str) -> str:
+    """``markdown`` with a blank line around each case-study fence and a bare ``>`` line
+    before a quote's attribution: the same blocks (``parse`` reads both alike), in the form
+    a rich-text editor keeps. Qt's editor joins lines that no blank line parts into one
+    paragraph, so it would otherwise merge a fence into the text beside it and an attribution
+    into the quote."""
+    lines: list[str] = []
+    for raw in markdown.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        line = raw.strip()
+        quoted = _QUOTE_MARKS.match(line)
+        if _BOX.match(line) or line == _BOX_END:
+            lines += ["", line, ""]
+        elif quoted and _ATTRIBUTION.match(line[quoted.end():]) and lines and lines[-1].strip() not in (">", ""):
+            lines += [">", raw]
+        else:
+            lines.append(raw)
+    return "\n".join(lines)
+
+
 def pictures_used(markdown: str) -> list[PictureRef]:
     """Every picture ``markdown`` shows, in reading order (those in case-study boxes too), so
     a check before export can list those without alt text or missing from the workbook."""

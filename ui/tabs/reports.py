@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
 
 from opcc_desktop.areas import narrative, outline, periods, pictures
 from opcc_desktop.areas.vocab import QUARTER_MONTHS, QUARTERLY_REPORTS
+from opcc_desktop.documents.markup import spaced
 from opcc_desktop.documents.preflight import preflight
 from opcc_desktop.documents.release import MEETING_REPORTS, Release, long_date, next_edition
 from opcc_desktop.figures import publishable
@@ -78,7 +79,7 @@ class NarrativeEditor(QTextEdit):
 
     def set_markdown(self, text: str, shown: dict[str, bytes] | None = None) -> None:
         """Show ``text``, with the pictures it uses from ``shown`` (see :meth:`add_pictures`)."""
-        self.document().setMarkdown(text)  # clears the document's resources, so pictures come after
+        self.document().setMarkdown(spaced(text))  # clears the document's resources, so pictures come after
         self.add_pictures(shown or {})
         self.document().setModified(False)
 

@@ -164,3 +164,20 @@ def test_the_back_page_is_never_numbered(demo_path: Path, tmp_path: Path) -> Non
     last = flat(PdfReader(out).pages[-1].extract_text())
     assert "Contact Questions about these statistics" in last
     assert not re.search(r"\b\d+\.\d+ Questions", last)
+
+
+def test_every_document_ends_with_the_office_contact_block(demo_path: Path, tmp_path: Path) -> None:
+    from opcc_desktop.areas.settings import set_setting
+
+    path = tmp_path / "office.opcc"
+    shutil.copy(demo_path, path)
+    with Workbook.open(path, DEMO_PASSPHRASE) as wb:
+        set_setting(wb, "office.telephone", "01642 301653")
+        set_setting(wb, "office.holders", "Police and Crime Commissioner: Jane Smith")
+        for report, quarter, release in (("annual-equality", None, Release()), ("performance-update", 4, Release()),
+                                         ("panel-report", 4, Release(meeting="14 June 2022")),
+                                         ("workforce-pack", None, Release())):  # fmt: skip
+            out = export_report(wb, report, YEAR, quarter, tmp_path / f"{report}.pdf", release=release)
+            last = flat(PdfReader(out).pages[-1].extract_text())
+            assert "Contact" in last and "Telephone: 01642 301653" in last, report
+            assert "Police and Crime Commissioner: Jane Smith" in last, report

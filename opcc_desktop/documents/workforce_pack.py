@@ -18,6 +18,7 @@ from typing import Any
 
 from opcc_desktop.areas import settings, workforce
 from opcc_desktop.areas.vocab import CHARACTERISTIC_LABELS, UNDECLARED, WORKFORCE_CHARACTERISTICS
+from opcc_desktop.documents import about
 from opcc_desktop.documents.pdf import ReportDocument
 from opcc_desktop.documents.pdf.styles import CONTENT_WIDTH
 from opcc_desktop.documents.release import FINAL, Release
@@ -107,7 +108,7 @@ def build(wb: Workbook, financial_year: str, quarter: int = 0, release: Release 
     )  # fmt: skip
     if current is None:
         _missing(doc, financial_year, texts, publishable.outline(wb, REPORT, financial_year)[0].title)
-        return doc
+        return _with_contact(doc, wb, office)
     now_rows = workforce.staff_rows(wb, current["id"])
     before_rows = workforce.staff_rows(wb, previous["id"]) if previous else None
     events = wb.rows(
@@ -128,6 +129,13 @@ def build(wb: Workbook, financial_year: str, quarter: int = 0, release: Release 
         else:
             doc.section(part.title)
             _narrative(doc, texts, part.key, financial_year)
+    return _with_contact(doc, wb, office)
+
+
+def _with_contact(doc: ReportDocument, wb: Workbook, office: str) -> ReportDocument:
+    """The office's contact block on the back page, as the public documents have it."""
+    details = publishable.release(wb, REPORT)
+    about.contact_section(doc, details["contact"], office, details["office"])
     return doc
 
 

@@ -181,3 +181,18 @@ def test_every_document_ends_with_the_office_contact_block(demo_path: Path, tmp_
             last = flat(PdfReader(out).pages[-1].extract_text())
             assert "Contact" in last and "Telephone: 01642 301653" in last, report
             assert "Police and Crime Commissioner: Jane Smith" in last, report
+
+
+def test_the_panel_report_can_go_without_its_appendix_but_not_its_performance_section(demo_path: Path,
+                                                                                      tmp_path: Path) -> None:
+    from opcc_desktop.errors import ValidationError
+
+    path = tmp_path / "panel.opcc"
+    shutil.copy(demo_path, path)
+    with Workbook.open(path, DEMO_PASSPHRASE) as wb:
+        outline.remove_section(wb, "panel-report", YEAR, "kpi_appendix")
+        with pytest.raises(ValidationError, match="cannot be removed"):
+            outline.remove_section(wb, "panel-report", YEAR, "performance")
+        out = export_report(wb, "panel-report", YEAR, 4, tmp_path / "panel.pdf", release=Release(meeting="14 June 2022"))
+    text = flat(" ".join(page.extract_text() or "" for page in PdfReader(out).pages))
+    assert "Appendix A" not in text and "Performance against the Police and Crime Plan" in text

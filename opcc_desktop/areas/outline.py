@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..errors import Problem
 from ..store.changes import Changes, Tx
@@ -40,11 +40,12 @@ class Part:
 
     key: str
     title: str
-    generated: bool = False  # worked out from the figures: can be moved and renamed, not removed
+    generated: bool = False  # worked out from the figures: can be moved and renamed, not removed...
+    optional: bool = False  # ...unless the document can go without it (the panel report's appendix)
 
     @property
     def removable(self) -> bool:
-        return not self.generated
+        return not self.generated or self.optional
 
 
 DEFAULT_OUTLINES: dict[str, tuple[Part, ...]] = {
@@ -79,7 +80,7 @@ DEFAULT_OUTLINES: dict[str, tuple[Part, ...]] = {
         Part("performance", "Performance against the Police and Crime Plan", generated=True),
         Part("delivery", "Delivery update"),
         Part("recommendations", "Recommendations"),
-        Part("kpi_appendix", "Performance tables", generated=True),  # Appendix A: the update's KPI tables
+        Part("kpi_appendix", "Performance tables", generated=True, optional=True),  # Appendix A: the update's KPI tables
     ),
 }
 
@@ -94,8 +95,7 @@ def outline(wb: Workbook, report: str, financial_year_: str) -> tuple[Part, ...]
         " ORDER BY position", [report, report, financial_year_])  # fmt: skip
     if not rows:
         return DEFAULT_OUTLINES[report]
-    return tuple(Part(r["section"], r["title"], r["section"] in defaults and defaults[r["section"]].generated)
-                 for r in rows)  # fmt: skip
+    return tuple(_part(defaults, r["section"], r["title"]) for r in rows)
 
 
 def text_sections(wb: Workbook, report: str, financial_year_: str) -> tuple[str, ...]:
@@ -221,18 +221,23 @@ def check_parts(report: str, parts: Sequence[tuple[str, str]], before: Sequence[
         except Invalid as bad:
             problems.append(Problem(f"{where} title", title, bad.message, bad.allowed))
             continue
-        new.append(Part(str(key), clean, key in defaults and defaults[key].generated))
+        new.append(_part(defaults, str(key), clean))
     keys = [p.key for p in new]
     problems += [Problem("section", k, "appears twice in the outline", "each section once")
                  for k in sorted({k for k in keys if keys.count(k) > 1})]  # fmt: skip
     titles = {p.key: p.title for p in before}
     problems += [Problem("section", p.key, f"({titles.get(p.key, p.title)}) is worked out from the figures and "
                          "cannot be removed", "move it or rename it instead")
-                 for p in defaults.values() if p.generated and p.key not in keys]  # fmt: skip
+                 for p in defaults.values() if not p.removable and p.key not in keys]  # fmt: skip
     if len(new) > MAX_SECTIONS:
         problems.append(Problem("outline", len(new), "has too many sections", f"at most {MAX_SECTIONS}"))
     refuse("outline", problems)
     return new
+
+
+def _part(defaults: dict[str, Part], key: str, title: str) -> Part:
+    """Section ``key`` under ``title``: a default part keeps what it is (generated, optional)."""
+    return replace(defaults[key], title=title) if key in defaults else Part(key, title)
 
 
 def _title(value: object) -> str:

@@ -107,9 +107,10 @@ def _performance(doc: Any, groups: Outcomes, title: str, written: str, quarter: 
                        f"in {counted(len(groups), 'strategic outcome')}. {_moved(judged, quarter)}")  # fmt: skip
         for outcome, kpi_groups in groups:
             doc.paragraphs(f"**{outcome}**: {_moved(_compared(_kpis(kpi_groups)), quarter)}")
-        doc.paragraphs(f"Appendix {APPENDIX} ({appendix_title}) gives each KPI's figures for the quarters of {year} "
-                       f"to date beside the {baseline_year(year)} baseline year, the change on the same quarter "
-                       "last year and the commentary on each group of KPIs.")  # fmt: skip
+        if appendix_title:  # the officers may leave the appendix out
+            doc.paragraphs(f"Appendix {APPENDIX} ({appendix_title}) gives each KPI's figures for the quarters of {year} "
+                           f"to date beside the {baseline_year(year)} baseline year, the change on the same "
+                           "quarter last year and the commentary on each group of KPIs.")  # fmt: skip
     if written:
         doc.paragraphs(strip_title_heading(written, title))
 

@@ -17,7 +17,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from PIL import Image
 
 from ..errors import NotFound, Problem, ValidationError
 from ..store.changes import Changes
@@ -206,6 +205,8 @@ def _image_problems(data: Any) -> list[Problem]:
 def _decoding_problems(data: bytes) -> list[Problem]:
     """Decode the image as the kind its first bytes claim: a file with a PNG or JPEG
     signature and something else after it, or one cut short, is refused here."""
+    from PIL import Image  # here, not at the top: only adding a picture pays the ~10 ms it takes to load
+
     media_type = _media_type(data)
     kind = PILLOW_FORMATS[media_type]
     try:
@@ -225,6 +226,8 @@ def _decoding_problems(data: bytes) -> list[Problem]:
 
 def _measure(data: bytes) -> dict[str, int]:
     """The image's width and height, read from its header alone."""
+    from PIL import Image  # as in _decoding_problems
+
     try:
         with Image.open(io.BytesIO(data)) as image:
             width, height = image.size

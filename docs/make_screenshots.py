@@ -46,6 +46,7 @@ def main() -> None:
         OUT.mkdir(parents=True, exist_ok=True)
         for index in range(window.tabs.count()):
             window.tabs.setCurrentIndex(index)
+            show_case_study(window.tabs.currentWidget())
             settle(app)
             slug = window.tabs.tabText(index).split(" (")[0].lower().replace(" / ", "-").replace(" ", "-")
             window.grab().save(str(OUT / f"{index + 1}-{slug}.png"))
@@ -54,6 +55,16 @@ def main() -> None:
         settle(app)
         window.grab().save(str(OUT / "7-locked.png"))
         print(f"Wrote {window.tabs.count() + 2} screenshots to {OUT}")
+
+
+def show_case_study(tab: object) -> None:
+    """On the Reports tab, the annual report's achievements: the outline and a case study."""
+    from ui.tabs.reports import ReportsTab
+
+    if isinstance(tab, ReportsTab):
+        tab.report.setCurrentIndex(0)
+        tab.year.setCurrentText("2021/22")
+        tab.sections.select("achievements")
 
 
 def import_problems(context: object, folder: Path) -> object:

@@ -197,8 +197,10 @@ class ReportsTab(Tab):
         text_side = QVBoxLayout(right)
         text_side.addLayout(self._format_bar())
         text_side.addWidget(self.editor, 1)
-        hint = QLabel("Changes are saved when you leave the text (Ctrl+S saves now). Bold, lists and "
-                      "headings are kept in the documents.")  # fmt: skip
+        hint = QLabel("Changes are saved when you leave the text (Ctrl+S saves now). Bold, italics, lists, "
+                      "headings, links and pictures are kept in the documents. Type \u201c> \u201d to start a "
+                      "quote, a line \u201c::: case-study Title\u201d and a line \u201c:::\u201d around a case "
+                      "study, and \u201c| A | B |\u201d rows for a table.")  # fmt: skip
         hint.setWordWrap(True)
         text_side.addWidget(hint)
         splitter = QSplitter(Qt.Orientation.Horizontal)

@@ -15,6 +15,7 @@ from ui.autolock import DEFAULT_MINUTES, IdleLock, WindowsSessionFilter, registe
 from ui.context import AppContext
 from ui.export_job import remove_left_snapshots
 from ui.main_window import MainWindow
+from ui.qt_start import quiet_qt_messages
 from ui.start_screen import remember
 from ui.unlock import UnlockDialog
 
@@ -109,6 +110,7 @@ def choose_workbook(settings: QSettings) -> tuple[Workbook, str] | None:
 
 
 def run(path: Path | None, passphrase: str | None = None) -> int:
+    quiet_qt_messages()
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("OPCC Desktop")
     app.setOrganizationName("OPCC")

@@ -23,10 +23,15 @@ def gui(file: Path | None, use_demo: bool) -> None:
     on the start screen (recent workbooks, new, demo) when neither is given."""
     from opcc_desktop.commands.demo import demo_path, ensure_demo
 
+    from ui.qt_start import missing_message, missing_xcb_libraries
+
     passphrase = None
+    if missing := missing_xcb_libraries():
+        raise click.ClickException(missing_message(missing))
     if file is None and has_display() and not use_demo:
         from ui.app import run
 
+        click.echo("Opening the start screen (recent workbooks, new, demo) in a window.")
         sys.exit(run(None))
     if use_demo or file is None:
         file = ensure_demo(demo_path(), DEMO_PASSPHRASE)
@@ -37,6 +42,9 @@ def gui(file: Path | None, use_demo: bool) -> None:
         return
     from ui.app import run
 
+    where = " offscreen (QT_QPA_PLATFORM=offscreen: nothing is shown)" if os.environ.get(
+        "QT_QPA_PLATFORM") == "offscreen" else " in a window"  # fmt: skip
+    click.echo(f"Opening {file}{where}. Close the window to end.")
     sys.exit(run(file, passphrase))
 
 

@@ -170,7 +170,7 @@ def test_the_data_actions_are_off_while_locked(window):
     window.show_locked()
     assert not any(a.isEnabled() for a in (window.import_action, window.export_data_action, window.return_action))
     window.show_unlocked()
-    assert window.import_action.isEnabled() and window.import_action.shortcut().toString() == "Ctrl+I"
+    assert window.import_action.isEnabled() and window.import_action.shortcut().toString() == "Ctrl+Shift+I"
 
 
 def test_a_mapping_made_in_the_window_reads_their_headers_and_codes(demo, opened, tmp_path):

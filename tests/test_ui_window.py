@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import DEMO_PASSPHRASE
 from pdfplumber import open as open_pdf
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLineEdit
 from pypdf import PdfReader
 
@@ -239,3 +239,17 @@ def test_start_screen_lists_recent_workbooks_and_offers_new_and_demo(qtbot, tmp_
     demo = next(b for b in screen.findChildren(QPushButton) if "demo" in b.text())
     demo.click()
     assert screen.choice == ("demo",)
+
+
+def test_ctrl_i_italicises_the_narrative_and_import_has_its_own_keys(session, qtbot):
+    tab = reports(session)
+    tab.year.setCurrentText("2021/22")
+    tab.sections.select("introduction")
+    tab.editor.setFocus()
+    tab.editor.selectAll()
+    qtbot.keyClicks(tab.editor, "Plain ")
+    qtbot.keyClick(tab.editor, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(tab.editor, "slanted")
+    tab.save_text()
+    assert publishable.narrative(session.context.wb, "annual-equality", "2021/22")["introduction"] == "Plain *slanted*"
+    assert session.window.import_action.shortcut().toString() == "Ctrl+Shift+I"

@@ -112,7 +112,7 @@ class MainWindow(QMainWindow):
         self.lock_action = self._action("&Lock", "Ctrl+L", self.lock_requested.emit)
         minutes_action = self._action("Lock &after…", "", self._ask_lock_minutes)
         close_action = self._action("&Close workbook", QKeySequence.StandardKey.Close, self.close)
-        self.import_action = self._action("&Import data…", "Ctrl+I", self._import_data)
+        self.import_action = self._action("&Import data…", "Ctrl+Shift+I", self._import_data)
         self.export_data_action = self._action("Export &data…", "", self._export_data)
         self.return_action = self._action("Service monitoring &return…", "", self._monitoring_return)
         files = self.menuBar().addMenu("&File")

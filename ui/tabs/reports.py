@@ -230,8 +230,11 @@ class ReportsTab(Tab):
             button = QToolButton()
             button.setText(text)
             button.setAccessibleName(text.replace("•", "Bulleted").replace("1.", "Numbered"))
-            if shortcut:
-                button.setShortcut(QKeySequence(shortcut))
+            if shortcut:  # keys of the text: they work while it has the focus, whatever else uses them
+                button.setToolTip(f"{text} ({shortcut})")
+                keys = QShortcut(QKeySequence(shortcut), self.editor)
+                keys.setContext(Qt.ShortcutContext.WidgetShortcut)
+                keys.activated.connect(slot)
             button.clicked.connect(slot)
             bar.addWidget(button)
         bar.addStretch(1)

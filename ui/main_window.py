@@ -96,7 +96,7 @@ class MainWindow(QMainWindow):
     def _workbook_actions(self) -> tuple[QAction, ...]:
         """What needs the workbook open (disabled while locked)."""
         return (self.export_action, self.import_action, self.export_data_action, self.return_action,
-                self.lock_action)  # fmt: skip
+                self.settings_action, self.lock_action)  # fmt: skip
 
     def tab(self, cls: type[Tab]) -> Tab:
         return next(t for t in (self.tabs.widget(i) for i in range(self.tabs.count())) if isinstance(t, cls))
@@ -115,6 +115,7 @@ class MainWindow(QMainWindow):
         self.import_action = self._action("&Import data…", "Ctrl+Shift+I", self._import_data)
         self.export_data_action = self._action("Export &data…", "", self._export_data)
         self.return_action = self._action("Service monitoring &return…", "", self._monitoring_return)
+        self.settings_action = self._action("&Settings…", "Ctrl+,", self._settings)
         files = self.menuBar().addMenu("&File")
         files.addActions([self.export_action, self.import_action, self.export_data_action, self.return_action])
         files.addSeparator()
@@ -123,6 +124,8 @@ class MainWindow(QMainWindow):
         files.addAction(close_action)
         edit = self.menuBar().addMenu("&Edit")
         edit.addActions([self.undo_action, self.redo_action])
+        edit.addSeparator()
+        edit.addAction(self.settings_action)
         bar = QToolBar("Main")
         bar.setObjectName("mainToolBar")
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
@@ -141,6 +144,12 @@ class MainWindow(QMainWindow):
         reports = self.tab(ReportsTab)
         self.tabs.setCurrentWidget(reports)
         reports.export()  # type: ignore[attr-defined]
+
+    def _settings(self) -> None:
+        from ui.settings_dialog import SettingsDialog
+
+        if SettingsDialog(self.context, self).exec():
+            self.statusBar().showMessage("Settings saved. Undo takes them back.", STATUS_MS)
 
     def _import_data(self) -> None:
         from ui.import_dialog import choose_and_import

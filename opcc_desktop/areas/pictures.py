@@ -23,7 +23,7 @@ from ..store.changes import Changes
 from ..store.user_paths import check_input
 from ..store.workbook import Workbook
 from .editing import recorded
-from .settings import _check_logo, _media_type
+from .settings import check_logo, _media_type
 from .validation import refuse
 
 LOGO_NAME = "logo"
@@ -196,7 +196,7 @@ def _what_breaks(name: str) -> str:
 def _image_problems(data: Any) -> list[Problem]:
     """The logo's checks (kind and size), then the image decoded in full."""
     try:
-        _check_logo(data)
+        check_logo(data)
     except ValidationError as bad:
         return [replace(p, field="image") for p in bad.problems]
     return _decoding_problems(bytes(data))

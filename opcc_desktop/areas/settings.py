@@ -174,7 +174,7 @@ def edi_levels(wb: Workbook) -> tuple[str, ...]:
 def set_logo(wb: Workbook, data: bytes | None) -> Changes:
     """Store the office logo (PNG or JPEG, up to 2 MB); ``None`` removes it."""
     if data is not None:
-        _check_logo(data)
+        check_logo(data)
         data = bytes(data)
     description = "Remove logo" if data is None else "Set logo"
     with recorded(wb, "logo", description) as tx:
@@ -197,7 +197,7 @@ def _media_type(data: bytes) -> str:
     return next(kind for magic, kind in LOGO_TYPES.items() if data.startswith(magic))
 
 
-def _check_logo(data: Any) -> None:
+def check_logo(data: Any) -> None:
     if not isinstance(data, (bytes, bytearray)):
         raise ValidationError("logo", [Problem("logo", type(data).__name__, "is not image data",
                                                "the bytes of a PNG or JPEG file")])  # fmt: skip

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..areas.kpis import cell_problems, survey_problems
-from ..areas.settings import SETTING_RULES, _check_logo, _media_type
+from ..areas.settings import SETTING_RULES, check_logo, _media_type
 from ..areas.validation import Invalid
 from ..areas import outline, pictures
 from ..areas.vocab import ALL_GENDERS, QUARTERLY_REPORTS, REPORT_SECTIONS
@@ -152,7 +152,7 @@ def check_assets(plan: Plan) -> None:
     plan.assets = _asset_bytes(plan)
     for name, (_, data) in plan.assets.items():
         try:
-            _check_logo(data) if name == "logo" else pictures.check_picture(name, data)
+            check_logo(data) if name == "logo" else pictures.check_picture(name, data)
         except ValidationError as bad:
             for p in bad.problems:
                 plan.problem("assets", None, "data", p.value, f"of '{name}' {p.message}", p.allowed)

@@ -96,7 +96,7 @@ class MainWindow(QMainWindow):
     def _workbook_actions(self) -> tuple[QAction, ...]:
         """What needs the workbook open (disabled while locked)."""
         return (self.export_action, self.import_action, self.export_data_action, self.return_action,
-                self.settings_action, self.lock_action)  # fmt: skip
+                self.settings_action, self.history_action, self.lock_action)  # fmt: skip
 
     def tab(self, cls: type[Tab]) -> Tab:
         return next(t for t in (self.tabs.widget(i) for i in range(self.tabs.count())) if isinstance(t, cls))
@@ -116,6 +116,7 @@ class MainWindow(QMainWindow):
         self.export_data_action = self._action("Export &data…", "", self._export_data)
         self.return_action = self._action("Service monitoring &return…", "", self._monitoring_return)
         self.settings_action = self._action("&Settings…", "Ctrl+,", self._settings)
+        self.history_action = self._action("&History…", "Ctrl+H", self._history)
         files = self.menuBar().addMenu("&File")
         files.addActions([self.export_action, self.import_action, self.export_data_action, self.return_action])
         files.addSeparator()
@@ -125,7 +126,7 @@ class MainWindow(QMainWindow):
         edit = self.menuBar().addMenu("&Edit")
         edit.addActions([self.undo_action, self.redo_action])
         edit.addSeparator()
-        edit.addAction(self.settings_action)
+        edit.addActions([self.history_action, self.settings_action])
         bar = QToolBar("Main")
         bar.setObjectName("mainToolBar")
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
@@ -150,6 +151,11 @@ class MainWindow(QMainWindow):
 
         if SettingsDialog(self.context, self).exec():
             self.statusBar().showMessage("Settings saved. Undo takes them back.", STATUS_MS)
+
+    def _history(self) -> None:
+        from ui.history_dialog import HistoryDialog
+
+        HistoryDialog(self.context, self).exec()
 
     def _import_data(self) -> None:
         from ui.import_dialog import choose_and_import

@@ -62,10 +62,14 @@ class AppContext(QObject):
         """Run one core action on the workbook. A change goes on the undo stack and is
         announced; a refusal is reported once, here, and None returned."""
         try:
-            changes = action(self.wb, *args, **kwargs)
+            return self.attempt(action, *args, **kwargs)
         except OpccError as exc:
             self.failed.emit(str(exc))
             return None
+
+    def attempt(self, action: Callable[..., Changes], *args: Any, **kwargs: Any) -> Changes:
+        """As :meth:`do`, except that a refusal is raised, for a dialog to show in place."""
+        changes = action(self.wb, *args, **kwargs)
         if changes:
             self.undo_stack.push(EditCommand(changes, lambda: self.wb, self._announce, self._report))
             self._announce(changes)

@@ -265,6 +265,16 @@ def kpi_tree(wb: Workbook) -> list[dict[str, Any]]:
     )
 
 
+def kpi_structure(wb: Workbook) -> list[dict[str, Any]]:
+    """Every strategic outcome and KPI group in display order, those without KPIs yet too:
+    one row a group (``group_id`` None for an outcome without groups)."""
+    return wb.rows(
+        "SELECT o.id AS outcome_id, o.name AS outcome, g.id AS group_id, g.name AS group_name"
+        " FROM strategic_outcomes o LEFT JOIN kpi_groups g ON g.outcome_id = o.id"
+        " ORDER BY o.position, o.id, g.position, g.id"
+    )
+
+
 def kpi_values(wb: Workbook, kpi_id: int) -> list[dict[str, Any]]:
     return wb.rows(
         "SELECT financial_year, quarter, value, status, provisional, revised, period FROM kpi_values"

@@ -60,6 +60,7 @@ from opcc_desktop.figures.kpi_analysis import (
     workbook_grids,
 )
 from opcc_desktop.figures.kpi_views import Withheld, withheld_kpi_values
+from ui.kpi_structure import StructureActions
 from ui.plots import ChartView
 from ui.table_model import Call, Column, Index, Row, RowsModel
 from ui.table_view import DataTable
@@ -100,10 +101,10 @@ POLARITY_NAMES = {"higher": "higher is better", "lower": "lower is better", "neu
 HINT = ("Type a number, n/a (not available) or ud (measurement under development); add (p) for a "
         "provisional figure. Delete blanks a cell (no figure: printed '-' once its quarter is over). Greyed "
         "rows are computed.")  # fmt: skip
-EMPTY = ("No KPIs are defined in this workbook yet.\n\nStrategic outcomes, KPI groups and KPIs come in "
-         'with an exchange workbook: fill in its "kpis" and "kpi_values" sheets and import it '
-         "(opcc-desktop import WORKBOOK DATA.xlsx). Their quarterly figures and commentary are then "
-         "kept up to date here.")  # fmt: skip
+EMPTY = ("No KPIs are defined in this workbook yet.\n\nAdd the Police and Crime Plan's strategic outcomes, "
+         "their KPI groups and KPIs here, or bring them in with an exchange workbook: fill in its \"kpis\" "
+         "and \"kpi_values\" sheets and import it (File › Import data). Their quarterly figures and "
+         "commentary are then kept up to date here.")  # fmt: skip
 
 
 def parse_cell(text: Any) -> dict[str, Any]:
@@ -374,7 +375,8 @@ class KpisTab(Tab):
         self.kpi_id: int | None = None
         self.grids: list[KpiGrid] = []
         self.withheld: dict[tuple[int, str, int], Withheld] = {}  # what the update hides, per refresh
-        self._outline: tuple[list[dict[str, Any]], dict[int, str]] = ([], {})
+        # the KPIs, what each derived one is computed from, and every outcome and group (empty ones too)
+        self._outline: tuple[list[dict[str, Any]], dict[int, str], list[dict[str, Any]]] = ([], {}, [])
         self._note: tuple[int, str, int, str] | None = None  # group, year, quarter, text in the editor
         self.tree_model = QStandardItemModel(0, 3, self)
         self.tree = QTreeView()
@@ -392,6 +394,7 @@ class KpisTab(Tab):
         self.editor = SavingTextEdit(self.save_commentary)
         self.save_button = QPushButton("&Save commentary")
         self.stack = QStackedWidget()
+        self.structure = StructureActions(self)
         self._build()
         self._connect()
 
@@ -420,11 +423,7 @@ class KpisTab(Tab):
         self.editor.setAccessibleName("Commentary")
         self.editor.setPlaceholderText("No commentary written for this quarter yet.")
         self.save_button.setToolTip("Leaving the text saves it too")
-        empty = QLabel(EMPTY)
-        empty.setWordWrap(True)
-        empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        empty.setAccessibleName("No KPIs yet")
-        self.stack.addWidget(empty)
+        self.stack.addWidget(self._empty_page())
         self.stack.addWidget(self._main())
         layout = QVBoxLayout(self)
         layout.addWidget(self.stack)
@@ -433,12 +432,29 @@ class KpisTab(Tab):
                               (self.editor, self.save_button)):  # fmt: skip
             self.setTabOrder(first, second)
 
+    def _empty_page(self) -> QWidget:
+        """No outcome yet: say how KPIs come in, and offer to start here."""
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        empty = QLabel(EMPTY)
+        empty.setWordWrap(True)
+        empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        empty.setAccessibleName("No KPIs yet")
+        start = QPushButton("Add a strategic &outcome…")
+        start.clicked.connect(self.structure.add_outcome)
+        layout.addStretch(1)
+        layout.addWidget(empty)
+        layout.addWidget(start, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(1)
+        return page
+
     def _main(self) -> QWidget:
         left = QWidget()
         side = QVBoxLayout(left)
         side.setContentsMargins(0, 0, 0, 0)
         side.addWidget(self._buddy("Strategic outcomes, groups and &KPIs:", self.tree))
         side.addWidget(self.tree, 1)
+        side.addLayout(self.structure.buttons())
         top = QHBoxLayout()
         top.setSpacing(SPACING)
         top.addWidget(self._buddy("Financial &year:", self.year_box))
@@ -504,16 +520,17 @@ class KpisTab(Tab):
     # -- reading the workbook -----------------------------------------------------------------
     def refresh(self) -> None:
         outline = self.context.read(kpis.kpi_tree) or []
-        self.stack.setCurrentIndex(1 if outline else 0)
+        structure = self.context.read(kpis.kpi_structure) or []
+        self.stack.setCurrentIndex(1 if structure else 0)
         self._fill_years()
         self._read_year()
         if self.group_id not in {g.group_id for g in self.grids}:
             self.group_id = self.grids[0].group_id if self.grids else None
             self.kpi_id = None
         computed = self._computed_from(outline)
-        rebuilt = (outline, computed) != self._outline
+        rebuilt = (outline, computed, structure) != self._outline
         if rebuilt:
-            self._outline = (outline, computed)
+            self._outline = (outline, computed, structure)
             self.grid_model.computed_from = computed
             self._fill_tree()
         self._show_group()
@@ -534,7 +551,7 @@ class KpisTab(Tab):
 
     def clear(self) -> None:
         self._note = None
-        self.year, self.group_id, self.kpi_id, self.grids, self._outline = "", None, None, [], ([], {})
+        self.year, self.group_id, self.kpi_id, self.grids, self._outline = "", None, None, [], ([], {}, [])
         self.withheld = {}
         self.hint.setText(HINT)
         self.tree_model.clear()
@@ -565,20 +582,20 @@ class KpisTab(Tab):
         self.quarter_box.blockSignals(False)
 
     def _fill_tree(self) -> None:
-        outline, computed = self._outline
+        outline, computed, structure = self._outline
         self.tree_model.clear()
         self.tree_model.setHorizontalHeaderLabels(["KPI", "Unit", "Better"])
         parents: dict[str, QStandardItem] = {}
-        for kpi in outline:
-            outcome = parents.get(f"outcome:{kpi['outcome_id']}")
+        for row in structure:  # every outcome and group in order, those without KPIs yet too
+            outcome = parents.get(f"outcome:{row['outcome_id']}")
             if outcome is None:
-                outcome = self._item(kpi["outcome"], f"outcome:{kpi['outcome_id']}", parents)
+                outcome = self._item(row["outcome"], f"outcome:{row['outcome_id']}", parents)
                 self.tree_model.appendRow([outcome, QStandardItem(), QStandardItem()])
-            group = parents.get(f"group:{kpi['group_id']}")
-            if group is None:
-                group = self._item(kpi["group_name"], f"group:{kpi['group_id']}", parents)
+            if row["group_id"] is not None:
+                group = self._item(row["group_name"], f"group:{row['group_id']}", parents)
                 outcome.appendRow([group, QStandardItem(), QStandardItem()])
-            group.appendRow(self._kpi_row(kpi, computed.get(kpi["id"])))
+        for kpi in outline:
+            parents[f"group:{kpi['group_id']}"].appendRow(self._kpi_row(kpi, computed.get(kpi["id"])))
         header = self.tree.header()  # the model's clear() dropped the sections' modes
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in (1, 2):

@@ -25,13 +25,19 @@ EXCLUDES = (
 )  # fmt: skip
 
 
+# folders shipped beside the code: fonts and reference data, and the user guide (Help › User
+# guide) with the screenshots it shows
+DATA = ("resources", "docs/guide", "docs/screenshots")
+
+
 def command() -> list[str]:
-    data = f"{HERE / 'resources'}{os.pathsep}resources"
     args = [
         sys.executable, "-m", "PyInstaller", "--noconfirm", "--clean", "--windowed",
-        "--name", "OPCC Desktop", "--add-data", data,
+        "--name", "OPCC Desktop",
         "--collect-submodules", "opcc_desktop", "--collect-submodules", "ui",
     ]  # fmt: skip
+    for folder in DATA:
+        args += ["--add-data", f"{HERE / folder}{os.pathsep}{folder}"]
     for name in EXCLUDES:
         args += ["--exclude-module", name]
     return [*args, str(HERE / "ui" / "cli.py")]

@@ -253,3 +253,23 @@ def test_ctrl_i_italicises_the_narrative_and_import_has_its_own_keys(session, qt
     tab.save_text()
     assert publishable.narrative(session.context.wb, "annual-equality", "2021/22")["introduction"] == "Plain *slanted*"
     assert session.window.import_action.shortcut().toString() == "Ctrl+Shift+I"
+
+
+def test_help_opens_the_user_guide_from_the_app_itself(session):
+    from PySide6.QtGui import QTextDocument
+    from PySide6.QtCore import QUrl
+
+    from ui.guide_window import guide_path
+
+    session.window.guide_action.trigger()
+    browser = session.window.guide.browser
+    text = browser.document().toPlainText()
+    for heading in ("First run and the demo", "Unlocking and locking", "Importing an HR extract",
+                    "What suppression means", "Backups and restoring one"):
+        assert heading in text
+    assert browser.source().isLocalFile() and browser.source().toLocalFile() == str(guide_path())
+    picture = browser.document().resource(QTextDocument.ResourceType.ImageResource, QUrl("../screenshots/7-locked.png"))
+    assert picture is not None and not picture.isNull()  # the screenshots ship beside it
+    browser.resize(700, 500)
+    browser.scrollToAnchor("backups-and-restoring-one")  # the contents' links jump within the guide
+    assert browser.verticalScrollBar().value() > 0

@@ -117,6 +117,7 @@ class MainWindow(QMainWindow):
         self.return_action = self._action("Service monitoring &return…", "", self._monitoring_return)
         self.settings_action = self._action("&Settings…", "Ctrl+,", self._settings)
         self.history_action = self._action("&History…", "Ctrl+H", self._history)
+        self.guide_action = self._action("&User guide", QKeySequence.StandardKey.HelpContents, self._guide)
         files = self.menuBar().addMenu("&File")
         files.addActions([self.export_action, self.import_action, self.export_data_action, self.return_action])
         files.addSeparator()
@@ -127,6 +128,7 @@ class MainWindow(QMainWindow):
         edit.addActions([self.undo_action, self.redo_action])
         edit.addSeparator()
         edit.addActions([self.history_action, self.settings_action])
+        self.menuBar().addMenu("&Help").addAction(self.guide_action)
         bar = QToolBar("Main")
         bar.setObjectName("mainToolBar")
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
@@ -151,6 +153,12 @@ class MainWindow(QMainWindow):
 
         if SettingsDialog(self.context, self).exec():
             self.statusBar().showMessage("Settings saved. Undo takes them back.", STATUS_MS)
+
+    def _guide(self) -> None:
+        from ui.guide_window import GuideWindow
+
+        self.guide = GuideWindow(self)  # kept, so it stays open beside the window
+        self.guide.show()
 
     def _history(self) -> None:
         from ui.history_dialog import HistoryDialog

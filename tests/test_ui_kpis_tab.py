@@ -285,3 +285,14 @@ def test_parse_cell_reads_what_officers_type() -> None:
     assert parse_cell("87.2% (p)") == {"value": "87.2", "status": "", "provisional": True, "revised": False}
     assert parse_cell("1,234 (r)")["revised"] is True
     assert parse_cell("lots")["value"] == "lots"  # the core says why it is refused
+
+
+def test_the_explanations_use_the_workbooks_symbols(open_tab, demo) -> None:
+    from opcc_desktop.areas import settings
+
+    tab = open_tab(demo)
+    tab.refresh()
+    assert 'printed as "-"' in tab.grid_model.explained[CellState.MISSING]
+    demo.do(settings.set_setting, "cells.symbols", "analysis-function")
+    assert 'printed as "[x]"' in tab.grid_model.explained[CellState.MISSING]
+    assert "[p]" in tab.grid_model.explained[CellState.PROVISIONAL]

@@ -49,7 +49,8 @@ from PySide6.QtWidgets import (
 
 from opcc_desktop.areas import kpis, periods
 from opcc_desktop.areas.vocab import QUARTER_MONTHS
-from opcc_desktop.figures.formatting import Cell, CellState
+from opcc_desktop.areas.settings import settings
+from opcc_desktop.figures.formatting import STANDARD_SYMBOLS, Cell, CellState, Symbols, symbols_named
 from opcc_desktop.figures.kpi_analysis import (
     KpiGrid,
     baseline_year,
@@ -75,15 +76,21 @@ STATUS_WORDS = {
 }  # fmt: skip
 MARKERS = {"(p)": "provisional", "(r)": "revised"}
 SHOWN = {CellState.NOT_AVAILABLE: "not available", CellState.UNDER_DEVELOPMENT: "under development"}
-EXPLAINED = {
-    CellState.NOT_YET_DUE: "Blank: not yet due.",
-    CellState.MISSING: 'No figure recorded: printed as "-" in the update.',
-    CellState.NOT_AVAILABLE: 'Not available (printed as "-").',
-    CellState.UNDER_DEVELOPMENT: "Measurement under development.",
-    CellState.NOT_APPLICABLE: "Not applicable: the figure it is divided by is 0.",
-    CellState.PROVISIONAL: "Provisional: the figure may still change (printed with (p)).",
-    CellState.REVISED: "Revised after it was published (printed with (r)).",
-}
+def explained(symbols: Symbols) -> dict[CellState, str]:
+    """What each kind of cell means, with the symbols the workbook's documents print
+    (setting ``cells.symbols``)."""
+    return {
+        CellState.NOT_YET_DUE: "Blank: not yet due.",
+        CellState.MISSING: f'No figure recorded: printed as "{symbols.not_available}" in the update.',
+        CellState.NOT_AVAILABLE: f'Not available (printed as "{symbols.not_available}").',
+        CellState.UNDER_DEVELOPMENT: "Measurement under development.",
+        CellState.NOT_APPLICABLE: f'Not applicable: the figure it is divided by is 0 (printed as '
+                                  f'"{symbols.not_applicable}").',
+        CellState.PROVISIONAL: f"Provisional: the figure may still change (printed with {symbols.provisional}).",
+        CellState.REVISED: f"Revised after it was published (printed with {symbols.revised}).",
+    }
+
+
 STATUS_SCALE = 0.9
 STATUS_TINT = QColor("#EEF3F8")  # a quiet tint for a stated status, beside the text saying it
 COMPUTED_TINT = QColor("#F0F0F0")
@@ -155,6 +162,7 @@ class KpiGridModel(RowsModel):
         self.computed_from = computed_from  # derived KPI id -> "A and B"
         self.years = ("", "")
         self.withheld: dict[tuple[int, str, int], Withheld] = {}  # (KPI id, year, quarter) -> how hidden
+        self.explained = explained(STANDARD_SYMBOLS)  # set from the workbook's symbols on refresh
 
     def show(self, grids: list[KpiGrid], financial_year: str,
              withheld: dict[tuple[int, str, int], Withheld] | None = None) -> None:  # fmt: skip
@@ -222,7 +230,7 @@ class KpiGridModel(RowsModel):
                 return withheld.symbol
             if role == Qt.ItemDataRole.ToolTipRole:
                 printed = f"The Performance and Delivery Update prints “{withheld.symbol}”. {withheld.reason}"
-                return " ".join(filter(None, (printed, EXPLAINED.get(cell.state, ""), self._computed(grid))))
+                return " ".join(filter(None, (printed, self.explained.get(cell.state, ""), self._computed(grid))))
             if role == Qt.ItemDataRole.AccessibleDescriptionRole:
                 return f"Hidden in the Performance and Delivery Update. {withheld.reason}"
             if role == Qt.ItemDataRole.BackgroundRole:
@@ -236,7 +244,7 @@ class KpiGridModel(RowsModel):
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return " ".join(filter(None, (EXPLAINED.get(cell.state, ""), self._computed(grid))))
+            return " ".join(filter(None, (self.explained.get(cell.state, ""), self._computed(grid))))
         if role == Qt.ItemDataRole.FontRole and cell.state in SHOWN:
             return status_font(QFont())
         if role == Qt.ItemDataRole.FontRole and grid.derived_kind:
@@ -366,7 +374,7 @@ class SavingTextEdit(QPlainTextEdit):
 class KpisTab(Tab):
     title = "KPIs"
     tables = frozenset({"strategic_outcomes", "kpi_groups", "kpis", "kpi_values", "kpi_inputs",
-                        "kpi_comparators", "kpi_commentary"})  # fmt: skip
+                        "kpi_comparators", "kpi_commentary", "settings"})  # fmt: skip
 
     def __init__(self, context, clipboard) -> None:  # type: ignore[no-untyped-def]
         super().__init__(context, clipboard)
@@ -521,6 +529,8 @@ class KpisTab(Tab):
     def refresh(self) -> None:
         outline = self.context.read(kpis.kpi_tree) or []
         structure = self.context.read(kpis.kpi_structure) or []
+        office = self.context.read(settings) or {}
+        self.grid_model.explained = explained(symbols_named(office.get("cells.symbols")))
         self.stack.setCurrentIndex(1 if structure else 0)
         self._fill_years()
         self._read_year()

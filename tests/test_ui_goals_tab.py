@@ -186,3 +186,30 @@ def test_clear_empties_models_and_chart(open_tab, demo) -> None:
     assert tab.chart.spec is None and tab.chart.drawn_values() == []
     assert tab.update_editor.toPlainText() == "" and tab.evidence_editor.toPlainText() == ""
     assert tab.year_box.count() == 0
+
+
+def test_goals_and_edi_areas_are_added_renamed_and_deleted_in_the_window(open_tab, demo, monkeypatch) -> None:
+    from opcc_desktop.areas import goals
+
+    tab = open_tab(demo)
+    tab.refresh()
+    before = dump(demo.wb)
+    names = ["Improve the monitoring data of every service", "Partnerships", "Partnership working"]
+    monkeypatch.setattr(tab.actions, "ask_name", lambda caption, current: names.pop(0))
+    monkeypatch.setattr(tab.actions, "confirm_delete", lambda question: True)
+    tab.actions.add_goal()
+    added = [g for g in demo.read(goals.goals) if g["title"].startswith("Improve the monitoring")]
+    assert len(added) == 1 and added[0]["set_for_year"] == tab.year and added[0]["status"] == "not started"
+    tab.actions.add_area()
+    area = next(r for r in demo.read(goals.edi_rows, tab.year) if r["area"] == "Partnerships")
+    tab.area_id = area["area_id"]
+    tab.actions.rename_area()
+    assert any(r["area"] == "Partnership working" for r in demo.read(goals.edi_rows, tab.year))
+    tab.goal_id = added[0]["id"]
+    tab.actions.delete_goal()
+    tab.area_id = area["area_id"]
+    tab.actions.delete_area()
+    assert demo.undo_stack.count() == 5
+    for _ in range(5):
+        demo.undo_stack.undo()
+    assert dump(demo.wb) == before

@@ -35,16 +35,17 @@ from opcc_desktop.figures import area_views
 from ui.plots import ChartView
 from ui.table_model import Call, Column, Row, RowsModel
 from ui.table_view import DataTable
+from ui.goals_structure import GoalActions
 from ui.tabs.base import Tab
 from ui.tabs.kpis import SavingTextEdit
 
 SPACING = 8
 NOT_ASSESSED = "Not assessed"
-NO_GOALS = ("No equality goals are recorded yet.\n\nGoals and their updates come in with an exchange "
-            'workbook: fill in its "goals" and "goal_updates" sheets and import it '
-            "(opcc-desktop import WORKBOOK DATA.xlsx). Their status and yearly updates are then kept here.")
-NO_AREAS = ('No EDI Quality Framework areas are recorded yet. They come in with the "edi_areas" sheet '
-            "of an exchange workbook; each area is then assessed here year by year.")  # fmt: skip
+NO_GOALS = ("No equality goals are recorded for this year yet.\n\nAdd one below (Add goal…), or bring "
+            'goals and their updates in with an exchange workbook ("goals" and "goal_updates" sheets, File › '
+            "Import data). Their status and yearly updates are then kept here.")
+NO_AREAS = ("No EDI Quality Framework areas are recorded yet. Add them below (Add area…), or bring them in "
+            'with the "edi_areas" sheet of an exchange workbook; each area is then assessed here year by year.')  # fmt: skip
 
 
 def status_words(status: Any) -> str:
@@ -117,6 +118,7 @@ class GoalsTab(Tab):
         self.edi_stack = QStackedWidget()
         self.goal_detail = QWidget()
         self.evidence_side = QWidget()
+        self.actions = GoalActions(self)
         self._build()
         self._connect()
 
@@ -213,8 +215,13 @@ class GoalsTab(Tab):
         row.addWidget(self.update_date, 1)
         row.addWidget(self.save_update_button)
         side.addLayout(row)
+        table_side = QWidget()
+        table_layout = QVBoxLayout(table_side)
+        table_layout.setContentsMargins(0, 0, 0, 0)
+        table_layout.addWidget(self.goal_stack, 1)
+        table_layout.addLayout(self.actions.goal_buttons())
         left = QSplitter(Qt.Orientation.Vertical)
-        left.addWidget(self.goal_stack)
+        left.addWidget(table_side)
         left.addWidget(self.chart_stack)
         left.setSizes([240, 200])
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -235,8 +242,13 @@ class GoalsTab(Tab):
         row.addStretch(1)
         row.addWidget(self.save_evidence_button)
         side.addLayout(row)
+        areas = QWidget()
+        area_layout = QVBoxLayout(areas)
+        area_layout.setContentsMargins(0, 0, 0, 0)
+        area_layout.addWidget(self.edi_stack, 1)
+        area_layout.addLayout(self.actions.area_buttons())
         edi = QSplitter(Qt.Orientation.Horizontal)
-        edi.addWidget(self.edi_stack)
+        edi.addWidget(areas)
         edi.addWidget(evidence)
         edi.setSizes([700, 460])
         return self._box("EDI Quality Framework self-assessment", edi)

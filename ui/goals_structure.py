@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QHBoxLayout, QInputDialog, QLineEdit, QMessageBox, QToolButton
+from PySide6.QtWidgets import QHBoxLayout
 
 from opcc_desktop.areas import goals
+from ui import asking
 
 
 class GoalActions:
@@ -19,12 +20,12 @@ class GoalActions:
         self.context = tab.context
 
     def goal_buttons(self) -> QHBoxLayout:
-        return _row((("Add &goal…", "Add an equality goal for the year shown", self.add_goal),
+        return asking.button_row((("Add &goal…", "Add an equality goal for the year shown", self.add_goal),
                      ("Delete goal", "Delete the selected goal with its updates (Undo brings it back)",
                       self.delete_goal)))  # fmt: skip
 
     def area_buttons(self) -> QHBoxLayout:
-        return _row((("Add &area…", "Add an area of the EDI Quality Framework", self.add_area),
+        return asking.button_row((("Add &area…", "Add an area of the EDI Quality Framework", self.add_area),
                      ("Rename area…", "Rename the selected area", self.rename_area),
                      ("Delete area", "Delete the selected area with its assessments (Undo brings it back)",
                       self.delete_area)))  # fmt: skip
@@ -61,22 +62,7 @@ class GoalActions:
 
     # -- asking (tests answer these) --------------------------------------------------------------
     def ask_name(self, caption: str, current: str) -> str | None:
-        name, ok = QInputDialog.getText(self.tab, caption, "Name:", QLineEdit.EchoMode.Normal, current)
-        return name.strip() if ok and name.strip() else None
+        return asking.ask_name(self.tab, caption, current)
 
     def confirm_delete(self, question: str) -> bool:
-        answer = QMessageBox.question(self.tab, "Delete?", f"{question}\n\nEdit › Undo brings it back.")
-        return answer == QMessageBox.StandardButton.Yes
-
-
-def _row(buttons: tuple[tuple[str, str, Any], ...]) -> QHBoxLayout:
-    row = QHBoxLayout()
-    for text, tip, slot in buttons:
-        button = QToolButton()
-        button.setText(text)
-        button.setToolTip(tip)
-        button.setAccessibleName(text.replace("&", "").rstrip("…"))
-        button.clicked.connect(slot)
-        row.addWidget(button)
-    row.addStretch(1)
-    return row
+        return asking.confirm_delete(self.tab, question)

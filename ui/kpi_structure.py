@@ -20,20 +20,18 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QSpinBox,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from opcc_desktop.areas import kpis
 from opcc_desktop.errors import OpccError
+from ui import asking
 
 KINDS = {"": "Typed each quarter", "sum": "The sum of other KPIs", "ratio": "A ratio: numerator ÷ denominator"}
 UNIT_WORDS = {"count": "count", "percent": "percent", "seconds": "seconds", "rate_per_1000": "rate per 1,000"}
@@ -142,22 +140,13 @@ class StructureActions:
         self.context = tab.context
 
     def buttons(self) -> QHBoxLayout:
-        row = QHBoxLayout()
-        for text, tip, slot in (
+        return asking.button_row((
             ("Add &outcome…", "Add a strategic outcome", self.add_outcome),
             ("Add &group…", "Add a KPI group to the selected outcome", self.add_group),
             ("Add KP&I…", "Add a KPI to the selected group", self.add_kpi),
             ("&Edit…", "Rename the selected outcome or group, or edit the selected KPI", self.edit),
             ("&Delete", "Delete the selected outcome, group or KPI (Undo brings it back)", self.delete),
-        ):
-            button = QToolButton()
-            button.setText(text)
-            button.setToolTip(tip)
-            button.setAccessibleName(text.replace("&", "").rstrip("…"))
-            button.clicked.connect(slot)
-            row.addWidget(button)
-        row.addStretch(1)
-        return row
+        ))
 
     # -- what is selected -------------------------------------------------------------------------
     def selected(self) -> tuple[str, int | None]:
@@ -227,7 +216,7 @@ class StructureActions:
             return
         words = {"outcome": "strategic outcome, with its groups and KPIs", "group": "KPI group, with its KPIs",
                  "kpi": "KPI, with its figures and comparators"}  # fmt: skip
-        if self.confirm_delete(f"Delete the selected {words[kind]}?\n\nEdit › Undo brings it back."):
+        if self.confirm_delete(f"Delete the selected {words[kind]}?"):
             self.context.do(actions[kind], chosen)
 
     def _typed_kpis(self) -> list[tuple[int, str]]:
@@ -236,12 +225,10 @@ class StructureActions:
 
     # -- asking (tests answer these) --------------------------------------------------------------
     def ask_name(self, caption: str, current: str) -> str | None:
-        name, ok = QInputDialog.getText(self.tab, caption, "Name:", QLineEdit.EchoMode.Normal, current)
-        return name.strip() if ok and name.strip() else None
+        return asking.ask_name(self.tab, caption, current)
 
     def confirm_delete(self, question: str) -> bool:
-        answer = QMessageBox.question(self.tab, "Delete?", question)
-        return answer == QMessageBox.StandardButton.Yes
+        return asking.confirm_delete(self.tab, question)
 
     def run(self, dialog: KpiDialog) -> None:
         dialog.exec()

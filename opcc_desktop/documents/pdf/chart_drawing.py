@@ -11,6 +11,8 @@ The rules the published charts follow, and how they are kept here:
 * Every string is set in the house font (embedded), never reportlab's default Helvetica.
 * The height follows the content (number of categories, lines of label text); the caller
   chooses the width.
+* Tagged, a chart is a Figure whose alternative text is the chart's one-sentence
+  description (:meth:`ChartSpec.alt_text`); its labels are part of the figure.
 """
 
 from __future__ import annotations
@@ -28,9 +30,11 @@ from reportlab.lib.attrmap import AttrMap, AttrMapValue
 from reportlab.lib.utils import simpleSplit
 from reportlab.lib.validators import isNumber
 from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
 
 from opcc_desktop.documents.pdf import fonts
 from opcc_desktop.documents.pdf.styles import CHART_SIZE, GRID, MUTED, RULE, TEXT
+from opcc_desktop.documents.pdf.tagging import Tag, tagger_of
 from opcc_desktop.figures.charts import ChartSpec
 from opcc_desktop.figures.formatting import format_value
 
@@ -92,6 +96,16 @@ class ChartDrawing(Drawing):
     so a chart can be chained to its caption and data table."""
 
     _attrMap = AttrMap(BASE=Drawing, keepWithNext=AttrMapValue(isNumber, desc="keep with the next flowable"))
+    _tag: Tag | None = None  # its Figure (a leading underscore: reportlab checks no such attribute)
+
+    def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802, N803
+        tagger = tagger_of(canvas)
+        if tagger is None or self._tag is None:
+            super().drawOn(canvas, x, y, _sW)
+            return
+        tagger.begin_block(canvas, self._tag)
+        super().drawOn(canvas, x, y, _sW)
+        tagger.end(canvas)
 
 
 def _drawing(width: float, height: float) -> ChartDrawing:
@@ -377,8 +391,15 @@ def _line(spec: ChartSpec, width: float) -> ChartDrawing:
     return g
 
 
-def draw_chart(spec: ChartSpec, width: float) -> ChartDrawing:
-    """The chart as a Drawing (a platypus flowable) ``width`` points wide."""
+def draw_chart(spec: ChartSpec, width: float, parent: Tag | None = None) -> ChartDrawing:
+    """The chart as a Drawing (a platypus flowable) ``width`` points wide, tagged as a Figure
+    in ``parent``'s element (None: where it is drawn)."""
+    drawing = _drawing_of(spec, width)
+    drawing._tag = Tag("Figure", parent, alt=spec.alt_text())
+    return drawing
+
+
+def _drawing_of(spec: ChartSpec, width: float) -> ChartDrawing:
     if spec.kind == "line":
         return _line(spec, width)
     if spec.orientation == "vertical":

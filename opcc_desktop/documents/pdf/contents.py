@@ -6,6 +6,9 @@ draws a PDF form, ``toc-<key>``, that :meth:`Contents.define_forms` fills in onc
 knows every heading's page (a PDF may use a form before defining it). The result looks as
 reportlab's ``TableOfContents`` (dot leaders, right-aligned page numbers, each line a link to
 its heading), without the second layout pass that ``TableOfContents`` needs.
+
+Tagged, the contents are a TOC of TOCI items, each a Link (its text, its page number and
+both its link annotations) to its heading.
 """
 
 from __future__ import annotations
@@ -18,7 +21,9 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
+from opcc_desktop.documents.markup import printed
 from opcc_desktop.documents.pdf.paragraph import Paragraph
+from opcc_desktop.documents.pdf.tagging import Tag
 
 __all__ = ["Contents", "Entry"]
 
@@ -55,12 +60,15 @@ class Contents(Flowable):
 
     def _layout(self, entries: Sequence[Entry]) -> list[list[Flowable]]:
         rows: list[list[Flowable]] = []
+        toc = Tag("TOC")
         for entry in entries:
             style = self.level_styles[entry.level]
             text = f'<a href="#{entry.key}">{entry.text}</a><onDraw name="{CALLBACK}" label="{entry.key}"/>'
             if style.spaceBefore:
                 rows.append([Spacer(1, style.spaceBefore)])
-            rows.append([Paragraph(text, style)])
+            line = Paragraph(text, style)
+            line.tag = Tag("Link", Tag("TOCI", toc), alt=printed(entry.text))
+            rows.append([line])
         return rows or [[Spacer(0, 0)]]  # a document without sections still gets its contents page
 
     def wrap(self, aW: float, aH: float) -> tuple[float, float]:  # noqa: N803 - reportlab's names

@@ -17,6 +17,11 @@ marking (when set) at the top and bottom of every page, on the cover and in the 
 title, author, subject, keywords and language in the metadata; headings kept with what
 follows; and byte-identical output for identical input (reportlab's ``invariant`` mode).
 
+Every document is a tagged PDF (PDF/UA-1): its structure tree is recorded as the pages are
+drawn (see :mod:`opcc_desktop.documents.pdf.tagging`) and written before the save, with the
+XMP metadata (see :mod:`opcc_desktop.documents.pdf.metadata`). Headings are H1 to H6 by
+their outline level, so the bookmarks and the headings agree.
+
 One layout pass is enough: what is known only at the end, the page of each contents entry
 and the page count in "Page X of Y", is drawn as PDF forms that the pages use where those
 numbers go and that are defined once the pass is over (see :mod:`opcc_desktop.documents.pdf.contents`).
@@ -54,7 +59,7 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
-from reportlab.platypus.flowables import _FBGBag
+from reportlab.platypus.flowables import BulletDrawer, _FBGBag
 
 from opcc_desktop.documents.data_tables import DataTable, chart_data, table_data
 from opcc_desktop.documents.numbering import Heading, Numbering
@@ -62,7 +67,9 @@ from opcc_desktop.documents import markup
 from opcc_desktop.documents.pdf import fonts
 from opcc_desktop.documents.pdf.chart_drawing import draw_chart
 from opcc_desktop.documents.pdf.contents import Contents, Entry
+from opcc_desktop.documents.pdf.metadata import write_metadata
 from opcc_desktop.documents.pdf.paragraph import Paragraph
+from opcc_desktop.documents.pdf.structure import write_structure
 from opcc_desktop.documents.pdf.styles import (
     ACCENT,
     BODY_SIZE,
@@ -88,6 +95,18 @@ from opcc_desktop.documents.pdf.styles import (
     picture_pixels,
 )
 from opcc_desktop.documents.pdf.tables import Align, CellValue, house_table, natural_width
+from opcc_desktop.documents.pdf.tagging import (
+    ARTIFACT,
+    FOOTER,
+    HEADER,
+    WATERMARK as WATERMARK_ARTIFACT,
+    LayoutTags,
+    Tag,
+    TaggedCanvas,
+    artifact,
+    pdf_text,
+    tagger_of,
+)
 from opcc_desktop.documents.release import DRAFT, DRAFT_PREFIX
 from opcc_desktop.figures.charts import ChartSpec
 
@@ -129,36 +148,55 @@ class _Heading(Paragraph):
         self.key = key
         self.outline_level = outline_level
         self.in_contents = in_contents
+        self.tag = Tag(f"H{min(outline_level + 1, 6)}")
 
 
 class _Picture(Image):
-    """A picture drawn inside marked content that carries its alt text,
-    ``/Figure <</Alt (...)>> BDC ... EMC``: a reader of the page's content finds the text
-    alternative with the picture, and a structure tree added later can point at it."""
+    """A picture tagged as a Figure with its alt text, which its marked content carries too,
+    ``/Figure <</Alt (...) /MCID n>> BDC ... EMC``: a reader of the page's content finds the
+    text alternative with the picture."""
 
     def __init__(self, data: bytes, width: float, height: float, alt: str) -> None:
         super().__init__(io.BytesIO(data), width, height, hAlign="LEFT")
-        self.alt = alt
+        self.tag = Tag("Figure", alt=alt)
 
     def draw(self) -> None:
-        self.canv.addLiteral(f"/Figure <</Alt {_pdf_text(self.alt)}>> BDC")
+        tagger = tagger_of(self.canv)
+        if tagger is None:
+            super().draw()
+            return
+        tagger.begin_block(self.canv, self.tag, f"/Alt {pdf_text(self.tag.alt)} ")
         super().draw()
-        self.canv.addLiteral("EMC")
+        tagger.end(self.canv)
 
 
-def _pdf_text(text: str) -> str:
-    """``text`` as a PDF string: literal when ASCII (its delimiters, backslashes and control
-    characters escaped), else UTF-16BE hex after a byte order mark, which readers take as
-    Unicode."""
-    if text.isascii():
-        return "(" + "".join(_pdf_char(ch) for ch in text) + ")"
-    return "<FEFF" + text.encode("utf-16-be").hex().upper() + ">"
+def _tagged(paragraph: Paragraph, tag: Tag) -> Paragraph:
+    paragraph.tag = tag
+    return paragraph
 
 
-def _pdf_char(ch: str) -> str:
-    if ch in "()\\":
-        return "\\" + ch
-    return ch if " " <= ch <= "~" else f"\\{ord(ch):03o}"
+class _List(ListFlowable):
+    """reportlab's list, each number or bullet drawn as its item's Lbl."""
+
+    def _makeBullet(self, value: object, params: object = None) -> BulletDrawer:  # noqa: N802 - reportlab's name
+        return _Label(super()._makeBullet(value, params))
+
+
+class _Label(BulletDrawer):
+    """A list item's number or bullet (a copy of reportlab's drawer), tagged as the Lbl of
+    the item whose text it is drawn beside."""
+
+    def __init__(self, drawer: BulletDrawer) -> None:
+        self.__dict__.update(drawer.__dict__)
+
+    def drawOn(self, indenter: Flowable, canv: Canvas, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802, N803
+        tagger = tagger_of(canv)
+        if tagger is None:
+            super().drawOn(indenter, canv, x, y, _sW)
+            return
+        tagger.begin_text(canv, Tag("Lbl", indenter._flowable.tag.parent))
+        super().drawOn(indenter, canv, x, y, _sW)
+        tagger.end(canv)
 
 
 def _marked(text: str, style: object, bullet: str | None = None) -> Paragraph:
@@ -171,13 +209,30 @@ def _marked(text: str, style: object, bullet: str | None = None) -> Paragraph:
 
 class _Panel(FrameBG):
     """The start of a case study's panel: reportlab's frame background, shaded and bordered,
-    one rectangle on each page the box reaches, grown as its content is drawn."""
+    one rectangle on each page the box reaches, grown as its content is drawn. What the box
+    holds is tagged inside a Div, until :class:`_PanelEnd`."""
 
     def draw(self) -> None:
+        tagger = tagger_of(self.canv)
+        if tagger is not None:
+            tagger.open_container(Tag("Div"))
         super().draw()
         bags = getattr(getattr(self, "_frame", None), "_frameBGs", None)
         if bags:
             bags[-1] = _PanelBag(**vars(bags[-1]))
+
+
+class _PanelEnd(FrameBG):
+    """The end of a case study's panel, and of its Div."""
+
+    def __init__(self) -> None:
+        super().__init__(start=False)
+
+    def draw(self) -> None:
+        super().draw()
+        tagger = tagger_of(self.canv)
+        if tagger is not None:
+            tagger.close_container()
 
 
 class _PanelBag(_FBGBag):
@@ -185,9 +240,16 @@ class _PanelBag(_FBGBag):
     flush with its top, so the panel reaches a little above it: nothing touches the border."""
 
     def render(self, canv: Canvas, frame: Frame, fbx: float, fby: float, fbw: float, fbh: float) -> None:
+        """The panel is decoration: the first time it is drawn on a page, as an artifact
+        (after that reportlab only grows the rectangle it drew, which it finds by position)."""
         if self.pn not in (-1, canv.getPageNumber()):  # -1: the box's first page, not yet drawn
             fbh += PANEL_LEAD
+        start = len(canv._code)
         super().render(canv, frame, fbx, fby, fbw, fbh)
+        if len(canv._code) > start:
+            canv._code.insert(start, ARTIFACT)
+            canv._code.append("EMC")
+            self.codePos += 1
 
 
 class _Beside(Flowable):
@@ -214,6 +276,41 @@ class _Beside(Flowable):
 
     def getSpaceAfter(self) -> float:  # noqa: N802 - reportlab's names
         return float(self.flow.getSpaceAfter())
+
+
+class _Outside(Flowable):
+    """A flowable from outside the house builders (see :meth:`ReportDocument.flowable`),
+    which does not tag itself: all it draws is one marked sequence of ``tag``'s element, and
+    so is each part it splits into."""
+
+    def __init__(self, item: Flowable, tag: Tag) -> None:
+        super().__init__()
+        self.item = item
+        self.tag = tag
+
+    def wrap(self, aW: float, aH: float) -> tuple[float, float]:  # noqa: N803 - reportlab's names
+        self.width, self.height = self.item.wrapOn(self.canv, aW, aH)
+        return self.width, self.height
+
+    def split(self, aW: float, aH: float) -> list[Flowable]:  # noqa: N803 - reportlab's names
+        return [_Outside(part, self.tag) for part in self.item.splitOn(self.canv, aW, aH)]
+
+    def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802, N803
+        tagger = tagger_of(canvas)
+        if tagger is not None:
+            tagger.begin_block(canvas, self.tag)
+        self.item.drawOn(canvas, x, y, _sW)
+        if tagger is not None:
+            tagger.end(canvas)
+
+    def getSpaceBefore(self) -> float:  # noqa: N802 - reportlab's names
+        return float(self.item.getSpaceBefore())
+
+    def getSpaceAfter(self) -> float:  # noqa: N802 - reportlab's names
+        return float(self.item.getSpaceAfter())
+
+    def getKeepWithNext(self) -> bool:  # noqa: N802 - reportlab's names
+        return bool(self.item.getKeepWithNext())
 
 
 class _Padding(Spacer):
@@ -274,14 +371,18 @@ class _Template(BaseDocTemplate):
 
     def render(self, story: list[Flowable], contents: Contents) -> int:
         """Lay out and draw ``story`` in one pass, then define the forms its pages use for
-        the numbers known only now, and save. Returns the number of pages."""
+        the numbers known only now, write the structure tree and metadata, and save.
+        Returns the number of pages."""
         self._doSave = 0  # reportlab's switch: build() leaves the saving to us
-        self.build(story)
-        contents.define_forms(self.canv, self.heading_pages)
+        self.build(story, canvasmaker=TaggedCanvas)
+        canv = self.canv
+        contents.define_forms(canv, self.heading_pages)
         for page in range(1, self.page + 1):
-            _define_page_number(self.canv, page, self.page)
-        _embed(self.canv, self.report.attachments)
-        self.canv.save()
+            _define_page_number(canv, page, self.page)
+        _embed(canv, self.report.attachments)
+        write_structure(canv, canv.tagger)
+        write_metadata(canv, self.report.published, self.report.language)
+        canv.save()
         return int(self.page)
 
     # -- page furniture ---------------------------------------------------------------------
@@ -290,12 +391,13 @@ class _Template(BaseDocTemplate):
         self._furniture(canv, doc, cover=True)
         canv.saveState()
         canv.setFillColor(ACCENT)
-        canv.rect(MARGIN_LEFT, PAGE_HEIGHT - MARGIN_TOP + 0.2 * cm, CONTENT_WIDTH, 0.25 * cm, stroke=0, fill=1)
+        with artifact(canv):
+            canv.rect(MARGIN_LEFT, PAGE_HEIGHT - MARGIN_TOP + 0.2 * cm, CONTENT_WIDTH, 0.25 * cm, stroke=0, fill=1)
         canv.restoreState()
 
     def _furniture(self, canv: Canvas, doc: BaseDocTemplate, cover: bool = False) -> None:
-        """Running header and footer. The marking is drawn last and in bold so nothing can
-        cover it."""
+        """Running header and footer, artifacts (the title, the marking and the metadata say
+        it all once). The marking is drawn last and in bold so nothing can cover it."""
         report = self.report
         right = PAGE_WIDTH - MARGIN_RIGHT
         canv.saveState()
@@ -304,21 +406,26 @@ class _Template(BaseDocTemplate):
         canv.setLineWidth(0.6)
         canv.setFont(fonts.REGULAR, FURNITURE_SIZE)
         if not cover:
-            _running_header(canv, report)
-        canv.line(MARGIN_LEFT, 1.95 * cm, right, 1.95 * cm)
-        canv.drawString(MARGIN_LEFT, 1.45 * cm, _fit(report.office, CONTENT_WIDTH * 0.7))
-        canv.doForm(_page_form(doc.page))  # "Page X of Y": Y is known at the end (see render)
+            with artifact(canv, HEADER):
+                _running_header(canv, report)
+        with artifact(canv, FOOTER):
+            canv.line(MARGIN_LEFT, 1.95 * cm, right, 1.95 * cm)
+            canv.drawString(MARGIN_LEFT, 1.45 * cm, _fit(report.office, CONTENT_WIDTH * 0.7))
+            canv.doForm(_page_form(doc.page))  # "Page X of Y": Y is known at the end (see render)
         if report.marking:
             canv.setFillColor(TEXT)
             canv.setFont(fonts.BOLD, 10)
-            canv.drawCentredString(PAGE_WIDTH / 2, PAGE_HEIGHT - 1.15 * cm, report.marking)
-            canv.drawCentredString(PAGE_WIDTH / 2, 0.8 * cm, report.marking)
+            with artifact(canv, HEADER):
+                canv.drawCentredString(PAGE_WIDTH / 2, PAGE_HEIGHT - 1.15 * cm, report.marking)
+            with artifact(canv, FOOTER):
+                canv.drawCentredString(PAGE_WIDTH / 2, 0.8 * cm, report.marking)
         canv.restoreState()
 
     def _page_end(self, canv: Canvas, doc: BaseDocTemplate) -> None:
         """Drawn over each finished page."""
         if self.report.draft:
-            _watermark(canv)
+            with artifact(canv, WATERMARK_ARTIFACT):
+                _watermark(canv)
 
 
 def _running_header(canv: Canvas, report: ReportDocument) -> None:
@@ -593,9 +700,15 @@ class ReportDocument:
         return PARAGRAPH_NUMBER_INDENT if numbered and self.numbered_paragraphs and self.numbers.current else 0
 
     def _list(self, items: Sequence[str], numbered: bool, indent: float = 0) -> Flowable:
+        """A list, tagged L (its numbering said, /Decimal or /Disc), each item an LI of its
+        number or bullet (Lbl) and its text (LBody)."""
         st = self.styles
-        flow = ListFlowable(
-            [ListItem(_marked(item, st.bullet)) for item in items],
+        tag = Tag("L", attributes=(("O", "/List"), ("ListNumbering", "/Decimal" if numbered else "/Disc")))
+        bodies = [_marked(item, st.bullet) for item in items]
+        for body in bodies:
+            body.tag = Tag("LBody", Tag("LI", tag))
+        flow = _List(
+            [ListItem(body) for body in bodies],
             bulletType="1" if numbered else "bullet",
             start=None if numbered else "\u2022",
             bulletFormat="%s." if numbered else None,
@@ -613,7 +726,7 @@ class ReportDocument:
             rows.append(["", _marked(f"\u2014 {block.text}", st.attribution)])
         # spaces as its own, not spacers, so a heading above keeps with the quote itself
         quote = Table(rows, colWidths=[indent, width - indent], hAlign="LEFT", splitInRow=1, spaceBefore=3,
-                      spaceAfter=10)  # fmt: skip
+                      spaceAfter=10, renderCB=LayoutTags(Tag("BlockQuote")))  # fmt: skip
         commands: list[tuple[Any, ...]] = [
             ("FONT", (0, 0), (-1, -1), fonts.REGULAR, BODY_SIZE),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -640,7 +753,7 @@ class ReportDocument:
         for part in opening:  # kept with the title (kept with what follows it), as a heading above is
             part.keepWithNext = 1
         self._chained += opening
-        closing = [_Padding(1, BOX_PADDING - 4), Indenter(-BOX_PADDING, -BOX_PADDING), FrameBG(start=False)]
+        closing = [_Padding(1, BOX_PADDING - 4), Indenter(-BOX_PADDING, -BOX_PADDING), _PanelEnd()]
         return [*opening, *self._box_content(block, CONTENT_WIDTH - 2 * BOX_PADDING), *closing, Spacer(1, 12)]
 
     def _box_content(self, block: markup.Block, width: float) -> list[Flowable]:
@@ -677,7 +790,7 @@ class ReportDocument:
         if data is None or pixels is None:
             problem = markup.MISSING_PICTURE if data is None else markup.UNREADABLE_PICTURE
             return [self._picture_note(problem, ref), *beside]
-        drawn = _Picture(data, *picture_box(ref.role, pixels[1:], width), alt=ref.alt or markup.no_alt_text(ref))
+        drawn = _Picture(data, *picture_box(ref.role, pixels[1:], width), ref.alt or markup.no_alt_text(ref))
         drawn.spaceBefore = 3
         notes = [] if ref.alt else [self._picture_note(markup.NO_ALT_TEXT, ref)]
         if beside:
@@ -700,7 +813,7 @@ class ReportDocument:
                 cell += self._box_content(block, CONTENT_WIDTH - 20)  # a box within the note's box
             else:
                 cell += self._block(block, CONTENT_WIDTH - 20, numbered=False)
-        box = Table([[cell]], colWidths=[CONTENT_WIDTH], hAlign="LEFT")
+        box = Table([[cell]], colWidths=[CONTENT_WIDTH], hAlign="LEFT", renderCB=LayoutTags(Tag("Div")))
         box.setStyle(TableStyle([
             ("FONT", (0, 0), (-1, -1), fonts.REGULAR, BODY_SIZE),  # reportlab sets it per cell
             ("BACKGROUND", (0, 0), (-1, -1), ZEBRA),
@@ -733,17 +846,17 @@ class ReportDocument:
         ``spans`` merges body cells: (row, first column, last column), counted from 0 in
         ``rows``, centred. Returns N."""
         number = self.numbers.table()
-        table = house_table(header, rows, col_widths=col_widths, align=align, groups=groups, total_row=total_row)
+        tag = Tag("Table")
+        table = house_table(header, rows, col_widths=col_widths, align=align, groups=groups, total_row=total_row,
+                            tag=tag)  # fmt: skip
         top = 2 if groups else 1  # header rows above the body
         merged = [(command, (first, row + top), (last, row + top), *extra)
                   for row, first, last in spans
                   for command, *extra in (("SPAN",), ("ALIGN", "CENTER"))]  # fmt: skip
         if merged:
             table.setStyle(TableStyle(merged))
-        parts: list[Flowable] = [
-            Paragraph(f"Table {number}: {markup.escape(caption)}", self.styles.caption),
-            table,
-        ]
+        parts: list[Flowable] = [_tagged(Paragraph(f"Table {number}: {markup.escape(caption)}", self.styles.caption),
+                                         Tag("Caption", tag)), table]  # fmt: skip
         if footnote:
             parts.append(_marked(markup.inline(footnote), self.styles.alt_text))
         parts += self._source(source)
@@ -764,17 +877,19 @@ class ReportDocument:
         when wide) and/or a one-sentence text alternative under it, then "Source: ``source``".
         Returns N."""
         number = self.numbers.figure()
-        parts: list[Flowable] = [Paragraph(f"Figure {number}: {markup.escape(caption)}", self.styles.caption)]
+        group = Tag("Div")  # the caption, the chart (a Figure), its data (a Table) and the notes under it
+        parts: list[Flowable] = [_tagged(Paragraph(f"Figure {number}: {markup.escape(caption)}", self.styles.caption),
+                                         Tag("Caption", group))]  # fmt: skip
         if alternative in ("table", "both"):
             header, rows = spec.as_table()
             # beside a bar chart when narrow; a line chart needs the width for its periods
             side = natural_width(header, rows) if len(header) <= 3 and spec.kind != "line" else CONTENT_WIDTH
             if side <= SIDE_TABLE_MAX:
                 table_width = max(side, 0.3 * CONTENT_WIDTH)
-                drawing = draw_chart(spec, CONTENT_WIDTH - table_width - CHART_GAP)
-                table = house_table(header, rows, width=table_width)
+                drawing = draw_chart(spec, CONTENT_WIDTH - table_width - CHART_GAP, group)
+                table = house_table(header, rows, width=table_width, tag=Tag("Table", group))
                 pair = Table([[drawing, table]], colWidths=[CONTENT_WIDTH - table_width, table_width],
-                             hAlign="LEFT")
+                             hAlign="LEFT")  # draws nothing itself: no tagging (each part tags itself)
                 pair.setStyle(TableStyle([
                     ("FONT", (0, 0), (-1, -1), fonts.REGULAR, BODY_SIZE),
                     ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -783,12 +898,13 @@ class ReportDocument:
                 ]))
                 parts.append(pair)
             else:
-                parts += [draw_chart(spec, CONTENT_WIDTH), Spacer(1, 8), house_table(header, rows)]
+                parts += [draw_chart(spec, CONTENT_WIDTH, group), Spacer(1, 8),
+                          house_table(header, rows, tag=Tag("Table", group))]
         else:
-            parts.append(draw_chart(spec, CONTENT_WIDTH))
+            parts.append(draw_chart(spec, CONTENT_WIDTH, group))
         if alternative in ("text", "both"):
-            parts.append(Paragraph(markup.escape(spec.alt_text()), self.styles.alt_text))
-        parts += self._source(source)
+            parts.append(_tagged(Paragraph(markup.escape(spec.alt_text()), self.styles.alt_text), Tag("P", group)))
+        parts += [_tagged(line, Tag("P", group)) for line in self._source(source)]
         self._keep_together(parts)
         self._story.append(Spacer(1, 12))
         self.data_tables.append(chart_data(number, caption, spec, source=source))
@@ -808,9 +924,9 @@ class ReportDocument:
 
     def flowable(self, item: Flowable) -> None:
         """Escape hatch: any reportlab flowable, in the house font please (its markup may use
-        ``<i>``: the italic faces are loaded for it)."""
+        ``<i>``: the italic faces are loaded for it), tagged as a paragraph."""
         fonts.register_fonts()
-        self._story.append(item)
+        self._story.append(_Outside(item, Tag("P")))
 
     # -- output -------------------------------------------------------------------------------
 
@@ -821,7 +937,7 @@ class ReportDocument:
             reader = ImageReader(io.BytesIO(self.logo))
             w, h = reader.getSize()
             scale = min(5 * cm / w, 2.5 * cm / h)
-            story += [Image(io.BytesIO(self.logo), w * scale, h * scale, hAlign="LEFT"), Spacer(1, 0.8 * cm)]
+            story += [_Picture(self.logo, w * scale, h * scale, f"{self.office} logo"), Spacer(1, 0.8 * cm)]
         story.append(Paragraph(markup.escape(self.office), st.cover_office))
         story.append(Spacer(1, 2.5 * cm))
         story.append(Paragraph(markup.escape(self.title), st.cover_title))

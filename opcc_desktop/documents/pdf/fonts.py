@@ -10,7 +10,8 @@ from __future__ import annotations
 import functools
 
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfbase.pdfdoc import PDFDocument
+from reportlab.pdfbase.ttfonts import SUBSETN, TTFont
 
 from opcc_desktop.store.paths import resources_dir
 
@@ -57,4 +58,41 @@ def _register(files: dict[str, str]) -> None:
         path = folder / filename
         if not path.is_file():
             raise FileNotFoundError(f"house font missing: {path}")
-        pdfmetrics.registerFont(TTFont(name, str(path)))
+        pdfmetrics.registerFont(_HouseFont(name, str(path)))
+
+
+class _HouseFont(TTFont):
+    """reportlab's TrueType font, its subsets' ToUnicode maps giving only the codes that
+    stand for characters: reportlab also maps each code a subset leaves unused to U+0000,
+    which PDF/UA forbids (a reader could not tell what such a code says)."""
+
+    def addObjects(self, doc: PDFDocument) -> None:  # noqa: N802 - reportlab's name
+        state = self.state.get(doc)
+        subsets = [list(subset) for subset in state.subsets] if state is not None else []
+        super().addObjects(doc)
+        for number, subset in enumerate(subsets):
+            name = b"".join((SUBSETN(number), b"+", self.face.name, self.face.subfontNameX)).decode("pdfdoc")
+            doc.idToObject[f"toUnicodeCMap:{name}"].content = to_unicode_cmap(name, subset)
+
+
+def to_unicode_cmap(name: str, subset: list[int]) -> str:
+    """A ToUnicode CMap for a subset of one-byte codes, each code the index of its character
+    in ``subset`` (0: unused), as UTF-16, in blocks of at most 100 as the CMap format allows."""
+    pairs = [f"<{code:02X}> <{_utf16(char)}>" for code, char in enumerate(subset) if char]
+    blocks = [pairs[i:i + 100] for i in range(0, len(pairs), 100)]
+    return "\n".join([
+        "/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap",
+        f"/CIDSystemInfo << /Registry ({name}) /Ordering ({name}) /Supplement 0 >> def",
+        f"/CMapName /{name} def", "/CMapType 2 def",
+        "1 begincodespacerange", f"<00> <{len(subset) - 1:02X}>", "endcodespacerange",
+        *(line for block in blocks for line in (f"{len(block)} beginbfchar", *block, "endbfchar")),
+        "endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end",
+    ])
+
+
+def _utf16(char: int) -> str:
+    """A code point as UTF-16 in hex, a surrogate pair beyond the Basic Multilingual Plane."""
+    if char < 0x10000:
+        return f"{char:04X}"
+    high, low = divmod(char - 0x10000, 0x400)
+    return f"{0xD800 + high:04X}{0xDC00 + low:04X}"

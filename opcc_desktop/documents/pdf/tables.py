@@ -23,6 +23,7 @@ from opcc_desktop.documents.cells import CellValue, cell_text
 from opcc_desktop.documents import markup
 from opcc_desktop.documents.pdf import fonts
 from opcc_desktop.documents.pdf.paragraph import Paragraph
+from opcc_desktop.documents.pdf.tagging import TableTags, Tag
 from opcc_desktop.documents.pdf.styles import (
     ACCENT,
     CONTENT_WIDTH,
@@ -144,8 +145,10 @@ def house_table(
     width: float = CONTENT_WIDTH,
     groups: Sequence[tuple[str, int]] | None = None,
     total_row: bool = False,
+    tag: Tag | None = None,
 ) -> Table:
-    """A table flowable in the house style.
+    """A table flowable in the house style, tagged as a table (``tag``: its Table's tag,
+    for a caption to join; see :class:`~opcc_desktop.documents.pdf.tagging.TableTags`).
 
     ``align``: one of "left"/"right"/"centre" per column; by default columns of figures are
     right-aligned and the rest left-aligned. ``col_widths`` (points) overrides the automatic
@@ -224,6 +227,8 @@ def house_table(
     if total_row and body:
         commands.append(("FONT", (0, -1), (-1, -1), fonts.BOLD, TABLE_SIZE, 12))
         commands.append(("LINEABOVE", (0, -1), (-1, -1), 1, TEXT))
-    table = Table(data, colWidths=widths, repeatRows=n_head, hAlign="LEFT")
+    row_headers = not numeric[0] and any(numeric[1:])
+    tags = TableTags(tag or Tag("Table"), n_head, row_headers)
+    table = Table(data, colWidths=widths, repeatRows=n_head, hAlign="LEFT", renderCB=tags)
     table.setStyle(TableStyle(commands))
     return table

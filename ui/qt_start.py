@@ -7,7 +7,6 @@ Kept free of Qt imports: the check runs before Qt loads, so it can still explain
 
 from __future__ import annotations
 
-import ctypes.util
 import os
 import sys
 from collections.abc import Callable
@@ -37,6 +36,8 @@ def missing_xcb_libraries(find: Callable[[str], str | None] | None = None) -> li
     ``find`` looks a library up by name (ctypes' search, unless a test gives its own)."""
     if not uses_xcb():
         return []
+    import ctypes.util  # here: only a Linux X11 start pays the ~6 ms it takes to load
+
     look = find or ctypes.util.find_library
     return [package for library, package in XCB_LIBRARIES.items() if look(library) is None]
 

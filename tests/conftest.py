@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from opcc_desktop.areas import narrative
 from opcc_desktop.store.workbook import Workbook
 
 pytest_plugins = ["ui_support"]  # the tab tests' fixtures: context, demo, failures
@@ -66,3 +67,15 @@ def dump(book: Workbook) -> dict[str, list[tuple]]:
     from opcc_desktop.store.schema import DATA_TABLES
 
     return {t: book.conn.execute(f'SELECT * FROM "{t}" ORDER BY 1').fetchall() for t in DATA_TABLES}
+
+
+@pytest.fixture(scope="session")
+def begun(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A year (2021/22) an officer has only begun: an introduction for the annual report and
+    each quarter's update, nothing else (the documents' export matrix and tagging tests)."""
+    path = tmp_path_factory.mktemp("begun") / "begun.opcc"
+    with Workbook.create(path, DEMO_PASSPHRASE) as wb:
+        narrative.set_narrative(wb, "annual-equality", "2021/22", "introduction", "This year's report.", 0)
+        for quarter in (1, 2, 3, 4):
+            narrative.set_narrative(wb, "performance-update", "2021/22", "introduction", "This quarter.", quarter)
+    return path

@@ -15,7 +15,6 @@ from click.testing import CliRunner
 from conftest import DEMO_PASSPHRASE
 from pypdf import PdfReader
 
-from opcc_desktop.areas import narrative
 from opcc_desktop.figures.formatting import round_half_up
 from opcc_desktop.store.workbook import Workbook
 from ui.cli import main
@@ -35,17 +34,6 @@ YEAR_TO_DATE = re.compile(r"(\d[\d,]*) referrals (?:received )?(?:in 2021/22|bet
 def empty(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("empty") / "empty.opcc"
     Workbook.create(path, DEMO_PASSPHRASE).close()
-    return path
-
-
-@pytest.fixture(scope="module")
-def begun(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A year an officer has only begun: an introduction for each document, nothing else."""
-    path = tmp_path_factory.mktemp("begun") / "begun.opcc"
-    with Workbook.create(path, DEMO_PASSPHRASE) as wb:
-        narrative.set_narrative(wb, "annual-equality", YEAR, "introduction", "This year's report.", 0)
-        for quarter in (1, 2, 3, 4):
-            narrative.set_narrative(wb, "performance-update", YEAR, "introduction", "This quarter.", quarter)
     return path
 
 

@@ -31,11 +31,9 @@ from conftest import DEMO_PASSPHRASE
 from PIL import Image
 from pypdf import PdfReader
 
-from opcc_desktop.areas import narrative
 from opcc_desktop.documents.pdf import ReportDocument
 from opcc_desktop.documents.pdf.fonts import to_unicode_cmap
 from opcc_desktop.figures.charts import ChartSpec, Series
-from opcc_desktop.store.workbook import Workbook
 from ui.cli import main
 
 YEAR = "2021/22"
@@ -202,17 +200,6 @@ def update(demo_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Tagged:
 @pytest.fixture(scope="module", params=["annual", "update"])
 def demo_pdf(request: pytest.FixtureRequest) -> Tagged:
     return request.getfixturevalue(request.param)
-
-
-@pytest.fixture(scope="module")
-def begun(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A year an officer has only begun: an introduction for each document, nothing else."""
-    path = tmp_path_factory.mktemp("begun") / "begun.opcc"
-    with Workbook.create(path, DEMO_PASSPHRASE) as wb:
-        narrative.set_narrative(wb, "annual-equality", YEAR, "introduction", "This year's report.", 0)
-        for quarter in (1, 2, 3, 4):
-            narrative.set_narrative(wb, "performance-update", YEAR, "introduction", "This quarter.", quarter)
-    return path
 
 
 def png(width: int, height: int, colour: str) -> bytes:

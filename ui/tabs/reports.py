@@ -45,7 +45,7 @@ from PySide6.QtWidgets import (
 
 from opcc_desktop.areas import narrative, outline, periods, pictures
 from opcc_desktop.areas.vocab import QUARTER_MONTHS, QUARTERLY_REPORTS
-from opcc_desktop.documents.markup import spaced
+from opcc_desktop.documents.markup import pictures_used, spaced
 from opcc_desktop.documents.preflight import preflight
 from opcc_desktop.documents.release import MEETING_REPORTS, Release, long_date, next_edition
 from opcc_desktop.figures import publishable
@@ -321,8 +321,8 @@ class ReportsTab(Tab):
         texts = publishable.narrative(self.context.wb, report, year, quarter or 0)
         self._loaded = (report, year, quarter or 0, str(key))
         self.editor.setPlaceholderText("")
-        names = pictures.picture_names(self.context.wb)
-        self.editor.set_markdown(texts.get(str(key), ""), pictures.picture_data(self.context.wb, names))
+        text = texts.get(str(key), "")
+        self.editor.set_markdown(text, self._pictures_in(text))
 
     def save_text(self) -> None:
         """Save the section in the editor, if it changed, as one edit."""
@@ -340,12 +340,15 @@ class ReportsTab(Tab):
         dialog.insert_requested.connect(self._insert_picture)
         dialog.exec()
 
+    def _pictures_in(self, markdown: str) -> dict[str, bytes]:
+        """The bytes of the pictures ``markdown`` shows (not every picture in the workbook)."""
+        return pictures.picture_data(self.context.wb, {ref.name for ref in pictures_used(markdown)})
+
     def _insert_picture(self, markdown: str) -> None:
         if self._loaded is None:
             self.context.failed.emit("Choose a section that takes text first, then insert the picture.")
             return
-        wb = self.context.wb
-        self.editor.add_pictures(pictures.picture_data(wb, pictures.picture_names(wb)))
+        self.editor.add_pictures(self._pictures_in(markdown))
         self.editor.insert_block(markdown)
         self.save_text()
 

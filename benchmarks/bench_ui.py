@@ -43,12 +43,13 @@ window.show(); app.exec()
 OURS = """
 import sys, time
 from pathlib import Path
+from ui.opening import begin_opening
+opening = begin_opening(Path(sys.argv[1]), "%s")  # as `gui --demo` does, before Qt starts
 from PySide6.QtWidgets import QApplication
 from PySide6.QtCore import QEvent, QObject, QSettings
 app = QApplication(sys.argv)
-from ui.app import Session
-from opcc_desktop.store.workbook import Workbook
-session = Session(QSettings(sys.argv[2], QSettings.Format.IniFormat))
+from ui.app import start
+session = start(opening, "%s", QSettings(sys.argv[2], QSettings.Format.IniFormat))
 class Painted(QObject):
     def eventFilter(self, obj, event):
         if event.type() == QEvent.Type.Paint:
@@ -56,7 +57,6 @@ class Painted(QObject):
             app.exit(0)
         return False
 watch = Painted(); session.window.installEventFilter(watch)
-session.open(Workbook.open(Path(sys.argv[1]), "%s", auto_backup=False), "%s")
 session.window.show(); app.exec()
 if len(sys.argv) > 3:
     for i in range(session.window.tabs.count()):

@@ -46,7 +46,7 @@ def main() -> None:
         OUT.mkdir(parents=True, exist_ok=True)
         for index in range(window.tabs.count()):
             window.tabs.setCurrentIndex(index)
-            show_case_study(window.tabs.currentWidget())
+            show_case_study(window.current_tab())
             settle(app)
             slug = window.tabs.tabText(index).split(" (")[0].lower().replace(" / ", "-").replace(" ", "-")
             window.grab().save(str(OUT / f"{index + 1}-{slug}.png"))

@@ -19,15 +19,14 @@ from opcc_desktop.figures.audit import (
     Figure,
     Interval,
     Report,
+    Row,
     Share,
     Sum,
     _fix_printed,
-    _Group,
-    _Row,
     _sum_rows,
-    _Undecided,
     audit,
 )
+from opcc_desktop.figures.audit_program import Group, Undecided
 
 THRESHOLD = 5
 
@@ -254,7 +253,7 @@ def test_the_time_limit_is_for_each_solve_not_for_the_whole_group() -> None:
     hidden = [f for f in figures if f.printed is None]
     printed = {f.name: f.printed for f in figures if f.printed is not None}
     rows = [_fix_printed(row, printed) for s in sums for row in _sum_rows(s)]
-    group = _Group(hidden, [row for row in rows if row.terms], time_limit=0.1)
+    group = Group(hidden, [row for row in rows if row.terms], time_limit=0.1)
     start, solves = time.perf_counter(), 0
     while time.perf_counter() - start < 0.4:
         group.seen.clear()  # no shortcuts: every extreme is a run
@@ -282,10 +281,10 @@ def test_the_auditor_is_silent_and_imports_no_scipy() -> None:
 
 
 def test_a_completion_that_fails_the_exact_check_is_refused() -> None:
-    group = _Group([Figure("A", None), Figure("B", None)], [_Row({"A": 2, "B": -2}, None, -1, "")], 1.0)
+    group = Group([Figure("A", None), Figure("B", None)], [Row({"A": 2, "B": -2}, None, -1, "")], 1.0)
     assert group.holds((0, 1)) and not group.holds((1, 1)) and not group.holds((-1, 0))
     assert group._verified(np.array([0.4, 0.6])) == (0, 1)
-    with pytest.raises(_Undecided, match="exact whole-number check"):
+    with pytest.raises(Undecided, match="exact whole-number check"):
         group._verified(np.array([0.6, 0.6]))
 
 

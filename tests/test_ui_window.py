@@ -15,7 +15,7 @@ from pypdf import PdfReader
 
 from opcc_desktop.figures import publishable
 from opcc_desktop.store.workbook import Workbook
-from ui.app import Session
+from ui.app import Session, start
 from ui.autolock import (
     PBT_APMSUSPEND,
     WM_POWERBROADCAST,
@@ -23,6 +23,7 @@ from ui.autolock import (
     WTS_SESSION_LOCK,
     locks_session,
 )
+from ui.opening import begin_opening
 from ui.start_screen import recent_files
 from ui.tabs.reports import ReportsTab
 from ui.unlock import UnlockDialog
@@ -41,9 +42,7 @@ def session(qtbot, demo_path: Path, tmp_path: Path):
 
 
 def reports(session: Session) -> ReportsTab:
-    tab = session.window.tab(ReportsTab)
-    session.window.tabs.setCurrentWidget(tab)
-    return tab  # type: ignore[return-value]
+    return session.window.show_tab(ReportsTab)  # type: ignore[return-value]
 
 
 def test_title_names_the_file_and_says_everything_is_saved(session):
@@ -51,6 +50,17 @@ def test_title_names_the_file_and_says_everything_is_saved(session):
     titles = [session.window.tabs.tabText(i) for i in range(session.window.tabs.count())]
     assert titles == ["Workforce (private)", "Services", "Divert / Triage", "KPIs", "Goals", "Reports"]
     assert recent_files(session.context.settings)[0].name == "demo.opcc"
+
+
+def test_only_the_shown_tab_is_built_at_start_and_each_other_when_first_chosen(session):
+    tabs = session.window.tabs
+    built = lambda: [tabs.widget(i).tab is not None for i in range(tabs.count())]  # noqa: E731
+    assert built() == [True, False, False, False, False, False]
+    tabs.setCurrentIndex(3)
+    assert built() == [True, False, False, True, False, False]
+    kpis = session.window.current_tab()
+    assert kpis.isVisible() and kpis.grid_model.rowCount() > 0  # filled from the workbook at once
+    assert session.window.tab(ReportsTab) is session.window.tab(ReportsTab)  # built once
 
 
 def test_narrative_edit_is_one_undoable_edit_driven_by_the_menu_actions(session, qtbot):
@@ -203,9 +213,8 @@ def _edits(window):  # type: ignore[no-untyped-def]
 
     for cls, pick in ((WorkforceTab, workforce), (ServicesTab, services), (SchemesTab, schemes),
                       (KpisTab, kpis), (GoalsTab, goals)):  # fmt: skip
-        tab = window.tab(cls)
-        window.tabs.setCurrentWidget(tab)
-        yield (cls.title, *pick(tab))
+        tab = window.show_tab(cls)
+        yield (cls.__name__, *pick(tab))
 
 
 def test_an_edit_in_each_tab_changes_its_chart_and_the_window_undoes_and_redoes_it(session):
@@ -273,3 +282,31 @@ def test_help_opens_the_user_guide_from_the_app_itself(session):
     browser.resize(700, 500)
     browser.scrollToAnchor("backups-and-restoring-one")  # the contents' links jump within the guide
     assert browser.verticalScrollBar().value() > 0
+
+
+def test_the_window_opened_while_the_workbook_opens_shows_it(qtbot, demo_path: Path, tmp_path: Path):
+    copy = tmp_path / "demo.opcc"
+    shutil.copy(demo_path, copy)
+    made = start(begin_opening(copy, DEMO_PASSPHRASE), DEMO_PASSPHRASE,
+                 QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))  # fmt: skip
+    assert made is not None
+    qtbot.addWidget(made.window)
+    assert made.context.path == copy and made.window.windowTitle().startswith("demo.opcc")
+    made.context.detach()
+
+
+def test_a_workbook_that_will_not_open_is_explained_and_no_window_is_left(qtbot, demo_path: Path, tmp_path: Path):
+    copy = tmp_path / "demo.opcc"
+    shutil.copy(demo_path, copy)
+    said: list[str] = []
+
+    def read_and_close() -> None:
+        box = QApplication.activeModalWidget()
+        said.append(box.text())
+        box.close()
+
+    QTimer.singleShot(0, read_and_close)
+    made = start(begin_opening(copy, "not the passphrase"), "not the passphrase",
+                 QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))  # fmt: skip
+    assert made is None
+    assert "passphrase" in said[0].lower()

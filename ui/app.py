@@ -4,6 +4,7 @@ workbook is open, locking it and unlocking it again."""
 from __future__ import annotations
 
 import sys
+from concurrent.futures import Future
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
@@ -11,7 +12,12 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from opcc_desktop.errors import OpccError, WorkbookError
 from opcc_desktop.store.workbook import Workbook
-from ui.autolock import DEFAULT_MINUTES, IdleLock, WindowsSessionFilter, register_session_notifications
+from ui.autolock import (
+    DEFAULT_MINUTES,
+    IdleLock,
+    WindowsSessionFilter,
+    register_session_notifications,
+)
 from ui.context import AppContext
 from ui.export_job import remove_left_snapshots
 from ui.main_window import MainWindow
@@ -47,7 +53,7 @@ class Session:
     def lock(self) -> None:
         if not self.context.is_open:
             return
-        self.window.tabs.currentWidget().setFocus()  # let an open editor save first
+        self.window.current_tab().setFocus()  # let an open editor save first
         QApplication.processEvents()
         self.locked_path = self.context.path
         self.idle.stop()
@@ -72,14 +78,21 @@ class Session:
         return True
 
 
-def open_workbook(path: Path, passphrase: str | None) -> tuple[Workbook, str] | None:
-    """Open with the passphrase given, else ask (the dialog explains a wrong one)."""
-    if passphrase is not None:
-        try:
-            return Workbook.open(path, passphrase), passphrase
-        except WorkbookError as exc:
-            QMessageBox.critical(None, "Cannot open workbook", str(exc))
-            return None
+def start(opening: Future[Workbook], passphrase: str, settings: QSettings) -> Session | None:
+    """The window on the workbook ``opening`` (see ``ui.opening``), built while it opens. A
+    file that cannot be opened is explained; None then."""
+    session = Session(settings)
+    try:
+        wb = opening.result()
+    except WorkbookError as exc:
+        QMessageBox.critical(None, "Cannot open workbook", str(exc))
+        return None
+    session.open(wb, passphrase)
+    return session
+
+
+def unlock_workbook(path: Path) -> tuple[Workbook, str] | None:
+    """Ask for the passphrase (the dialog explains a wrong one)."""
     dialog = UnlockDialog(path)
     if dialog.exec() and dialog.workbook is not None:
         return dialog.workbook, dialog.passphrase
@@ -106,20 +119,33 @@ def choose_workbook(settings: QSettings) -> tuple[Workbook, str] | None:
     except OpccError as exc:
         QMessageBox.critical(None, "OPCC Desktop", str(exc))
         return None
-    return open_workbook(screen.choice[1], None)
+    return unlock_workbook(screen.choice[1])
 
 
-def run(path: Path | None, passphrase: str | None = None) -> int:
+def _chosen(path: Path | None, settings: QSettings) -> Session | None:
+    """The session on a workbook the officer unlocks or picks on the start screen."""
+    opened = unlock_workbook(path) if path is not None else choose_workbook(settings)
+    if opened is None:
+        return None
+    session = Session(settings)
+    session.open(*opened)
+    return session
+
+
+def run(path: Path | None, opening: tuple[Future[Workbook], str] | None = None) -> int:
+    """The window on ``path``: already opening (``opening``: the workbook on its way and its
+    passphrase), else unlocked by the officer; the start screen when no path is given."""
     quiet_qt_messages()
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("OPCC Desktop")
     app.setOrganizationName("OPCC")
     settings = QSettings()
-    opened = open_workbook(path, passphrase) if path is not None else choose_workbook(settings)
-    if opened is None:
+    if opening is not None:
+        session = start(*opening, settings)
+    else:
+        session = _chosen(path, settings)
+    if session is None:
         return 1
-    session = Session(settings)
-    session.open(*opened)
     session.window.show()
     register_session_notifications(int(session.window.winId()))
     return app.exec()

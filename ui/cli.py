@@ -40,12 +40,15 @@ def gui(file: Path | None, use_demo: bool) -> None:
     if not has_display():
         explain_headless(file, passphrase)
         return
+    from ui.opening import begin_opening
+
+    opening = (begin_opening(file, passphrase), passphrase) if passphrase is not None else None
     from ui.app import run
 
     where = " offscreen (QT_QPA_PLATFORM=offscreen: nothing is shown)" if os.environ.get(
         "QT_QPA_PLATFORM") == "offscreen" else " in a window"  # fmt: skip
     click.echo(f"Opening {file}{where}. Close the window to end.")
-    sys.exit(run(file, passphrase))
+    sys.exit(run(file, opening))
 
 
 def has_display() -> bool:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from ui.clipboard import GuardedClipboard
 from ui.context import AppContext
+from ui.tab_pages import TABS, TabPage
 from ui.tabs.base import Tab
 
 STATUS_MS = 12_000
@@ -38,8 +39,8 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Areas")
         self.tabs.setDocumentMode(True)
-        for tab in self._make_tabs():
-            self.tabs.addTab(tab, tab.title)
+        for spec in TABS:
+            self.tabs.addTab(TabPage(spec, self._make_tab), spec.title)
         self.pages = QStackedWidget()
         self.pages.addWidget(self.tabs)
         self.pages.addWidget(self._locked_page())
@@ -54,16 +55,8 @@ class MainWindow(QMainWindow):
         self._restore()
         self._show_saved()
 
-    def _make_tabs(self) -> list[Tab]:
-        from ui.tabs.goals import GoalsTab
-        from ui.tabs.kpis import KpisTab
-        from ui.tabs.reports import ReportsTab
-        from ui.tabs.schemes import SchemesTab
-        from ui.tabs.services import ServicesTab
-        from ui.tabs.workforce import WorkforceTab
-
-        classes = (WorkforceTab, ServicesTab, SchemesTab, KpisTab, GoalsTab, ReportsTab)
-        return [cls(self.context, self.clipboard) for cls in classes]
+    def _make_tab(self, cls: type[Tab]) -> Tab:
+        return cls(self.context, self.clipboard)
 
     def _locked_page(self) -> QWidget:
         page = QWidget()
@@ -98,8 +91,22 @@ class MainWindow(QMainWindow):
         return (self.export_action, self.import_action, self.export_data_action, self.return_action,
                 self.settings_action, self.history_action, self.lock_action)  # fmt: skip
 
+    def _pages(self) -> list[TabPage]:
+        return [self.tabs.widget(i) for i in range(self.tabs.count())]  # type: ignore[misc]
+
     def tab(self, cls: type[Tab]) -> Tab:
-        return next(t for t in (self.tabs.widget(i) for i in range(self.tabs.count())) if isinstance(t, cls))
+        """The tab of class ``cls``, built if it was not yet shown."""
+        return next(page for page in self._pages() if page.spec.name == cls.__name__).build()
+
+    def current_tab(self) -> Tab:
+        page: TabPage = self.tabs.currentWidget()  # type: ignore[assignment]
+        return page.build()
+
+    def show_tab(self, cls: type[Tab]) -> Tab:
+        """Bring the tab of class ``cls`` to the front and return it."""
+        tab = self.tab(cls)
+        self.tabs.setCurrentWidget(tab.parentWidget())
+        return tab
 
     # -- menus and toolbar --------------------------------------------------------------------
     def _actions(self) -> None:
@@ -144,9 +151,7 @@ class MainWindow(QMainWindow):
     def _export(self) -> None:
         from ui.tabs.reports import ReportsTab
 
-        reports = self.tab(ReportsTab)
-        self.tabs.setCurrentWidget(reports)
-        reports.export()  # type: ignore[attr-defined]
+        self.show_tab(ReportsTab).export()  # type: ignore[attr-defined]
 
     def _settings(self) -> None:
         from ui.settings_dialog import SettingsDialog
@@ -225,6 +230,8 @@ class MainWindow(QMainWindow):
         if isinstance(state, QByteArray):
             self.restoreState(state)
         self.tabs.setCurrentIndex(int(settings.value("window/tab", 0) or 0))
+        self.current_tab()
+        self.tabs.currentChanged.connect(lambda _: self.current_tab())
 
     def save_state(self) -> None:
         settings = self.context.settings
@@ -232,7 +239,7 @@ class MainWindow(QMainWindow):
         settings.setValue("window/state", self.saveState())
         settings.setValue("window/tab", self.tabs.currentIndex())
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+    def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state()
         self.clipboard.forget()
         self.context.detach()

@@ -47,16 +47,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
-import numpy as np
-from highspy import _core
-
 __all__ = ["Figure", "Finding", "Interval", "Report", "Share", "Sum", "audit"]
 
 Kind = Literal["printed_small", "exact", "below_threshold", "group_attribute", "inconsistent", "undecided"]
-
-_Status = _core.HighsModelStatus
-_INTEGER, _CONTINUOUS = _core.HighsVarType.kInteger, _core.HighsVarType.kContinuous
-_INFINITY = _core.kHighsInf
 
 
 @dataclass(frozen=True)
@@ -152,7 +145,7 @@ class Report:
 
 
 @dataclass(frozen=True)
-class _Row:
+class Row:
     """``lo <= sum(coefficient * figure) <= hi`` over named figures; ``source`` says which
     relation it came from, in words."""
 
@@ -165,7 +158,7 @@ class _Row:
         return (self.lo is None or self.lo <= value) and (self.hi is None or value <= self.hi)
 
 
-def _sum_rows(relation: Sum) -> list[_Row]:
+def _sum_rows(relation: Sum) -> list[Row]:
     coefficients = relation.coefficients or (1,) * len(relation.parts)
     if len(coefficients) != len(relation.parts):
         raise ValueError(f"the sum for {relation.total} has {len(relation.parts)} parts "
@@ -175,10 +168,10 @@ def _sum_rows(relation: Sum) -> list[_Row]:
         terms[part] = terms.get(part, 0) + coefficient
     source = f"{relation.total} = " + " + ".join(
         part if c == 1 else f"{c} x {part}" for part, c in zip(relation.parts, coefficients))
-    return [_Row(terms, 0, 0, source)]
+    return [Row(terms, 0, 0, source)]
 
 
-def _share_rows(share: Share) -> list[_Row]:
+def _share_rows(share: Share) -> list[Row]:
     """(2P - 1) den <= 200 * 10^d * num < (2P + 1) den with P the printed percentage times
     10^d, all whole numbers; and den >= 1 (no percentage of nobody is printed)."""
     scale = 10**share.decimals
@@ -195,17 +188,17 @@ def _share_rows(share: Share) -> list[_Row]:
         return {num: num_coefficient, den: den_coefficient}
 
     return [
-        _Row(terms(-factor, 2 * p - 1), None, 0, source),
-        _Row(terms(factor, -(2 * p + 1)), None, -1, source),
-        _Row({den: 1}, 1, None, source),
+        Row(terms(-factor, 2 * p - 1), None, 0, source),
+        Row(terms(factor, -(2 * p + 1)), None, -1, source),
+        Row({den: 1}, 1, None, source),
     ]
 
 
-def _fix_printed(row: _Row, printed: Mapping[str, int]) -> _Row:
+def _fix_printed(row: Row, printed: Mapping[str, int]) -> Row:
     """The row over hidden figures only, the printed ones moved into its bounds."""
     constant = sum(c * printed[name] for name, c in row.terms.items() if name in printed)
     terms = {name: c for name, c in row.terms.items() if name not in printed and c != 0}
-    return _Row(terms,
+    return Row(terms,
                 None if row.lo is None else row.lo - constant,
                 None if row.hi is None else row.hi - constant,
                 row.source)
@@ -214,130 +207,7 @@ def _fix_printed(row: _Row, printed: Mapping[str, int]) -> _Row:
 # --- one group of linked hidden figures ------------------------------------------------------
 
 
-class _Infeasible(Exception):
-    pass
-
-
-class _Undecided(Exception):
-    pass
-
-
-class _Group:
-    """Hidden figures linked by relations, as one integer program: one HiGHS model per group,
-    built once; each extreme only changes the objective and runs it again."""
-
-    def __init__(self, figures: Sequence[Figure], rows: Sequence[_Row], time_limit: float):
-        self.figures = list(figures)
-        self.rows = list(rows)
-        self.index = {figure.name: i for i, figure in enumerate(self.figures)}
-        self.lower = [figure.lower for figure in self.figures]
-        self.upper = [figure.upper for figure in self.figures]
-        self.seen: list[tuple[int, ...]] = []  # verified whole-number completions
-        self.solver = _solver(time_limit)
-        n = len(self.figures)
-        self.columns = np.arange(n, dtype=np.int32)
-        starts, indices, values = [], [], []
-        for row in self.rows:
-            starts.append(len(indices))
-            for name, coefficient in row.terms.items():
-                indices.append(self.index[name])
-                values.append(coefficient)
-        loaded = [
-            self.solver.addVars(n, _floats(self.lower, _INFINITY), _floats(self.upper, _INFINITY)),
-            self._integrality(_INTEGER),
-            self.solver.addRows(len(self.rows), _floats((row.lo for row in self.rows), -_INFINITY),
-                                _floats((row.hi for row in self.rows), _INFINITY), len(indices),
-                                np.array(starts, dtype=np.int32),
-                                np.array(indices, dtype=np.int32), _floats(values, _INFINITY)),
-        ]
-        # a model HiGHS took only in part could be missing rows, and so prove too little
-        self.refused = any(status == _core.HighsStatus.kError for status in loaded)
-        self.costed: int | None = None  # the one column with a cost, if any
-
-    def interval(self, j: int) -> Interval:
-        return Interval(self.extreme(j, maximise=False), self.extreme(j, maximise=True))
-
-    def extreme(self, j: int, *, maximise: bool) -> int | None:
-        """The smallest (largest) whole value figure ``j`` can take; None when unbounded above.
-        A completion already seen at the figure's own floor or ceiling settles it unsolved."""
-        if self.refused:
-            raise _Undecided("HiGHS refused the integer program")
-        bound = self.upper[j] if maximise else self.lower[j]
-        if bound is not None and any(values[j] == bound for values in self.seen):
-            return bound
-        costs = [(j, -1.0 if maximise else 1.0)]
-        if self.costed is not None and self.costed != j:
-            costs.append((self.costed, 0.0))
-        if any(self.solver.changeColCost(*cost) == _core.HighsStatus.kError for cost in costs):
-            raise _Undecided("HiGHS refused the objective")
-        self.costed = j
-        status = self._run()
-        if status == _Status.kOptimal:
-            values = self._verified(self.solver.getSolution().col_value)
-            self.seen.append(values)
-            return values[j]
-        if status == _Status.kTimeLimit:
-            raise _Undecided("the solver ran out of time")
-        if status == _Status.kInfeasible and not self.seen:
-            raise _Infeasible
-        unbounded = (_Status.kUnbounded, _Status.kUnboundedOrInfeasible)
-        if maximise and status in unbounded and self._unbounded():
-            return None
-        raise _Undecided(f"the solver gave up: {self.solver.modelStatusToString(status)}")
-
-    def _run(self) -> _core.HighsModelStatus:
-        self.solver.run()
-        return self.solver.getModelStatus()
-
-    def _unbounded(self) -> bool:
-        """Whether the relaxation (fractions allowed) of the current objective is unbounded;
-        with whole-number data and a whole-number completion known, the integer program is
-        then unbounded too (Meyer's theorem)."""
-        if not self.seen:
-            return False
-        self._integrality(_CONTINUOUS)
-        try:
-            return self._run() == _Status.kUnbounded
-        finally:
-            self._integrality(_INTEGER)
-
-    def _integrality(self, kind: _core.HighsVarType) -> _core.HighsStatus:
-        n = len(self.columns)
-        return self.solver.changeColsIntegrality(n, self.columns,
-                                                 np.full(n, int(kind), dtype=np.uint8))
-
-    def _verified(self, x: Sequence[float]) -> tuple[int, ...]:
-        values = tuple(round(v) for v in x)
-        if not self.holds(values):
-            raise _Undecided("the solver's answer failed the exact whole-number check")
-        return values
-
-    def holds(self, values: Sequence[int]) -> bool:
-        """Whether whole ``values`` (one per figure) satisfy every bound and row exactly."""
-        in_bounds = all(lo <= v and (hi is None or v <= hi)
-                        for v, lo, hi in zip(values, self.lower, self.upper))
-        return in_bounds and all(
-            row.holds(sum(c * values[self.index[name]] for name, c in row.terms.items()))
-            for row in self.rows)
-
-
-def _floats(numbers: Iterable[int | None], missing: float) -> np.ndarray:
-    """Whole numbers as HiGHS takes them, ``missing`` (its plus or minus infinity) for None."""
-    return np.array([missing if x is None else x for x in numbers], dtype=np.float64)
-
-
-def _solver(time_limit: float) -> _core._Highs:
-    """A silent HiGHS solver that proves optimality exactly, ``time_limit`` seconds per run.
-    The core class behind ``highspy.Highs``: the public one switches on its callbacks when it
-    is made, and HiGHS then prints its banner before any option can silence it."""
-    solver = _core._Highs()
-    solver.setOptionValue("output_flag", False)
-    solver.setOptionValue("time_limit", float(time_limit))
-    solver.setOptionValue("mip_rel_gap", 0.0)
-    return solver
-
-
-def _groups(hidden: Sequence[Figure], rows: Sequence[_Row]) -> list[tuple[list[Figure], list[_Row]]]:
+def _groups(hidden: Sequence[Figure], rows: Sequence[Row]) -> list[tuple[list[Figure], list[Row]]]:
     """Hidden figures split into groups linked by rows (union-find), each with its rows."""
     parent = {figure.name: figure.name for figure in hidden}
 
@@ -354,7 +224,7 @@ def _groups(hidden: Sequence[Figure], rows: Sequence[_Row]) -> list[tuple[list[F
     members: dict[str, list[Figure]] = {}
     for figure in hidden:
         members.setdefault(root(figure.name), []).append(figure)
-    linked: dict[str, list[_Row]] = {key: [] for key in members}
+    linked: dict[str, list[Row]] = {key: [] for key in members}
     for row in rows:
         linked[root(next(iter(row.terms)))].append(row)
     return [(members[key], linked[key]) for key in members]
@@ -383,7 +253,7 @@ def audit(figures: Sequence[Figure], sums: Sequence[Sum], shares: Sequence[Share
     printed = {f.name: f.printed for f in figures if f.printed is not None}
     hidden = [f for f in figures if f.printed is None]
     findings: list[Finding] = []
-    open_rows: list[_Row] = []
+    open_rows: list[Row] = []
     for row in rows:
         fixed = _fix_printed(row, printed)
         if fixed.terms:
@@ -412,21 +282,24 @@ def _named(figures: Iterable[Figure]) -> dict[str, Figure]:
     return by_name
 
 
-def _audit_group(members: Sequence[Figure], rows: Sequence[_Row],
+def _audit_group(members: Sequence[Figure], rows: Sequence[Row],
                  time_limit: float) -> tuple[dict[str, Interval], list[Finding]]:
-    group = _Group(members, rows, time_limit)
+    # numpy and HiGHS load here, when a document is audited
+    from .audit_program import Group, Infeasible, Undecided
+
+    group = Group(members, rows, time_limit)
     intervals: dict[str, Interval] = {}
     findings: list[Finding] = []
     for j, figure in enumerate(members):
         try:
             intervals[figure.name] = group.interval(j)
-        except _Infeasible:
+        except Infeasible:
             names = tuple(f.name for f in members)
             sources = sorted({row.source for row in rows}) or ["their floors and ceilings"]
             return {}, [Finding("inconsistent", names, "No whole numbers for the hidden figures "
                                 f"{', '.join(names)} fit everything printed about them: "
                                 f"{'; '.join(sources)}.")]
-        except _Undecided as reason:
+        except Undecided as reason:
             findings.append(Finding("undecided", (figure.name,), f"Could not work out what a "
                                     f"reader can tell about {figure.name}: {reason}. Treat the "
                                     "document as not checked."))

@@ -10,11 +10,10 @@ from ui.context import AppContext
 
 
 class Tab(QWidget):
-    """Subclasses set ``title`` and ``tables`` and implement ``refresh`` and ``clear``.
+    """Subclasses set ``tables`` and implement ``refresh`` and ``clear``.
 
     A hidden tab does not refresh at each edit; it catches up when shown."""
 
-    title = ""
     tables: frozenset[str] = frozenset()
 
     def __init__(self, context: AppContext, clipboard: GuardedClipboard) -> None:
@@ -22,7 +21,6 @@ class Tab(QWidget):
         self.context = context
         self.clipboard = clipboard
         self._stale = True
-        self.setAccessibleName(self.title)
         context.changed.connect(self._on_changed)
         context.opened.connect(self._on_opened)
         context.closing.connect(self.clear)

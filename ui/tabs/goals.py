@@ -87,7 +87,6 @@ class ChoiceDelegate(QStyledItemDelegate):
 
 
 class GoalsTab(Tab):
-    title = "Goals"
     tables = frozenset({"goals", "goal_updates", "edi_areas", "edi_assessments", "settings"})
 
     def __init__(self, context, clipboard) -> None:  # type: ignore[no-untyped-def]

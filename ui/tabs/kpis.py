@@ -372,7 +372,6 @@ class SavingTextEdit(QPlainTextEdit):
 
 
 class KpisTab(Tab):
-    title = "KPIs"
     tables = frozenset({"strategic_outcomes", "kpi_groups", "kpis", "kpi_values", "kpi_inputs",
                         "kpi_comparators", "kpi_commentary", "settings"})  # fmt: skip
 

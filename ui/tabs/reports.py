@@ -124,7 +124,6 @@ class NarrativeEditor(QTextEdit):
 
 
 class ReportsTab(Tab):
-    title = "Reports"
     tables = frozenset({"narratives", "report_outlines", "services", "service_counts", "scheme_counts", "kpi_values", "kpis",
                         "kpi_commentary", "goals", "goal_updates", "edi_assessments", "staff", "settings"})
 

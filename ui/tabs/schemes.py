@@ -119,7 +119,6 @@ class SchemeGridModel(RowsModel):
 
 
 class SchemesTab(Tab):
-    title = "Divert / Triage"
     tables = frozenset({"schemes", "scheme_counts", "scheme_categories", "scheme_measures"})
 
     def __init__(self, context: AppContext, clipboard: GuardedClipboard) -> None:

@@ -117,7 +117,6 @@ ACTIVITY_COLUMNS = [
 
 
 class ServicesTab(Tab):
-    title = "Services"
     tables = frozenset({"services", "service_counts", "service_categories", "service_activity"})
 
     def __init__(self, context: AppContext, clipboard: GuardedClipboard) -> None:

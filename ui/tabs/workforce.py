@@ -162,7 +162,6 @@ class StaffModel(RowsModel):
 
 
 class WorkforceTab(Tab):
-    title = "Workforce (private)"
     tables = frozenset({"staff", "workforce_snapshots", "leave_events"})
 
     def __init__(self, context: AppContext, clipboard: GuardedClipboard) -> None:

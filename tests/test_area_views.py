@@ -14,6 +14,7 @@ from opcc_desktop.areas.vocab import NOT_DECLARED, NOT_DISCLOSED, SERVICE_DIMENS
 from opcc_desktop.figures import area_views as av
 from opcc_desktop.figures import equality_tables as et
 from opcc_desktop.figures import public_plan, publishable
+from opcc_desktop.figures.workforce_analysis import Tally
 from opcc_desktop.store.workbook import Workbook
 
 
@@ -56,8 +57,8 @@ def test_a_row_added_by_hand_is_valid_and_gets_a_free_placeholder(wb) -> None:
 
 
 def test_workforce_comparison_and_declaration_rates_by_hand() -> None:
-    before = [staff("A1"), staff("A2", ethnicity="Prefer not to say")]
-    now = [staff("A1"), staff("A3", ethnicity="Asian or Asian British"), staff("A4", ethnicity=NOT_DECLARED)]
+    before = Tally([staff("A1"), staff("A2", ethnicity="Prefer not to say")])
+    now = Tally([staff("A1"), staff("A3", ethnicity="Asian or Asian British"), staff("A4", ethnicity=NOT_DECLARED)])
     rows = {r["category"]: r for r in av.workforce_comparison(now, before, "ethnicity")}
     assert rows["White British"] == {"category": "White British", "count": 1, "percent": Decimal("33.3"),
                                      "previous": 1, "change": 0}  # fmt: skip
@@ -75,11 +76,11 @@ def test_workforce_comparison_and_declaration_rates_by_hand() -> None:
 
 
 def test_workforce_chart_is_a_bar_alone_and_grouped_beside_the_previous_snapshot() -> None:
-    now = [staff("A1"), staff("A2", sex="Male")]
+    now = Tally([staff("A1"), staff("A2", sex="Male")])
     alone = av.workforce_chart(av.workforce_comparison(now, None, "sex"), "sex", "31 March 2022")
     assert alone.kind == "bar" and alone.categories[:2] == ("Female", "Male")
     assert alone.series[0].values[:2] == (1, 1)
-    both = av.workforce_chart(av.workforce_comparison(now, [staff("A1")], "sex"), "sex", "31 March 2022",
+    both = av.workforce_chart(av.workforce_comparison(now, Tally([staff("A1")]), "sex"), "sex", "31 March 2022",
                               "31 March 2021")  # fmt: skip
     assert both.kind == "grouped_bar"
     assert [s.name for s in both.series] == ["31 March 2021", "31 March 2022"]

@@ -135,6 +135,32 @@ def test_an_invalid_value_is_refused_with_the_reason(demo_tab, qtbot) -> None:
     assert dump(tab.context.wb) == before and tab.context.undo_stack.count() == 0
 
 
+def _shown(tab: WorkforceTab) -> tuple[object, ...]:
+    return (tab.summary.text(), tab.rate.text(), tab.chart.drawn_values(), [dict(r) for r in tab.staff_model.rows],
+            [dict(r) for r in tab.comparison_model.rows], [dict(r) for r in tab.declaration_model.rows])
+
+
+def test_an_edit_shown_in_place_shows_exactly_what_a_reload_shows(demo_tab) -> None:
+    """A few rows edited are reread and recounted in place; the figures must be a reload's."""
+    tab = demo_tab
+    tab.characteristic.setCurrentIndex(tab.characteristic.findData("disability"))
+    first, second = tab.staff_model.rows[0]["staff_ref"], tab.staff_model.rows[3]["staff_ref"]
+    tab.staff_table.setCurrentIndex(tab.staff_model.index(0, list(WORKFORCE_CHARACTERISTICS).index("disability") + 1))
+    assert tab.staff_table.paste("Prefer not to say\nYes\n")
+    fte = next(i for i, c in enumerate(tab.staff_model.columns) if c.key == "fte")
+    assert tab.staff_model.setData(tab.staff_model.index(3, fte), "0.5")
+    patched = _shown(tab)
+    assert "Prefer not to say" in {r["disability"] for r in tab.staff_model.rows if r["staff_ref"] == first}
+    assert any(r["staff_ref"] == second and r["fte"] == 0.5 for r in tab.staff_model.rows)
+    tab.refresh()
+    assert _shown(tab) == patched
+    tab.context.undo_stack.undo()
+    tab.context.undo_stack.undo()
+    undone = _shown(tab)
+    tab.refresh()
+    assert _shown(tab) == undone
+
+
 def test_pasting_a_block_is_one_edit(demo_tab) -> None:
     tab = demo_tab
     first, second = tab.staff_model.rows[0]["staff_ref"], tab.staff_model.rows[1]["staff_ref"]

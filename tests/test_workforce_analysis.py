@@ -5,6 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from opcc_desktop.areas.vocab import WORKFORCE_CHARACTERISTICS
 from opcc_desktop.figures import workforce_analysis as wa
@@ -134,3 +136,37 @@ def test_leave_summary() -> None:
     assert summary.outcome_total("Returned") == 3
     assert summary.total == 5
     assert wa.leave_summary([]).total == 0
+
+
+ANSWERS = {name: st.sampled_from([*values, "", None, "Unexpected"]) for name, values in WORKFORCE_CHARACTERISTICS.items()}
+STAFF = st.fixed_dictionaries({
+    "staff_ref": st.sampled_from([f"S{i}" for i in range(12)]),
+    **ANSWERS,
+    "fte": st.sampled_from([None, 1.0, 0.8, 0.5, 0.01]),
+})  # fmt: skip
+
+
+def _figures(tally: wa.Tally, previous: wa.Tally) -> tuple[object, ...]:
+    return (tally.headcount, {n: tally.breakdown(n) for n in WORKFORCE_CHARACTERISTICS}, tally.declaration_rates(),
+            tally.total_fte(), tally.turnover_since(previous), tally.change_since(previous, "ethnicity"))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(STAFF, max_size=25), st.lists(STAFF, max_size=25), st.data())
+def test_a_tally_kept_up_to_date_row_by_row_matches_one_counted_afresh(rows, previous, data) -> None:
+    """The window updates its figures row by row as staff are edited; they must be exactly
+    what counting the rows afresh gives, and what the pack's functions give."""
+    tally, before = wa.Tally(rows), wa.Tally(previous)
+    edited = list(rows)
+    for _ in range(data.draw(st.integers(0, 6))):
+        at = data.draw(st.integers(0, len(edited))) if edited else 0
+        new = data.draw(STAFF)
+        if edited and at < len(edited):
+            tally.remove([edited[at]])
+            edited[at] = new
+        else:
+            edited.append(new)
+        tally.add([new])
+    assert _figures(tally, before) == _figures(wa.Tally(edited), before)
+    assert tally.total_fte() == wa.total_fte(edited) and tally.turnover_since(before) == wa.turnover(previous, edited)
+    assert tally.breakdown("sex") == wa.breakdown(edited, "sex")

@@ -20,6 +20,7 @@ class AppContext(QObject):
     """Passed to every tab explicitly; there is no global window to reach for."""
 
     changed = Signal(frozenset)  # the tables an edit, undo or redo touched
+    edited = Signal(object)  # the same edit's Changes, row by row, sent just before ``changed``
     failed = Signal(str)  # a message for the user: an action was refused, nothing changed
     opened = Signal()
     closing = Signal()  # the workbook is about to close (lock, close, quit): drop its data
@@ -91,6 +92,7 @@ class AppContext(QObject):
         return query(self._wb, *args, **kwargs) if self._wb is not None else None
 
     def _announce(self, changes: Changes) -> None:
+        self.edited.emit(changes)
         self.changed.emit(changes.tables)
 
     def _report(self, exc: OpccError) -> None:

@@ -89,7 +89,7 @@ class MainWindow(QMainWindow):
     def _workbook_actions(self) -> tuple[QAction, ...]:
         """What needs the workbook open (disabled while locked)."""
         return (self.export_action, self.import_action, self.export_data_action, self.return_action,
-                self.settings_action, self.history_action, self.lock_action)  # fmt: skip
+                self.settings_action, self.history_action, self.lock_action, self.find_action)  # fmt: skip
 
     def _pages(self) -> list[TabPage]:
         return [self.tabs.widget(i) for i in range(self.tabs.count())]  # type: ignore[misc]
@@ -124,6 +124,7 @@ class MainWindow(QMainWindow):
         self.return_action = self._action("Service monitoring &return…", "", self._monitoring_return)
         self.settings_action = self._action("&Settings…", "Ctrl+,", self._settings)
         self.history_action = self._action("&History…", "Ctrl+H", self._history)
+        self.find_action = self._action("&Find…", QKeySequence.StandardKey.Find, self._find)
         self.guide_action = self._action("&User guide", QKeySequence.StandardKey.HelpContents, self._guide)
         files = self.menuBar().addMenu("&File")
         files.addActions([self.export_action, self.import_action, self.export_data_action, self.return_action])
@@ -133,6 +134,8 @@ class MainWindow(QMainWindow):
         files.addAction(close_action)
         edit = self.menuBar().addMenu("&Edit")
         edit.addActions([self.undo_action, self.redo_action])
+        edit.addSeparator()
+        edit.addAction(self.find_action)
         edit.addSeparator()
         edit.addActions([self.history_action, self.settings_action])
         self.menuBar().addMenu("&Help").addAction(self.guide_action)
@@ -164,6 +167,12 @@ class MainWindow(QMainWindow):
 
         self.guide = GuideWindow(self)  # kept, so it stays open beside the window
         self.guide.show()
+
+    def _find(self) -> None:
+        from ui.search_box import SearchBox
+
+        self.search_box = self.findChild(SearchBox) or SearchBox(self)  # one box, kept with its text
+        self.search_box.open_box()
 
     def _history(self) -> None:
         from ui.history_dialog import HistoryDialog

@@ -177,27 +177,27 @@ def snapshot_leave_events(wb: Workbook, snapshot_id: int) -> list[Row]:
     )
 
 
-def workforce_comparison(current: Rows, previous: Rows | None, characteristic: str) -> list[Row]:
+def workforce_comparison(now: wa.Tally, before: wa.Tally | None, characteristic: str) -> list[Row]:
     """Per category: the count now, its % of headcount, the count at the previous snapshot
     and the change (both None without a previous snapshot)."""
-    now = wa.breakdown(current, characteristic)
-    if previous is None:
+    counts = now.breakdown(characteristic)
+    if before is None:
         return [{"category": c.category, "count": c.count, "percent": c.percent, "previous": None,
-                 "change": None} for c in now]  # fmt: skip
-    shares = {c.category: c.percent for c in now}
-    zero = Decimal(0) if current else None  # a category only the previous snapshot had
+                 "change": None} for c in counts]  # fmt: skip
+    shares = {c.category: c.percent for c in counts}
+    zero = Decimal(0) if now.headcount else None  # a category only the previous snapshot had
     return [{"category": c.category, "count": c.current, "percent": shares.get(c.category, zero),
              "previous": c.previous, "change": c.difference}
-            for c in wa.change_between(previous, current, characteristic)]  # fmt: skip
+            for c in now.change_since(before, characteristic)]  # fmt: skip
 
 
-def declaration_rows(current: Rows, previous: Rows | None) -> list[Row]:
+def declaration_rows(now: wa.Tally, before: wa.Tally | None) -> list[Row]:
     """Per characteristic: declared of headcount, the rate, the previous rate and the change
     in percentage points (None where unknown)."""
-    before = wa.declaration_rates(previous) if previous is not None else {}
+    earlier = before.declaration_rates() if before is not None else {}
     rows = []
-    for name, rate in wa.declaration_rates(current).items():
-        old = before[name].rate if name in before else None
+    for name, rate in now.declaration_rates().items():
+        old = earlier[name].rate if name in earlier else None
         rows.append({
             "characteristic": name, "label": CHARACTERISTIC_LABELS[name], "declared": rate.declared,
             "headcount": rate.headcount, "rate": rate.rate, "previous_rate": old,

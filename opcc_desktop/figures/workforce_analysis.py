@@ -12,9 +12,11 @@ prints only as counts.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from decimal import Decimal
+from operator import itemgetter, methodcaller
 from typing import Any
 
 from ..areas.vocab import LEAVE_OUTCOMES, LEAVE_TYPES, NOT_DECLARED, UNDECLARED, WORKFORCE_CHARACTERISTICS
@@ -25,6 +27,7 @@ __all__ = [
     "Change",
     "DeclarationRate",
     "LeaveSummary",
+    "Tally",
     "Turnover",
     "breakdown",
     "breakdowns",
@@ -95,34 +98,48 @@ class LeaveSummary:
         return sum(self.counts.values())
 
 
-def _categories(characteristic: str, rows: Iterable[Row]) -> tuple[str, ...]:
-    """The vocab's categories in order, then any unexpected value met (never dropped)."""
+def _merged(answers: Counter[Any]) -> Counter[str]:
+    """Answers as counted, a blank merged into "Not declared" (a blank is an undeclared answer)."""
+    merged: Counter[str] = Counter()
+    for value, count in answers.items():
+        if count:
+            merged[NOT_DECLARED if value in (None, "") else str(value)] += count
+    return merged
+
+
+def _breakdown(answers: Counter[Any], headcount: int, characteristic: str) -> list[CategoryCount]:
+    """Every category of the vocab in its order (zero counts included), then any unexpected
+    value met, alphabetically (never dropped)."""
+    if characteristic not in WORKFORCE_CHARACTERISTICS:
+        raise KeyError(f"unknown workforce characteristic {characteristic!r}")
+    counts = _merged(answers)
     known = WORKFORCE_CHARACTERISTICS[characteristic]
-    extra: list[str] = []
-    for row in rows:
-        value = _value(row, characteristic)
-        if value not in known and value not in extra:
-            extra.append(value)
-    return (*known, *extra)
+    order = (*known, *sorted(c for c in counts if c not in known))
+    return [CategoryCount(c, counts[c], percent(counts[c], headcount)) for c in order]
 
 
-def _value(row: Row, characteristic: str) -> str:
-    value = row.get(characteristic)
-    return NOT_DECLARED if value in (None, "") else str(value)  # a blank is an undeclared answer
+def _declaration_rate(answers: Counter[Any], headcount: int, characteristic: str) -> DeclarationRate:
+    counts = _merged(answers)
+    declared = headcount - sum(counts[c] for c in UNDECLARED)
+    return DeclarationRate(characteristic, declared, headcount, percent(declared, headcount))
+
+
+def _fte_total(ftes: Counter[Any]) -> Decimal:
+    """Each FTE value once, times how many have it; no FTE recorded counts as full time."""
+    total = sum((n * (Decimal(1) if fte in (None, "") else Decimal(repr(float(fte))))
+                 for fte, n in ftes.items()), Decimal(0))  # fmt: skip
+    return total.quantize(Decimal("0.01"))
+
+
+def _answers(rows: Iterable[Row], name: str) -> Counter[Any]:
+    """How many rows hold each value of ``name``: one pass in C (no Python call per row)."""
+    return Counter(map(methodcaller("get", name), rows))
 
 
 def breakdown(rows: Sequence[Row], characteristic: str) -> list[CategoryCount]:
     """Count and % of headcount per category, every category of the vocab in its order
     (zero counts included)."""
-    if characteristic not in WORKFORCE_CHARACTERISTICS:
-        raise KeyError(f"unknown workforce characteristic {characteristic!r}")
-    headcount = len(rows)
-    counts: dict[str, int] = {}
-    for row in rows:
-        value = _value(row, characteristic)
-        counts[value] = counts.get(value, 0) + 1
-    return [CategoryCount(c, counts.get(c, 0), percent(counts.get(c, 0), headcount))
-            for c in _categories(characteristic, rows)]  # fmt: skip
+    return _breakdown(_answers(rows, characteristic), len(rows), characteristic)
 
 
 def breakdowns(rows: Sequence[Row]) -> dict[str, list[CategoryCount]]:
@@ -131,8 +148,7 @@ def breakdowns(rows: Sequence[Row]) -> dict[str, list[CategoryCount]]:
 
 def declaration_rate(rows: Sequence[Row], characteristic: str) -> DeclarationRate:
     """The share of staff who gave an answer other than "Prefer not to say"/"Not declared"."""
-    declared = sum(1 for row in rows if _value(row, characteristic) not in UNDECLARED)
-    return DeclarationRate(characteristic, declared, len(rows), percent(declared, len(rows)))
+    return _declaration_rate(_answers(rows, characteristic), len(rows), characteristic)
 
 
 def declaration_rates(rows: Sequence[Row]) -> dict[str, DeclarationRate]:
@@ -141,27 +157,74 @@ def declaration_rates(rows: Sequence[Row]) -> dict[str, DeclarationRate]:
 
 def change_between(previous: Sequence[Row], current: Sequence[Row], characteristic: str) -> list[Change]:
     """Per category: the count at the previous snapshot, now, and the difference."""
-    before = {c.category: c.count for c in breakdown(previous, characteristic)}
-    now = {c.category: c.count for c in breakdown(current, characteristic)}
+    return _changes(breakdown(previous, characteristic), breakdown(current, characteristic))
+
+
+def _changes(previous: Sequence[CategoryCount], current: Sequence[CategoryCount]) -> list[Change]:
+    before = {c.category: c.count for c in previous}
+    now = {c.category: c.count for c in current}
     order = list(now) + [c for c in before if c not in now]
     return [Change(c, before.get(c, 0), now.get(c, 0)) for c in order]
+
+
+def _refs(rows: Iterable[Row]) -> set[str]:
+    return set(map(str, map(itemgetter("staff_ref"), rows)))
 
 
 def turnover(previous: Iterable[Row], current: Iterable[Row]) -> Turnover:
     """Joiners (in the current snapshot only), leavers (in the previous only) and stayers,
     matched by staff reference."""
-    before = {str(r["staff_ref"]) for r in previous}
-    now = {str(r["staff_ref"]) for r in current}
+    return _turnover(_refs(previous), _refs(current))
+
+
+def _turnover(before: Set[str], now: Set[str]) -> Turnover:
     return Turnover(frozenset(now - before), frozenset(before - now), frozenset(now & before))
 
 
 def total_fte(rows: Iterable[Row]) -> Decimal:
     """Sum of FTE to two places; a row with no FTE recorded counts as full time (1.0)."""
-    total = Decimal(0)
-    for row in rows:
-        fte = row.get("fte")
-        total += Decimal(1) if fte in (None, "") else Decimal(repr(float(fte)))
-    return total.quantize(Decimal("0.01"))
+    return _fte_total(_answers(rows, "fte"))
+
+
+class Tally:
+    """One snapshot's staff counted by each characteristic's answer, by FTE and by staff
+    reference: all the window's workforce figures are worked out from these counts. Made in
+    one pass, and kept up to date row by row as staff are edited (:meth:`add`,
+    :meth:`remove`), so changing one row of 50,000 costs microseconds, not a pass over all."""
+
+    def __init__(self, rows: Sequence[Row]) -> None:
+        self.headcount = len(rows)
+        self.answers = {name: _answers(rows, name) for name in (*WORKFORCE_CHARACTERISTICS, "fte")}
+        self.refs = Counter(map(str, map(itemgetter("staff_ref"), rows)))
+
+    def add(self, rows: Iterable[Row], sign: int = 1) -> None:
+        for row in rows:
+            self.headcount += sign
+            for name, answers in self.answers.items():
+                answers[row.get(name)] += sign
+            self.refs[str(row["staff_ref"])] += sign
+
+    def remove(self, rows: Iterable[Row]) -> None:
+        self.add(rows, -1)
+
+    def breakdown(self, characteristic: str) -> list[CategoryCount]:
+        return _breakdown(self.answers[characteristic], self.headcount, characteristic)
+
+    def declaration_rates(self) -> dict[str, DeclarationRate]:
+        return {name: _declaration_rate(self.answers[name], self.headcount, name)
+                for name in WORKFORCE_CHARACTERISTICS}  # fmt: skip
+
+    def change_since(self, previous: Tally, characteristic: str) -> list[Change]:
+        return _changes(previous.breakdown(characteristic), self.breakdown(characteristic))
+
+    def turnover_since(self, previous: Tally) -> Turnover:
+        return _turnover(previous.staff_refs(), self.staff_refs())
+
+    def staff_refs(self) -> set[str]:
+        return {ref for ref, count in self.refs.items() if count > 0}
+
+    def total_fte(self) -> Decimal:
+        return _fte_total(self.answers["fte"])
 
 
 def leave_summary(events: Iterable[Row]) -> LeaveSummary:

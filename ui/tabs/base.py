@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QWidget
 
+from opcc_desktop.store.changes import Changes
 from ui.clipboard import GuardedClipboard
 from ui.context import AppContext
 
@@ -12,7 +13,8 @@ from ui.context import AppContext
 class Tab(QWidget):
     """Subclasses set ``tables`` and implement ``refresh`` and ``clear``.
 
-    A hidden tab does not refresh at each edit; it catches up when shown."""
+    A hidden tab does not refresh at each edit; it catches up when shown. A tab may show a
+    small edit in place (``patch``) rather than reload everything."""
 
     tables: frozenset[str] = frozenset()
 
@@ -21,7 +23,7 @@ class Tab(QWidget):
         self.context = context
         self.clipboard = clipboard
         self._stale = True
-        context.changed.connect(self._on_changed)
+        context.edited.connect(self._on_edited)
         context.opened.connect(self._on_opened)
         context.closing.connect(self.clear)
 
@@ -38,8 +40,14 @@ class Tab(QWidget):
         if self.isVisible():
             self._catch_up()
 
-    def _on_changed(self, tables: frozenset[str]) -> None:
-        if not tables & self.tables:
+    def patch(self, changes: Changes) -> bool:
+        """Show ``changes`` in place, faster than reloading; False when only a reload will do."""
+        return False
+
+    def _on_edited(self, changes: Changes) -> None:
+        if not changes.tables & self.tables:
+            return
+        if self.isVisible() and not self._stale and self.patch(changes):
             return
         self._stale = True
         if self.isVisible():

@@ -450,3 +450,20 @@ class GoalsTab(Tab):
         if self.context.do(goals.set_edi_assessment, area_id, year, level, text) is None:
             self._evidence = (area_id, year, level, saved)
             self.evidence_editor.document().setModified(True)
+
+    def reveal(self, goal_id: int | None = None, area_id: int | None = None, year: str = "") -> bool:
+        """Select goal ``goal_id`` or EDI area ``area_id``, in report year ``year`` if given (a
+        search result: a goal's update or an area's evidence); False when it is gone."""
+        self._catch_up()
+        if year and self.year_box.findText(year) >= 0:
+            self.year_box.setCurrentText(year)
+        table, key, wanted, column = ((self.goal_table, "id", goal_id, 1) if goal_id is not None
+                                      else (self.edi_table, "area_id", area_id, 0))  # fmt: skip
+        rows = table.rows_model.rows
+        at = next((i for i, r in enumerate(rows) if r[key] == wanted), None)
+        if at is None:
+            return False
+        table.setCurrentIndex(table.rows_model.index(at, column))
+        table.scrollTo(table.currentIndex())
+        table.setFocus()
+        return True

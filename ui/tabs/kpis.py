@@ -772,3 +772,19 @@ class KpisTab(Tab):
         if self.context.do(kpis.set_commentary, group_id, year, quarter, text) is None:
             self._note = (group_id, year, quarter, saved)
             self.editor.document().setModified(True)
+
+    def reveal(self, kpi_id: int) -> bool:
+        """Show KPI ``kpi_id`` in its group's grid, current there and in the tree (a search
+        result); False when it is gone."""
+        self._catch_up()
+        grid = next((g for g in self.grids if g.id == kpi_id), None)
+        if grid is None:
+            return False
+        self.group_id, self.kpi_id = grid.group_id, kpi_id
+        self._show_group()
+        self._select_in_tree()
+        row = next(i for i, r in enumerate(self.grid_model.rows) if r["grid"].id == kpi_id)
+        self.grid.setCurrentIndex(self.grid_model.index(row, 0))
+        self.grid.scrollTo(self.grid.currentIndex())
+        self.grid.setFocus()
+        return True

@@ -513,3 +513,27 @@ class ReportsTab(Tab):
     def _export_failed(self, message: str) -> None:
         self._done()
         self.context.failed.emit(f"The document was not exported: {message}")
+
+    def reveal(self, report: str, year: str, quarter: int, section: str, text: str) -> bool:
+        """Open ``section`` of ``report`` for the year (and quarter) with ``text`` selected in the
+        editor (a search result); False when the year or the section is gone."""
+        self._catch_up()
+        wanted = ((self.report, list(REPORT_TITLES).index(report)), (self.year, self.year.findText(year)),
+                  (self.quarter, quarter - 1 if quarter else self.quarter.currentIndex()))  # fmt: skip
+        if wanted[1][1] < 0:
+            return False
+        if any(box.currentIndex() != at for box, at in wanted):
+            for box, at in wanted:  # chosen together, then shown once
+                box.blockSignals(True)
+                box.setCurrentIndex(at)
+                box.blockSignals(False)
+            self._period_changed()
+        self.sections.select(section)
+        if self.sections.current_key() != section:
+            return False
+        start = self.editor.textCursor()
+        start.setPosition(0)
+        self.editor.setTextCursor(start)
+        self.editor.find(" ".join(text.split()))  # any case; stays at the start if markup splits the words
+        self.editor.setFocus()
+        return True

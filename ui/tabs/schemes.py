@@ -300,3 +300,13 @@ class SchemesTab(Tab):
         if self.context.do(schemes.add_scheme, {"name": name}) is not None:
             self.new_name.clear()
             self._select(self.scheme_model.rows[-1]["id"])
+
+    def reveal(self, scheme_id: int) -> bool:
+        """Make scheme ``scheme_id`` current (a search result); False when it is gone."""
+        self._catch_up()
+        if all(r["id"] != scheme_id for r in self.scheme_model.rows):
+            return False
+        self._select(scheme_id)
+        self.scheme_table.scrollTo(self.scheme_table.currentIndex())
+        self.scheme_table.setFocus()
+        return True

@@ -291,3 +291,13 @@ class ServicesTab(Tab):
         if self.context.do(services.add_service, {"name": name}) is not None:
             self.new_name.clear()
             self._select(self.service_model.rows[-1]["id"])
+
+    def reveal(self, service_id: int) -> bool:
+        """Make service ``service_id`` current (a search result); False when it is gone."""
+        self._catch_up()
+        if all(r["id"] != service_id for r in self.service_model.rows):
+            return False
+        self._select(service_id)
+        self.service_table.scrollTo(self.service_table.currentIndex())
+        self.service_table.setFocus()
+        return True

@@ -19,6 +19,7 @@ from opcc_desktop.areas import workforce
 from opcc_desktop.areas.vocab import CHARACTERISTIC_LABELS, LEAVE_OUTCOMES, WORKFORCE_CHARACTERISTICS
 from opcc_desktop.figures import area_views as av
 from opcc_desktop.figures import workforce_analysis as wa
+from opcc_desktop.store.changes import Changes
 from ui.clipboard import GuardedClipboard
 from ui.context import AppContext
 from ui.plots import ChartView
@@ -46,6 +47,7 @@ MARKING = "OFFICIAL-SENSITIVE"
 BANNER_STYLE = ("QFrame#marking { background: #FBE9E7; border: 1px solid #8A1C1C; border-radius: 3px; }"
                 " QLabel { color: #5A0000; }")  # fmt: skip
 FILTER_PAUSE_MS = 250  # filtering 50,000 rows waits until typing pauses
+PATCH_ROWS = 200  # an edit of at most this many staff rows is shown in place, without a reload
 HEADINGS = {  # the staff table's narrow two-line column titles
     "gender_identity_same": "Gender identity\nsame as at birth",
     "religion": "Religion\nor belief",
@@ -125,6 +127,17 @@ class StaffModel(RowsModel):
         else:
             refill(self, visible, lambda r: r["id"])
 
+    def replace_rows(self, at: dict[int, Row]) -> None:
+        """Rows of ``all_rows`` replaced at the positions given (an edit of a few rows). Shown
+        in place, unless a filter or an order could move them: then reshown."""
+        if self.needle or self.order is not None:
+            self.show_rows(self.all_rows)
+            return
+        last = self.columnCount() - 1
+        for position, row in at.items():
+            self.rows[position] = row
+            self.dataChanged.emit(self.index(position, 0), self.index(position, last))
+
     def clear(self) -> None:
         """Forget every row, the hidden ones too (the workbook is locking)."""
         self.all_rows = []
@@ -168,8 +181,11 @@ class WorkforceTab(Tab):
         super().__init__(context, clipboard)
         self.banner = self._banner()
         self._snapshots: list[Row] = []
-        self._current: list[Row] = []
-        self._previous: list[Row] | None = None
+        self._current: list[Row] = []  # the shown snapshot's rows, by staff ref
+        self._positions: dict[int, int] = {}  # staff id -> position in _current
+        self._tally: wa.Tally | None = None  # the shown snapshot's counts
+        self._before: wa.Tally | None = None  # the previous snapshot's counts
+        self._moves: wa.Turnover | None = None  # since the previous snapshot (a patch keeps staff refs)
         self.staff_model = StaffModel(context, self._edit_staff)
         self.comparison_model = RowsModel(COMPARISON_COLUMNS)
         self.declaration_model = RowsModel(DECLARATION_COLUMNS)
@@ -281,24 +297,52 @@ class WorkforceTab(Tab):
         return f"{av.long_date(snapshot['snapshot_date'])}{label}: {snapshot['headcount']:,} staff"
 
     def _show_snapshot(self, *_: object) -> None:
-        snapshot_id = self.snapshot.currentData()
-        snapshot = next((s for s in self._snapshots if s["id"] == snapshot_id), None)
+        snapshot = self._shown_snapshot()
         self._show_empty(snapshot)
         if snapshot is None:
             self._clear_data()
             return
-        previous = av.previous_snapshot(self._snapshots, snapshot_id)
-        self._current = self.context.read(workforce.staff_rows, snapshot_id) or []
-        self._previous = self.context.read(workforce.staff_rows, previous["id"]) if previous else None
+        previous = av.previous_snapshot(self._snapshots, snapshot["id"])
+        self._current = self.context.read(workforce.staff_rows, snapshot["id"]) or []
+        self._positions = {row["id"]: at for at, row in enumerate(self._current)}
+        self._tally = wa.Tally(self._current)
+        self._before = wa.Tally(self.context.read(workforce.staff_rows, previous["id"]) or []) if previous else None
+        self._moves = self._tally.turnover_since(self._before) if self._before is not None else None
         self.staff_model.show_rows(self._current)
         self._show_count()
-        self._show_summary(snapshot, previous)
-        declarations = av.declaration_rows(self._current, self._previous)
+        self._show_leave(snapshot["id"])
+        self._show_figures()
+
+    def _shown_snapshot(self) -> Row | None:
+        return next((s for s in self._snapshots if s["id"] == self.snapshot.currentData()), None)
+
+    def _show_figures(self) -> None:
+        """The summary, declaration rates and the characteristic charted, from the counts."""
+        self._show_summary()
+        assert self._tally is not None
+        declarations = av.declaration_rows(self._tally, self._before)
         for row in declarations:
             row["declared_text"] = f"{row['declared']:,} of {row['headcount']:,}"
         refill(self.declaration_model, declarations, lambda r: r["characteristic"])
-        self._show_leave(snapshot_id)
         self._show_characteristic()
+
+    def patch(self, changes: Changes) -> bool:
+        """A few staff rows of the shown snapshot edited (their staff refs kept): reread just
+        those rows and update the counts row by row, rather than reread and recount 50,000."""
+        rows = changes.rows if changes.count <= PATCH_ROWS else ()
+        if not rows or changes.tables != {"staff"} or self._tally is None or not all(
+                change.op == "update" and change.key["id"] in self._positions
+                and change.before["staff_ref"] == change.after["staff_ref"] for change in rows):  # fmt: skip
+            return False
+        fresh = self.context.read(workforce.staff_rows_by_id, [change.key["id"] for change in rows]) or []
+        at = {self._positions[row["id"]]: row for row in fresh}
+        self._tally.remove(self._current[position] for position in at)
+        self._tally.add(fresh)
+        for position, row in at.items():
+            self._current[position] = row
+        self.staff_model.replace_rows(at)
+        self._show_figures()
+        return True
 
     def _show_empty(self, snapshot: Row | None) -> None:
         if not self._snapshots:
@@ -313,11 +357,12 @@ class WorkforceTab(Tab):
         self.empty.setVisible(bool(text))
         self.body.setVisible(bool(self._snapshots))
 
-    def _show_summary(self, snapshot: Row, previous: Row | None) -> None:
-        now = self._current
-        text = f"{len(now):,} staff, {wa.total_fte(now):,} FTE"
-        if previous is not None and self._previous is not None:
-            moves = wa.turnover(self._previous, now)
+    def _show_summary(self) -> None:
+        tally, moves = self._tally, self._moves
+        assert tally is not None
+        text = f"{tally.headcount:,} staff, {tally.total_fte():,} FTE"
+        previous = av.previous_snapshot(self._snapshots, self.snapshot.currentData())
+        if previous is not None and moves is not None:
             text += (f". Since {av.long_date(previous['snapshot_date'])}: {len(moves.joiners):,} joined, "
                      f"{len(moves.leavers):,} left")  # fmt: skip
         self.summary.setText(text + ".")
@@ -334,13 +379,13 @@ class WorkforceTab(Tab):
 
     def _show_characteristic(self, *_: object) -> None:
         name = self.characteristic.currentData()
-        snapshot = next((s for s in self._snapshots if s["id"] == self.snapshot.currentData()), None)
-        if snapshot is None or name is None:
+        snapshot = self._shown_snapshot()
+        if snapshot is None or name is None or self._tally is None:
             return
         previous = av.previous_snapshot(self._snapshots, snapshot["id"])
         now_label = av.long_date(snapshot["snapshot_date"])
         before_label = av.long_date(previous["snapshot_date"]) if previous else ""
-        rows = av.workforce_comparison(self._current, self._previous, name)
+        rows = av.workforce_comparison(self._tally, self._before, name)
         refill(self.comparison_model, rows, lambda r: r["category"])
         draw(self.chart, av.workforce_chart(rows, name, now_label, before_label))
         rate = next(r for r in self.declaration_model.rows if r["characteristic"] == name)
@@ -361,7 +406,7 @@ class WorkforceTab(Tab):
         self._show_count()
 
     def _clear_data(self) -> None:
-        self._current, self._previous = [], None
+        self._current, self._positions, self._tally, self._before, self._moves = [], {}, None, None, None
         for model in (self.staff_model, self.comparison_model, self.declaration_model):
             model.clear()
         draw(self.chart, None)
@@ -417,3 +462,17 @@ class WorkforceTab(Tab):
         elif ids:
             calls = [(workforce.delete_staff, (staff_id,)) for staff_id in ids]
             self.context.do_many(f"Delete {len(ids):,} staff rows", calls)
+
+    def reveal(self, snapshot_id: int, staff_ref: str) -> bool:
+        """Show snapshot ``snapshot_id`` with the row of ``staff_ref`` current (a search result);
+        False when either is gone."""
+        self._catch_up()
+        at = self.snapshot.findData(snapshot_id)
+        if at < 0:
+            return False
+        self.snapshot.setCurrentIndex(at)
+        if all(r["staff_ref"] != staff_ref for r in self.staff_model.all_rows):
+            return False
+        self.go_to(staff_ref)
+        self.staff_table.setFocus()
+        return True

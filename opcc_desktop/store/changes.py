@@ -8,7 +8,9 @@ backwards as a new edit, so undo and redo are both ordinary, audited edits.
 Rows inserted in bulk (an import of 50,000 staff) are one unbroken run of ids, audited as one
 row naming the run (:class:`InsertedRun`): the rows themselves hold what was inserted, and every
 later change to one of them is audited in its own right. Writing each row's JSON as well took
-longer than inserting the rows.
+longer than inserting the rows. Undoing such a run deletes it as a run (:class:`DeletedRun`):
+one audit row names it, and each row's JSON is kept in an audit row of its own, written by
+SQLite and read back by SQLite when the run is put back, never passed through Python.
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ Row = dict[str, Any]
 Key = dict[str, Any]
 WHOLE_ROW = "*"  # the audit row of an insert or delete holds the whole row as JSON
 RUN = "*run"  # the audit row of an InsertedRun: row_key {"id": [first, last]}, the columns as JSON
+DELETED_RUN = "*deleted-run"  # the audit row of a DeletedRun, as RUN is of an InsertedRun
+RUN_ROW = "*run-row"  # the audit row of one row of a DeletedRun: the whole row, as WHOLE_ROW
 RUN_ROWS = 500  # fewer rows inserted at once are audited row by row, with their values
 CHUNK = 500  # ids per IN (...) query, well under SQLite's variable limit
 
@@ -76,7 +80,20 @@ def _inserted_rows(
     return list(map(RowChange, repeat(table), keys, repeat(None), after))
 
 
-Part = RowChange | InsertedRun
+@dataclass(frozen=True)
+class DeletedRun:
+    """Rows with the ids ``ids``, one unbroken run, deleted by one statement (the undo of an
+    :class:`InsertedRun`); the audit keeps each row whole, in columns ``names``."""
+
+    table: str
+    ids: range
+    names: tuple[str, ...]
+
+    def row_changes(self) -> list[RowChange]:
+        raise ValueError("the rows of a deleted run are kept in the audit, not listed")
+
+
+Part = RowChange | InsertedRun | DeletedRun
 
 
 @dataclass(frozen=True)
@@ -101,7 +118,7 @@ class Changes:
     @property
     def count(self) -> int:
         """How many rows changed."""
-        return sum(len(p.ids) if isinstance(p, InsertedRun) else 1 for p in self.parts)
+        return sum(1 if isinstance(p, RowChange) else len(p.ids) for p in self.parts)
 
     def __bool__(self) -> bool:
         return bool(self.parts)
@@ -109,10 +126,10 @@ class Changes:
 
 def _row_changes(parts: Iterable[Part]) -> Iterable[RowChange]:
     for part in parts:
-        if isinstance(part, InsertedRun):
-            yield from part.row_changes()
-        else:
+        if isinstance(part, RowChange):
             yield part
+        else:
+            yield from part.row_changes()
 
 
 def _bytes_to_json(value: Any) -> Any:
@@ -265,29 +282,46 @@ class Tx:
         top = self.conn.execute(f'SELECT max(id) FROM "{table}"').fetchone()[0]
         return max(seq[0] if seq else 0, top or 0) + 1
 
-    def _audit_run(self, table: str, run: range, names: list[str]) -> None:
+    def _audit_run(self, table: str, run: range, names: Sequence[str], op: str = "insert") -> None:
+        """The one audit row naming a run: inserted (``RUN``) or deleted (``DELETED_RUN``)."""
         self.conn.execute(
             "INSERT INTO audit (edit_id, at, os_user, table_name, row_key, op, field, old_value, new_value)"
-            " VALUES (?, ?, ?, ?, ?, 'insert', ?, NULL, ?)",
-            [self.edit_id, self.at, self.user, table, json.dumps({"id": [run[0], run[-1]]}), RUN,
-             json.dumps(names)],
+            " VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?)",
+            [self.edit_id, self.at, self.user, table, json.dumps({"id": [run[0], run[-1]]}), op,
+             RUN if op == "insert" else DELETED_RUN, json.dumps(list(names))],
         )  # fmt: skip
 
     def _audit_inserted(self, table: str, columns: list[str], ids: Sequence[int]) -> None:
         """The audit rows of rows just inserted, in the order given, written by SQLite."""
         rows = f'json_each(?) AS j JOIN "{table}" AS t ON t.id = j.value ORDER BY j.key'
-        self._audit_whole_rows(table, columns, "insert", rows, [json.dumps(list(ids))])
+        self._audit_whole_rows(table, columns, "insert", rows, [json.dumps(list(ids))], WHOLE_ROW)
 
-    def delete_run(self, table: str, run: range, current: dict[int, Row]) -> None:
-        """Delete the rows whose ids are ``run`` (``current``: every one of them, as fetched),
-        each audited whole, as :meth:`delete_many` does, but written by SQLite."""
+    def delete_run(self, table: str, run: range, names: Sequence[str]) -> None:
+        """Delete the rows whose ids are ``run`` (all there; ``names``: the table's columns),
+        as one :class:`DeletedRun`: each row kept whole in the audit, written by SQLite."""
         bounds = [run[0], run[-1]]
         rows = f'"{table}" AS t WHERE t.id BETWEEN ? AND ? ORDER BY t.id'
-        self._audit_whole_rows(table, list(current[run[0]]), "delete", rows, bounds)
+        self._audit_whole_rows(table, names, "delete", rows, bounds, RUN_ROW)
+        self._audit_run(table, run, names, "delete")
         self.conn.execute(f'DELETE FROM "{table}" WHERE id BETWEEN ? AND ?', bounds)
-        self.parts.extend(RowChange(table, {"id": i}, current[i], None) for i in run)
+        self.parts.append(DeletedRun(table, run, tuple(names)))
 
-    def _audit_whole_rows(self, table: str, columns: list[str], op: str, rows: str, params: list[Any]) -> None:
+    def restore_run(self, run: DeletedRun, deleted_by: int) -> None:
+        """Put back the rows of ``run``, deleted by edit ``deleted_by``, from the JSON its audit
+        keeps, by SQLite: as they were, ids included. Audited as an :class:`InsertedRun`."""
+        names = ", ".join(f'"{name}"' for name in run.names)
+        values = ", ".join(f"json_extract(a.old_value, '$.\"{name}\"')" for name in run.names)
+        self.conn.execute(
+            f'INSERT INTO "{run.table}" ({names}) SELECT {values} FROM audit AS a'
+            " WHERE a.edit_id = ? AND a.field = ? AND a.table_name = ? ORDER BY a.id",
+            [deleted_by, RUN_ROW, run.table],
+        )
+        self.parts.append(InsertedRun(run.table, run.ids, run.names))
+        self._audit_run(run.table, run.ids, run.names)
+
+    def _audit_whole_rows(
+        self, table: str, columns: Sequence[str], op: str, rows: str, params: list[Any], field: str
+    ) -> None:
         """One audit row a row of ``rows`` (SQL naming the rows ``t``), holding the whole row.
 
         They decode to what :func:`encode` writes, in the same compact form: the key as
@@ -300,7 +334,7 @@ class Tx:
         self.conn.execute(
             "INSERT INTO audit (edit_id, at, os_user, table_name, row_key, op, field, old_value, new_value)"
             f" SELECT ?, ?, ?, ?, '{{\"id\": ' || t.id || '}}', '{op}', ?, {old}, {new} FROM {rows}",
-            [self.edit_id, self.at, self.user, table, WHOLE_ROW, *params],
+            [self.edit_id, self.at, self.user, table, field, *params],
         )
 
     def _record(self, change: RowChange) -> None:
@@ -365,20 +399,22 @@ def _describe_key(key: Mapping[str, Any]) -> str:
 
 
 def recorded_changes(conn: Any, edit_id: int) -> list[Part]:
-    """Rebuild an edit's changes, in the order made, from its audit rows."""
+    """Rebuild an edit's changes, in the order made, from its audit rows (a deleted run from
+    the one row naming it: its rows stay in the audit)."""
     cursor = conn.execute(
         "SELECT table_name, row_key, op, field, old_value, new_value FROM audit"
-        " WHERE edit_id = ? ORDER BY id",
-        [edit_id],
+        " WHERE edit_id = ? AND field != ? ORDER BY id",
+        [edit_id, RUN_ROW],
     )
     grouped: dict[tuple[str, str, int], dict[str, Any]] = {}
-    order: list[tuple[str, str, int] | InsertedRun] = []
+    order: list[tuple[str, str, int] | InsertedRun | DeletedRun] = []
     last: tuple[str, str, str] | None = None
     serial = 0
     for table, row_key, op, name, old, new in cursor.fetchall():
-        if name == RUN:
+        if name in (RUN, DELETED_RUN):
             first, final = json.loads(row_key)["id"]
-            order.append(InsertedRun(table, range(first, final + 1), tuple(json.loads(new))))
+            kind = InsertedRun if name == RUN else DeletedRun
+            order.append(kind(table, range(first, final + 1), tuple(json.loads(new))))
             last = None
             continue
         # A new change starts at another row or op, or when a field repeats: two updates of
@@ -397,7 +433,7 @@ def recorded_changes(conn: Any, edit_id: int) -> list[Part]:
             entry["before"][name] = decode(old)
         if new is not None:
             entry["after"][name] = decode(new)
-    return [step if isinstance(step, InsertedRun) else _row_change(step, grouped[step]) for step in order]
+    return [_row_change(step, grouped[step]) if isinstance(step, tuple) else step for step in order]
 
 
 def _row_change(step: tuple[str, str, int], entry: dict[str, Any]) -> RowChange:
@@ -424,10 +460,14 @@ def revert_into(tx: Tx, recorded: list[Part], edit_id: int) -> None:
     # Each row this revert touches, with its last known values and whether it is there now.
     touched: Touched = {}
     runs: list[InsertedRun] = []
+    restored: list[DeletedRun] = []
     for step in _steps(recorded):
         if isinstance(step, InsertedRun):
             _revert_run(tx, step, edit_id)
             runs.append(step)
+        elif isinstance(step, DeletedRun):
+            _restore_run(tx, step, edit_id)
+            restored.append(step)
         elif isinstance(step, list):
             _restore_rows(tx, step, touched)
         else:
@@ -440,6 +480,8 @@ def revert_into(tx: Tx, recorded: list[Part], edit_id: int) -> None:
             links.require_no_children(change, row)
     for run in runs:
         links.require_no_run_children(run)
+    for deleted in restored:
+        links.require_run_parents(deleted)
 
 
 def _steps(recorded: list[Part]) -> Iterator[Part | list[RowChange]]:
@@ -504,16 +546,24 @@ def _restore_rows(tx: Tx, deleted: list[RowChange], touched: Touched) -> None:
 
 
 def _revert_run(tx: Tx, run: InsertedRun, edit_id: int) -> None:
-    """Delete the rows of ``run`` (each audited, so redo puts them back) unless changed since."""
-    bounds = [run.ids[0], run.ids[-1]]
-    cursor = tx.conn.execute(f'SELECT * FROM "{run.table}" WHERE id BETWEEN ? AND ? ORDER BY id', bounds)
-    names = [d[0] for d in cursor.description]
-    current = {row[0]: dict(zip(names, row)) for row in cursor.fetchall()}
-    if len(current) != len(run.ids):
+    """Delete the rows of ``run`` (kept in the audit, so redo puts them back) unless changed since."""
+    cursor = tx.conn.execute(f'SELECT count(*) FROM "{run.table}" WHERE id BETWEEN ? AND ?',
+                             [run.ids[0], run.ids[-1]])  # fmt: skip
+    if cursor.fetchone()[0] != len(run.ids):
         raise _run_conflict(run, "some have been deleted")
     if _changed_since(tx.conn, run, edit_id):
         raise _run_conflict(run)
-    tx.delete_run(run.table, run.ids, current)
+    names = [d[0] for d in tx.conn.execute(f'SELECT * FROM "{run.table}" LIMIT 0').description]
+    tx.delete_run(run.table, run.ids, names)
+
+
+def _restore_run(tx: Tx, run: DeletedRun, edit_id: int) -> None:
+    """Put back the rows edit ``edit_id`` deleted as a run, unless any of their ids is taken."""
+    taken = tx.conn.execute(f'SELECT 1 FROM "{run.table}" WHERE id BETWEEN ? AND ? LIMIT 1',
+                            [run.ids[0], run.ids[-1]]).fetchone()  # fmt: skip
+    if taken is not None:
+        raise _run_conflict(run, "rows with their ids have been added since", "removed")
+    tx.restore_run(run, edit_id)
 
 
 def _changed_since(conn: Any, run: InsertedRun, edit_id: int) -> bool:
@@ -570,6 +620,16 @@ class _Links:
             if self._exists(child, column, row[own_column]):
                 raise _conflict(change, f"{child} rows have been added to it")
 
+    def require_run_parents(self, run: DeletedRun) -> None:
+        """Every record the rows of ``run``, just put back, point at is still there."""
+        for column, parent, parent_column in self.parents.get(run.table, ()):
+            orphan = self.conn.execute(
+                f'SELECT 1 FROM "{run.table}" AS c WHERE c.id BETWEEN ? AND ? AND c."{column}" IS NOT NULL'
+                f' AND NOT EXISTS (SELECT 1 FROM "{parent}" AS p WHERE p."{parent_column}" = c."{column}") LIMIT 1',
+                [run.ids[0], run.ids[-1]]).fetchone()  # fmt: skip
+            if orphan is not None:
+                raise _run_conflict(run, f"the {parent} record they belong to has been deleted", "removed")
+
     def require_no_run_children(self, run: InsertedRun) -> None:
         """Every key pointing at a table is its id (the schema has no other)."""
         for child, column, _ in self.children.get(run.table, ()):
@@ -590,9 +650,9 @@ def _conflict(change: RowChange, why: str = "") -> ConflictError:
     )
 
 
-def _run_conflict(run: InsertedRun, why: str = "") -> ConflictError:
+def _run_conflict(run: InsertedRun | DeletedRun, why: str = "", done: str = "added") -> ConflictError:
     return ConflictError(
-        f"Cannot undo: the {len(run.ids):,} {run.table} rows it added (ids {run.ids[0]} to {run.ids[-1]}) "
+        f"Cannot undo: the {len(run.ids):,} {run.table} rows it {done} (ids {run.ids[0]} to {run.ids[-1]}) "
         f"have been changed since{f' ({why})' if why else ''}. Undo the later changes first."
     )
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .changes import InsertedRun, RowChange, recorded_changes
+from .changes import DeletedRun, InsertedRun, RowChange, recorded_changes
 from .workbook import Workbook
 
 __all__ = ["EditEntry", "FieldChange", "edit_details", "recent_edits"]
@@ -46,14 +46,15 @@ def edit_details(wb: Workbook, edit_id: int, limit: int = 400) -> tuple[list[Fie
     how many there are in all. Rows added in bulk (an import) are summed up in one line."""
     found: list[FieldChange] = []
     for part in recorded_changes(wb.conn, edit_id):
-        found += _run(part) if isinstance(part, InsertedRun) else _row(part)
+        found += _row(part) if isinstance(part, RowChange) else _run(part)
     return found[:limit], len(found)
 
 
-def _run(part: InsertedRun) -> list[FieldChange]:
-    rows = len(part.ids)
-    return [FieldChange(part.table, f"ids {part.ids.start}-{part.ids.stop - 1}", "(every field)", "",
-                        f"{rows:,} rows added")]  # fmt: skip
+def _run(part: InsertedRun | DeletedRun) -> list[FieldChange]:
+    rows, where = f"{len(part.ids):,} rows", f"ids {part.ids.start}-{part.ids.stop - 1}"
+    if isinstance(part, InsertedRun):
+        return [FieldChange(part.table, where, "(every field)", "", f"{rows} added")]
+    return [FieldChange(part.table, where, "(every field)", f"{rows} removed", "")]
 
 
 def _row(change: RowChange) -> list[FieldChange]:

@@ -10,7 +10,8 @@ from conftest import dump
 
 from opcc_desktop.areas import workforce
 from opcc_desktop.errors import ConflictError
-from opcc_desktop.store.changes import RUN, RUN_ROWS, InsertedRun, recorded_changes
+from opcc_desktop.store.changes import DELETED_RUN, RUN, RUN_ROW, RUN_ROWS, DeletedRun, InsertedRun, recorded_changes
+from opcc_desktop.store.history import edit_details
 
 SNAPSHOT = "2022-03-31"
 COUNT = RUN_ROWS + 100
@@ -125,3 +126,40 @@ def test_a_redone_change_to_a_redone_run_blocks_its_undo(wb, imported) -> None:
     with pytest.raises(ConflictError, match="changed since"):
         wb.revert(redo_run.edit_id)
     assert wb.scalar("SELECT count(*) FROM staff WHERE role_grade = 'SO2'") == 1
+
+
+def test_undoing_a_run_deletes_it_as_a_run_whose_rows_sqlite_keeps_and_puts_back(wb, imported) -> None:
+    before, changes = imported
+    after = dump(wb)
+    ids = staff_ids(wb)
+    undo = wb.revert(changes.edit_id)
+    (part,) = undo.parts
+    assert part == DeletedRun("staff", range(ids[0], ids[-1] + 1), part.names) and "fte" in part.names
+    kept = wb.rows("SELECT field, count(*) AS n FROM audit WHERE edit_id = ? GROUP BY field", [undo.edit_id])
+    assert {r["field"]: r["n"] for r in kept} == {DELETED_RUN: 1, RUN_ROW: COUNT}
+    assert recorded_changes(wb.conn, undo.edit_id) == [part]  # the rows are read by SQLite, not listed
+    assert [(f.old, f.new) for f in edit_details(wb, undo.edit_id)[0]] == [(f"{COUNT:,} rows removed", "")]
+    assert dump(wb) == before
+    wb.revert(undo.edit_id)
+    assert dump(wb) == after  # every value back exactly, REAL and text alike
+
+
+def test_a_deleted_run_is_not_put_back_over_rows_that_took_its_ids_or_without_its_snapshot(wb, imported) -> None:
+    _, changes = imported
+    first = staff_ids(wb)[0]
+    undo = wb.revert(changes.edit_id)
+    snapshot = workforce.snapshots(wb)[0]["id"]
+    taken = {**staff("TAKEN"), "id": first, "snapshot_id": snapshot}
+    wb.conn.execute(f"INSERT INTO staff ({', '.join(taken)}) VALUES ({', '.join('?' * len(taken))})", list(taken.values()))
+    unchanged = dump(wb)
+    with pytest.raises(ConflictError, match=rf"the {COUNT:,} staff rows it removed .* \(rows with their ids"):
+        wb.revert(undo.edit_id)
+    assert dump(wb) == unchanged
+    wb.conn.execute("DELETE FROM staff WHERE staff_ref = 'TAKEN'")
+    wb.conn.execute("PRAGMA foreign_keys = OFF")  # as an older file could be: the snapshot gone
+    wb.conn.execute("DELETE FROM workforce_snapshots")
+    wb.conn.execute("PRAGMA foreign_keys = ON")
+    unchanged = dump(wb)
+    with pytest.raises(ConflictError, match="the workforce_snapshots record they belong to has been deleted"):
+        wb.revert(undo.edit_id)
+    assert dump(wb) == unchanged

@@ -1,13 +1,20 @@
-"""The window's speed, measured offscreen (QT_QPA_PLATFORM=offscreen).
+"""The window's speed, measured offscreen (QT_QPA_PLATFORM=offscreen). Goals, from the issue
+that asked for a window at the speed of a spreadsheet:
 
-1. Cold start: from starting a process that opens the demo workbook to the main window's
-   first paint (tables filled; charts follow), against a bare PySide6 window in the same run
-   (goal <= 0.6 s; bare ~0.24 s).
-2. Scrolling the workforce table with 50,000 staff rows: time to repaint a page (frame time).
-3. Edit -> chart: typing a KPI value until the trend chart holds it (goal <= 50 ms).
-4. Peak memory of a process with the demo open and every tab shown (goal <= 200 MB).
+1. Cold start: from starting a process that opens the demo workbook, as `gui --demo` does,
+   to the main window's first paint (tables filled; charts follow), against a bare PySide6
+   window in the same run: at most 2.5x the bare window.
+2. Edit -> chart: typing a KPI value until the trend chart holds it: at most 25 ms.
+3. Scrolling the workforce table with 50,000 staff rows: time to repaint a page.
+4. At 50,000 staff (two snapshots, the Workforce tab shown, in a process of its own): one
+   cell edit to the refreshed chart and tables at most 50 ms; undo and redo of a 50,000-row
+   import at most 1 s each, the tab refreshed; peak memory at most 350 MB.
+5. Peak memory of a process with the demo open and every tab shown.
 
-Prints medians. Run: .venv/bin/python benchmarks/bench_ui.py [RUNS]
+Start times need compiled bytecode, as an installed app has (these machines set
+PYTHONDONTWRITEBYTECODE=1): compile first. Prints medians. Run:
+    .venv/bin/python -m compileall -q opcc_desktop ui
+    PYTHONDONTWRITEBYTECODE= .venv/bin/python benchmarks/bench_ui.py [RUNS]
 """
 
 from __future__ import annotations
@@ -85,9 +92,9 @@ def cold_start(demo: Path, folder: Path, runs: int) -> None:
     bare, _ = to_first_paint(BARE, [], runs)
     ours, _ = to_first_paint(OURS, [str(demo), str(folder / "ui.ini")], runs)
     print(f"cold start to first paint: ours {ours:.3f} s, bare PySide6 window {bare:.3f} s "
-          f"(ratio {ours / bare:.2f}; goal <= 0.6 s)")  # fmt: skip
+          f"(ratio {ours / bare:.2f}; goal <= 2.5)")  # fmt: skip
     _, peak = to_first_paint(OURS, [str(demo), str(folder / "ui2.ini"), "memory"], 1)
-    print(f"peak memory, demo open and every tab shown: {float(peak):.0f} MB (goal <= 200 MB)")
+    print(f"peak memory, demo open and every tab shown: {float(peak):.0f} MB")
 
 
 def scrolling(folder: Path, runs: int) -> None:
@@ -160,7 +167,7 @@ def edit_to_chart(demo: Path, folder: Path, runs: int) -> None:
         app.processEvents()
         times.append(time.perf_counter() - began)
         assert chart.spec is not None
-    print(f"edit -> chart refresh: median {statistics.median(times) * 1000:.1f} ms (goal <= 50 ms)")
+    print(f"edit -> chart refresh: median {statistics.median(times) * 1000:.1f} ms (goal <= 25 ms)")
     context.detach()
 
 
@@ -169,7 +176,7 @@ import resource, statistics, sys, time
 from pathlib import Path
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
-from benchmarks.bench_hr_import import mapping, write_extract
+from benchmarks.bench_hr_import import mapping
 from opcc_desktop.exchange.hr_extract import import_hr_extract
 from opcc_desktop.exchange.sources import read
 from opcc_desktop.store.workbook import Workbook
@@ -179,8 +186,7 @@ from ui.tabs.workforce import WorkforceTab
 
 folder, runs = Path(sys.argv[1]), int(sys.argv[2])
 app = QApplication([])
-extract = folder / "extract.xlsx"
-write_extract(extract, 50_000)
+extract = folder / "extract.xlsx"  # written by the parent: making it is not the app's work
 book = Workbook.create(folder / "big50k.opcc", "bench")
 import_hr_extract(book, read(extract), "2023-03-31", mapping())  # the snapshot before
 context = AppContext(QSettings(str(folder / "big.ini"), QSettings.Format.IniFormat))
@@ -226,6 +232,9 @@ context.detach()
 def big_workforce(folder: Path, runs: int) -> None:
     """Undo/redo of a 50,000-row import, a cell edit at that scale and the peak memory, in a
     process of its own (so the peak is of that work alone)."""
+    from benchmarks.bench_hr_import import write_extract
+
+    write_extract(folder / "extract.xlsx", 50_000)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     done = subprocess.run([sys.executable, "-c", BIG, str(folder), str(runs)], capture_output=True,
                           text=True, check=True, env=env)  # fmt: skip

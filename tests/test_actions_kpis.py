@@ -75,7 +75,7 @@ def test_add_kpi_returns_and_writes_the_row(wb) -> None:
     assert row.after == {"id": 1, "group_id": gid, "name": "% 999 calls answered within 10 seconds",
                          "unit": "percent", "polarity": "higher", "derived_kind": None,
                          "never_publish": 0, "position": 1, "counts_people": 0, "frequency": "quarterly",
-                         "decimals": None}  # fmt: skip
+                         "decimals": None, "retired_from": None}  # fmt: skip
     assert kpis.kpi_tree(wb)[0]["group_name"] == "Public Access to Services"
 
 

@@ -8,10 +8,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from opcc_desktop.areas import schemes, services
+from opcc_desktop.areas.figure_keys import key_part, key_parts
 from opcc_desktop.documents.preflight import preflight
 from opcc_desktop.errors import ValidationError
 from opcc_desktop.figures import public_plan
-from opcc_desktop.figures.plan import key_part, key_parts
 from opcc_desktop.store.workbook import Workbook
 
 YEAR = "2021/22"

@@ -65,3 +65,25 @@ def test_a_sum_of_people_kpis_does_not_give_a_hidden_part_back(wb) -> None:
         key("Hate crimes recorded", "2021/22", 1))
     document = performance_update.build(wb, "2021/22", 2)
     assert audit_printed(document.disclosure_plan).ok
+
+
+def test_the_kpis_the_plan_reads_are_those_counting_people_and_what_they_are_made_from(wb) -> None:
+    """The KPIs tab makes the plan again only after an edit of one of these: a value of any
+    other KPI must leave what the update hides exactly as it was."""
+    group = _group(wb)
+    women = _kpi(wb, group, "Hate crimes against women", people=False)  # counted in a sum that counts people
+    men = _kpi(wb, group, "Hate crimes against men", people=True)
+    total = kpis.add_kpi(wb, group, {"name": "Hate crimes recorded", "unit": "count", "polarity": "neutral",
+                                     "counts_people": 0}, derived_kind="sum", inputs=[women, men]).rows[0].key["id"]  # fmt: skip
+    calls = _kpi(wb, group, "Calls about hate incidents", people=False)
+    assert public_plan.kpis_planned(wb, "2021/22") == {women, men, total}
+    for quarter, (w, m, c) in enumerate(((30, 2, 2), (12, 30, 7)), 1):
+        for kpi, value in ((women, w), (men, m), (calls, c)):
+            kpis.set_kpi_value(wb, kpi, "2021/22", quarter, value)
+    hidden = public_plan.decide(wb, "2021/22").hidden
+    assert hidden  # something small is hidden
+    for value in (1, 2, 500):
+        kpis.set_kpi_value(wb, calls, "2021/22", 1, value)
+        assert public_plan.decide(wb, "2021/22").hidden == hidden
+    kpis.set_kpi_value(wb, men, "2021/22", 1, 41)
+    assert public_plan.decide(wb, "2021/22").hidden != hidden

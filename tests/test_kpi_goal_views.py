@@ -64,7 +64,7 @@ def test_workbook_grids_print_what_the_performance_update_prints(demo_path) -> N
     with Workbook.open(demo_path, "demo workbook for the tests", readonly=True) as book:
         year = latest_kpi_year(book)
         years = (baseline_year(year), year)
-        printed = build_grids(publishable.kpis(book), publishable.kpi_values(book, years), year, 4,
+        printed = build_grids(publishable.kpis(book, year), publishable.kpi_values(book, years), year, 4,
                               inputs=publishable.kpi_inputs(book),
                               input_values=publishable.kpi_input_values(book, years),
                               comparators=publishable.kpi_comparators(book))  # fmt: skip

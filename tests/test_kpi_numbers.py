@@ -83,7 +83,7 @@ def office(wb) -> Office:
 # -- (a) changes from unrounded values -------------------------------------------------------
 def test_a_ratio_change_is_the_difference_of_the_unrounded_shares(demo_path: Path) -> None:
     with Workbook.open(demo_path, DEMO_PASSPHRASE, readonly=True) as wb:
-        ids = {k["name"]: k["id"] for k in publishable.kpis(wb)}
+        ids = {k["name"]: k["id"] for k in publishable.kpis(wb, YEAR)}
         values = {(r["kpi_id"], r["financial_year"], r["quarter"]): r["value"]
                   for r in publishable.kpi_values(wb, (BASE, YEAR))}  # fmt: skip
         shares = {}

@@ -79,7 +79,7 @@ def test_a_kpi_built_at_any_depth_on_a_never_publish_kpi_is_not_published(tmp_pa
         kpi("ZqOUTER sum", kind="sum", inputs=(inner, shown))
         kpis.set_kpi_value(wb, secret, YEAR, 1, 3)
         kpis.set_kpi_value(wb, shown, YEAR, 1, 40)
-        assert [k["id"] for k in publishable.kpis(wb)] == [shown]
+        assert [k["id"] for k in publishable.kpis(wb, YEAR)] == [shown]
         assert {v["kpi_id"] for v in publishable.kpi_input_values(wb, (YEAR,))} == set()
         found = texts(wb)
         assert all("Shown kpi" in text for text in found[2:])  # the update's PDF and HTML

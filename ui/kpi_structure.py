@@ -1,6 +1,8 @@
 """The KPIs tab's structure editing: strategic outcomes, KPI groups and KPIs added, renamed,
-edited and deleted in the window, each one undoable edit through the core, whose refusal is
-shown in place (the dialog stays open with the reason).
+edited, moved (dragged in the tree, Alt+Up and Alt+Down, or sent to another group), retired
+and reinstated, and deleted in the window, each one undoable edit through the core. A refusal
+of a dialog's edit is shown in place (the dialog stays open with the reason), any other by
+the window.
 
 A derived KPI is defined by picking what it is computed from: the sum of two or more KPIs, or
 the ratio of a numerator to a denominator. Only KPIs that already exist can be picked, so a
@@ -10,8 +12,10 @@ definition can never go round in a circle.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import date
 from typing import Any
 
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -19,7 +23,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -31,7 +34,9 @@ from PySide6.QtWidgets import (
 
 from opcc_desktop.areas import kpis
 from opcc_desktop.errors import OpccError
+from opcc_desktop.figures.kpi_analysis import kpi_years
 from ui import asking
+from ui.kpi_tree import KEY
 
 KINDS = {"": "Typed each quarter", "sum": "The sum of other KPIs", "ratio": "A ratio: numerator ÷ denominator"}
 UNIT_WORDS = {"count": "count", "percent": "percent", "seconds": "seconds", "rate_per_1000": "rate per 1,000"}
@@ -133,28 +138,38 @@ def _combo(words: dict[str, str], current: str, name: str) -> QComboBox:
 
 
 class StructureActions:
-    """The buttons under the KPIs tab's tree and what they do, on the item selected there."""
+    """The buttons under the KPIs tab's tree and what they do, on the item selected there; the
+    tree's drops and its Alt+Up and Alt+Down keys too."""
 
     def __init__(self, tab: Any) -> None:
         self.tab = tab
         self.context = tab.context
+        tab.tree.moved.connect(self.move)
+        asking.shortcut(tab.tree, "Alt+Up", lambda: self.step(-1))
+        asking.shortcut(tab.tree, "Alt+Down", lambda: self.step(1))
 
-    def buttons(self) -> QHBoxLayout:
-        return asking.button_row((
+    def buttons(self) -> QVBoxLayout:
+        rows = QVBoxLayout()
+        rows.addLayout(asking.button_row((
             ("Add &outcome…", "Add a strategic outcome", self.add_outcome),
             ("Add &group…", "Add a KPI group to the selected outcome", self.add_group),
             ("Add KP&I…", "Add a KPI to the selected group", self.add_kpi),
             ("&Edit…", "Rename the selected outcome or group, or edit the selected KPI", self.edit),
             ("&Delete", "Delete the selected outcome, group or KPI (Undo brings it back)", self.delete),
-        ))
+        )))
+        rows.addLayout(asking.button_row((
+            ("Up", "Move the selected outcome, group or KPI up (Alt+Up, or drag it)", lambda: self.step(-1)),
+            ("Down", "Move the selected outcome, group or KPI down (Alt+Down, or drag it)", lambda: self.step(1)),
+            ("&Move to…", "Move the selected KPI to another group, or group to another outcome", self.move_to),
+            ("&Retire…", "Stop printing the selected KPI from a year on; its figures are kept", self.retire),
+            ("Reins&tate", "Print the selected retired KPI again, every year", self.reinstate),
+        )))
+        return rows
 
     # -- what is selected -------------------------------------------------------------------------
     def selected(self) -> tuple[str, int | None]:
         """("outcome" | "group" | "kpi", id) of the tree's current item, or ("", None)."""
-        index = self.tab.tree.currentIndex()
-        key = str(index.siblingAtColumn(0).data(256) or "") if index.isValid() else ""
-        kind, _, number = key.partition(":")
-        return kind, int(number) if number else None
+        return _split(self.tab.tree.key(self.tab.tree.currentIndex()))
 
     def _owner(self, wanted: str) -> int | None:
         """The outcome or group the selection is in (the selection itself, or its parent)."""
@@ -220,15 +235,113 @@ class StructureActions:
             self.context.do(actions[kind], chosen)
 
     def _typed_kpis(self) -> list[tuple[int, str]]:
-        """The KPIs a derived one may be computed from: every quarterly KPI there is."""
-        return [(k["id"], k["name"]) for k in self.context.read(kpis.kpi_tree) or [] if k["frequency"] == "quarterly"]
+        """The KPIs a derived one may be computed from: every quarterly KPI still measured."""
+        return [(k["id"], k["name"]) for k in self.context.read(kpis.kpi_tree) or []
+                if k["frequency"] == "quarterly" and not k["retired_from"]]  # fmt: skip
+
+    # -- moving ---------------------------------------------------------------------------------
+    def move(self, key: str, parent: str, position: int) -> None:
+        """Ask the core to put the item ``key`` at ``position`` (1 is first) under ``parent``
+        (a group's key for a KPI, an outcome's for a group); the tab redraws the tree from the
+        workbook, and the item stays selected."""
+        kind, item = _split(key)
+        owner = _split(parent)[1]
+        actions = {"outcome": kpis.move_outcome, "group": kpis.move_group, "kpi": kpis.move_kpi}
+        if kind not in actions or item is None:
+            return
+        args = (item, position) if kind == "outcome" else (item, owner, position)
+        if self.context.do(actions[kind], *args) is not None:
+            self.select(key)
+
+    def step(self, delta: int) -> None:
+        """Move the selected item up (-1) or down (1) among its siblings."""
+        index = self.tab.tree.currentIndex().siblingAtColumn(0)
+        row = index.row() + delta
+        if index.isValid() and 0 <= row < self.tab.tree_model.rowCount(index.parent()):
+            self.move(self.tab.tree.key(index), self.tab.tree.key(index.parent()), row + 1)
+
+    def move_to(self) -> None:
+        """Send the selected KPI to another group, or group to another outcome, last in it."""
+        kind, chosen = self.selected()
+        structure = self.context.read(kpis.kpi_structure) or []
+        if kind == "kpi":
+            places = {f"{r['outcome']} › {r['group_name']}": f"group:{r['group_id']}" for r in structure
+                      if r["group_id"] is not None}  # fmt: skip
+        elif kind == "group":
+            places = {r["outcome"]: f"outcome:{r['outcome_id']}" for r in structure}
+        else:
+            self.context.failed.emit("Select the KPI or KPI group to move first (an outcome moves up and down).")
+            return
+        index = self.tab.tree.currentIndex().siblingAtColumn(0)
+        here = self.tab.tree.key(index.parent())
+        words = "KPI to the group" if kind == "kpi" else "group to the outcome"
+        picked = self.ask_choice("Move to", f"Move the {words}:", list(places),
+                                 next((name for name, key in places.items() if key == here), ""))  # fmt: skip
+        if picked is not None and places[picked] != here:
+            self.move(f"{kind}:{chosen}", places[picked], self._children(places[picked]) + 1)
+
+    def _children(self, key: str) -> int:
+        found = self._find(key)
+        return self.tab.tree_model.rowCount(found[0]) if found else 0
+
+    def select(self, key: str) -> None:
+        """Make the item ``key`` the tree's current item (the tab follows it)."""
+        found = self._find(key)
+        if found:
+            self.tab.tree.setCurrentIndex(found[0])
+
+    def _find(self, key: str) -> list[QModelIndex]:
+        return self.tab.tree_model.match(self.tab.tree_model.index(0, 0), KEY, key, 1,
+                                         Qt.MatchFlag.MatchRecursive | Qt.MatchFlag.MatchExactly)  # fmt: skip
+
+    # -- retiring -------------------------------------------------------------------------------
+    def retire(self) -> None:
+        """Ask the year the selected KPI is retired from (offered: the first year after its
+        last figure) and retire it."""
+        kpi = self._selected_kpi()
+        if kpi is None:
+            self.context.failed.emit("Select the KPI to retire first.")
+            return
+        years = sorted(self.context.read(kpi_years, date.today()) or [])
+        entered = [v["financial_year"] for v in self.context.read(kpis.kpi_values, kpi["id"]) or []]
+        later = [y for y in years if not entered or y > max(entered)]
+        offered = kpi["retired_from"] or (later[0] if later else self.tab.year)
+        year = self.ask_year(f"Retire '{kpi['name']}'", "The first year it is no longer printed (its figures "
+                             "are kept):", years, offered)  # fmt: skip
+        if year is not None:
+            self.context.do(kpis.retire_kpi, kpi["id"], year)
+
+    def reinstate(self) -> None:
+        kpi = self._selected_kpi()
+        if kpi is None or not kpi["retired_from"]:
+            self.context.failed.emit("Select a retired KPI to reinstate first.")
+            return
+        self.context.do(kpis.reinstate_kpi, kpi["id"])
+
+    def _selected_kpi(self) -> dict[str, Any] | None:
+        kind, chosen = self.selected()
+        if kind != "kpi":
+            return None
+        return next((k for k in self.context.read(kpis.kpi_tree) or [] if k["id"] == chosen), None)
 
     # -- asking (tests answer these) --------------------------------------------------------------
     def ask_name(self, caption: str, current: str) -> str | None:
         return asking.ask_name(self.tab, caption, current)
+
+    def ask_choice(self, caption: str, label: str, options: Sequence[str], current: str) -> str | None:
+        return asking.ask_choice(self.tab, caption, label, options, current)
+
+    def ask_year(self, caption: str, label: str, years: Sequence[str], current: str) -> str | None:
+        return asking.ask_choice(self.tab, caption, label, years, current, editable=True)
 
     def confirm_delete(self, question: str) -> bool:
         return asking.confirm_delete(self.tab, question)
 
     def run(self, dialog: KpiDialog) -> None:
         dialog.exec()
+
+
+def _split(key: str) -> tuple[str, int | None]:
+    """A tree key's kind and id: "kpi:3" -> ("kpi", 3); "" -> ("", None)."""
+    kind, _, number = key.partition(":")
+    return kind, int(number) if number else None

@@ -11,7 +11,7 @@ from ..errors import Problem, ValidationError
 from ..store import cipher
 from ..store.changes import Changes, Tx
 from ..store.workbook import Workbook
-from .validation import Field, validate
+from .validation import Field, integer, validate
 
 # Parent table -> the tables whose rows point at it, and the column that points.
 CHILDREN: dict[str, tuple[tuple[str, str], ...]] = {
@@ -142,6 +142,35 @@ def next_position(tx: Tx, table: str, where: Mapping[str, Any] | None = None) ->
         f'SELECT max(position) FROM "{table}" WHERE {clause}', list((where or {}).values())
     ).fetchone()[0]
     return (top or 0) + 1
+
+
+def place(tx: Tx, table: str, what: str, row_id: int, parent: Mapping[str, Any], position: int) -> None:
+    """Put record ``row_id`` at ``position`` (1 is first) among the records of ``table`` under
+    ``parent`` (the columns naming its list, such as {"group_id": 3}; {} for one list), taking
+    it from wherever it was. Its old and new lists are renumbered 1, 2, ...; a position
+    outside the new list is refused, saying which fit."""
+    row = tx.require(table, {"id": row_id}, what)
+    others = [i for i in ordered_ids(tx, table, parent) if i != row_id]
+    clean = validate(what, {"position": integer(low=1, high=len(others) + 1)}, {"position": position})
+    others.insert(clean["position"] - 1, row_id)
+    tx.update(table, {"id": row_id}, {**parent, "position": clean["position"]})
+    renumber(tx, table, others)
+    left = {column: row[column] for column in parent}
+    if left != dict(parent):
+        renumber(tx, table, ordered_ids(tx, table, left))
+
+
+def ordered_ids(tx: Tx, table: str, where: Mapping[str, Any]) -> list[int]:
+    """The ids of the records matching ``where`` in display order."""
+    clause = " AND ".join(f'"{c}" = ?' for c in where) or "1"
+    found = tx.conn.execute(f'SELECT id FROM "{table}" WHERE {clause} ORDER BY position, id', list(where.values()))
+    return [row[0] for row in found.fetchall()]
+
+
+def renumber(tx: Tx, table: str, ids: list[int]) -> None:
+    """Give the records ``ids`` the positions 1, 2, ... in that order (only changes are recorded)."""
+    for position, row_id in enumerate(ids, start=1):
+        tx.update(table, {"id": row_id}, {"position": position})
 
 
 def ensure_category(

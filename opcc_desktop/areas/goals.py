@@ -8,7 +8,7 @@ from typing import Any
 
 from ..store.changes import Changes
 from ..store.workbook import Workbook
-from .editing import delete_row, edit_row, next_position, recorded, set_cell
+from .editing import delete_row, edit_row, next_position, place, recorded, set_cell
 from .settings import edi_levels
 from .validation import Field, choice, date, financial_year, long_text, text, validate
 from .vocab import GOAL_STATUSES
@@ -44,6 +44,14 @@ def delete_goal(wb: Workbook, goal_id: int) -> Changes:
     return delete_row(wb, "goals", "goal", goal_id)
 
 
+def move_goal(wb: Workbook, goal_id: int, position: int) -> Changes:
+    """Put a goal at ``position`` (1 is first) among the goals set for its year."""
+    with recorded(wb, "goal", "Move goal") as tx:
+        goal = tx.require("goals", {"id": goal_id}, "Goal")
+        place(tx, "goals", "goal", goal_id, {"set_for_year": goal["set_for_year"]}, position)
+    return tx.changes("Move goal")
+
+
 def set_goal_update(
     wb: Workbook, goal_id: int, report_year: str, text_: str | None, update_date: str | None = None
 ) -> Changes:
@@ -71,6 +79,13 @@ def rename_edi_area(wb: Workbook, area_id: int, name: str) -> Changes:
 
 def delete_edi_area(wb: Workbook, area_id: int) -> Changes:
     return delete_row(wb, "edi_areas", "EDI framework area", area_id)
+
+
+def move_edi_area(wb: Workbook, area_id: int, position: int) -> Changes:
+    """Put an EDI framework area at ``position`` (1 is first) among the areas."""
+    with recorded(wb, "EDI framework area", "Move EDI framework area") as tx:
+        place(tx, "edi_areas", "EDI framework area", area_id, {}, position)
+    return tx.changes("Move EDI framework area")
 
 
 def set_edi_assessment(

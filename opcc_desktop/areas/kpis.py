@@ -10,6 +10,11 @@ never an input of a derived KPI, and never counts people.
 ``decimals`` (0 to 3, or empty) fixes the places a KPI's values print with; empty means the
 most places any of its values or comparators was entered with (153 prints "153", 62.75
 "62.75", and 80 beside 77.5 "80.0").
+
+A KPI no longer measured is retired from a financial year (``retired_from``): it keeps its
+figures, which the documents of earlier years still print, while those of that year and later
+leave it out and its cells there take no figure. A derived KPI is never printed in a year one
+of its inputs is retired in: an input is retired only once the KPIs computed from it are.
 """
 
 from __future__ import annotations
@@ -20,7 +25,15 @@ from typing import Any
 from ..errors import NotFound, Problem, ValidationError
 from ..store.changes import Changes, Tx
 from ..store.workbook import Workbook
-from .editing import delete_row, edit_row, find_id, next_position, recorded, set_cell
+from .editing import (
+    delete_row,
+    edit_row,
+    find_id,
+    next_position,
+    place,
+    recorded,
+    set_cell,
+)
 from .publications import kpi_quarter_published
 from .validation import (
     Field,
@@ -75,6 +88,7 @@ UNIT_VALUES: dict[str, Field] = {
     "seconds": number(low=0),
     "rate_per_1000": number(low=0),
 }
+RETIRE_RULES: dict[str, Field] = {"retired_from": financial_year()}
 COMMENTARY_RULES: dict[str, Field] = {
     "financial_year": financial_year(),
     "quarter": quarter(),
@@ -127,7 +141,7 @@ def add_kpi(
     the ids of the KPIs it is computed from."""
     clean, problems = collect(KPI_RULES, values)
     problems += _derivation_problems(derived_kind, inputs) + survey_problems(clean, derived_kind)
-    problems += _survey_input_problems(wb, inputs)
+    problems += _survey_input_problems(wb, inputs) + _retired_input_problems(wb, inputs)
     refuse("KPI", problems)
     with recorded(wb, "KPI", "Add KPI", clean) as tx:
         tx.require("kpi_groups", {"id": group_id}, "KPI group")
@@ -182,7 +196,7 @@ def set_kpi_value(
     under development), or neither, which leaves the cell blank (not yet due). A survey
     KPI's value is set at the quarter its survey period ends in, ``period`` its label
     ("March 2020"; empty: the quarter's last month)."""
-    found = wb.rows("SELECT name, unit, derived_kind FROM kpis WHERE id = ?", [kpi_id])
+    found = wb.rows("SELECT name, unit, derived_kind, retired_from FROM kpis WHERE id = ?", [kpi_id])
     if not found:
         raise NotFound(f"KPI id {kpi_id} does not exist (it may have been deleted).")
     kpi = found[0]
@@ -195,6 +209,7 @@ def set_kpi_value(
             "edit the KPIs it is computed from"))  # fmt: skip
     else:
         problems += cell_problems(kpi["unit"], clean)
+    problems += retired_year_problems(kpi, clean.get("financial_year", ""))
     refuse("KPI value", problems)
     description = f"Set KPI value {clean['financial_year']} Q{clean['quarter']}"
     with recorded(wb, "KPI value", description) as tx:
@@ -255,13 +270,90 @@ def set_commentary(
     return tx.changes(description)
 
 
+def move_outcome(wb: Workbook, outcome_id: int, position: int) -> Changes:
+    """Put a strategic outcome at ``position`` (1 is first) among the outcomes."""
+    with recorded(wb, "strategic outcome", "Move strategic outcome") as tx:
+        place(tx, "strategic_outcomes", "Strategic outcome", outcome_id, {}, position)
+    return tx.changes("Move strategic outcome")
+
+
+def move_group(wb: Workbook, group_id: int, outcome_id: int, position: int) -> Changes:
+    """Put a KPI group, with its KPIs and commentary, at ``position`` (1 is first) among the
+    groups of ``outcome_id``, its own outcome or another."""
+    clash = wb.scalar("SELECT g.name FROM kpi_groups g JOIN kpi_groups m ON m.name = g.name"
+                      " WHERE m.id = ? AND g.outcome_id = ? AND g.id != ?", [group_id, outcome_id, group_id])  # fmt: skip
+    if clash:
+        refuse("KPI group", [Problem("name", clash, "is already the name of a group of that outcome",
+                                     "rename one of the two groups first")])  # fmt: skip
+    with recorded(wb, "KPI group", "Move KPI group") as tx:
+        tx.require("strategic_outcomes", {"id": outcome_id}, "Strategic outcome")
+        place(tx, "kpi_groups", "KPI group", group_id, {"outcome_id": outcome_id}, position)
+    return tx.changes("Move KPI group")
+
+
+def move_kpi(wb: Workbook, kpi_id: int, group_id: int, position: int) -> Changes:
+    """Put a KPI, with its figures, at ``position`` (1 is first) among the KPIs of
+    ``group_id``, its own group or another."""
+    with recorded(wb, "KPI", "Move KPI") as tx:
+        tx.require("kpi_groups", {"id": group_id}, "KPI group")
+        place(tx, "kpis", "KPI", kpi_id, {"group_id": group_id}, position)
+    return tx.changes("Move KPI")
+
+
+def retire_kpi(wb: Workbook, kpi_id: int, from_year: str) -> Changes:
+    """Retire a KPI no longer measured from ``from_year`` on (see the module's notes).
+    Refused while it has figures in that year or later (the documents would hide them) or a
+    derived KPI still printed then is computed from it."""
+    clean = validate("KPI", RETIRE_RULES, {"retired_from": from_year})
+    return _set_retirement(wb, kpi_id, clean["retired_from"], f"Retire KPI from {clean['retired_from']}")
+
+
+def reinstate_kpi(wb: Workbook, kpi_id: int) -> Changes:
+    """Measure a retired KPI again: every year's documents print it and take its figures.
+    Refused while a KPI it is computed from is retired."""
+    return _set_retirement(wb, kpi_id, None, "Reinstate KPI")
+
+
+def _set_retirement(wb: Workbook, kpi_id: int, year: str | None, description: str) -> Changes:
+    if not wb.scalar("SELECT 1 FROM kpis WHERE id = ?", [kpi_id]):
+        raise NotFound(f"KPI id {kpi_id} does not exist (it may have been deleted).")
+    refuse("KPI", _retirement_problems(wb, kpi_id, year))
+    with recorded(wb, "KPI", description) as tx:
+        tx.update("kpis", {"id": kpi_id}, {"retired_from": year})
+    return tx.changes(description)
+
+
+def _retirement_problems(wb: Workbook, kpi_id: int, year: str | None) -> list[Problem]:
+    """Why the KPI cannot be retired from ``year`` (None: reinstated): figures it would hide,
+    derived KPIs it would leave printed without it, inputs retired before it."""
+    problems = []
+    if year is not None:
+        last = wb.scalar("SELECT max(financial_year) FROM kpi_values WHERE kpi_id = ? AND financial_year >= ?",
+                         [kpi_id, year])  # fmt: skip
+        if last:
+            problems.append(Problem("retired_from", year, f"would hide the figures entered for {last}",
+                                    f"a year after {last}, or blank its figures of {year} and later first"))  # fmt: skip
+        for user in wb.rows("SELECT u.name FROM kpi_inputs i JOIN kpis u ON u.id = i.kpi_id WHERE i.input_kpi_id = ?"
+                            " AND (u.retired_from IS NULL OR u.retired_from > ?) ORDER BY u.name", [kpi_id, year]):  # fmt: skip
+            problems.append(Problem("KPI", user["name"], f"is computed from this KPI and still printed in {year}",
+                                    f"retire '{user['name']}' from {year} or earlier first"))  # fmt: skip
+    # inputs retired before ``year`` (reinstating it: retired at all)
+    for part in wb.rows("SELECT p.name, p.retired_from FROM kpi_inputs i JOIN kpis p ON p.id = i.input_kpi_id"
+                        " WHERE i.kpi_id = ? AND p.retired_from < coalesce(?, '9999') ORDER BY i.position",
+                        [kpi_id, year]):  # fmt: skip
+        sooner = "" if year is None else f"retire this KPI from {part['retired_from']} or earlier, or "
+        problems.append(Problem("KPI", part["name"], f"is retired from {part['retired_from']} and this KPI is "
+                                "computed from it", f"{sooner}reinstate '{part['name']}' first"))  # fmt: skip
+    return problems
+
+
 def kpi_tree(wb: Workbook) -> list[dict[str, Any]]:
     """Every KPI with its outcome and group, in display order."""
     return wb.rows(
         "SELECT k.*, g.name AS group_name, o.name AS outcome, o.id AS outcome_id"
         " FROM kpis k JOIN kpi_groups g ON g.id = k.group_id"
         " JOIN strategic_outcomes o ON o.id = g.outcome_id"
-        " ORDER BY o.position, g.position, k.position"
+        " ORDER BY o.position, o.id, g.position, g.id, k.position, k.id"
     )
 
 
@@ -310,6 +402,15 @@ def cell_problems(unit: str, cell: Mapping[str, Any]) -> list[Problem]:
     return problems
 
 
+def retired_year_problems(kpi: Mapping[str, Any], financial_year: str) -> list[Problem]:
+    """A figure for a year the KPI (``name``, ``retired_from``) is retired in is refused."""
+    since = kpi.get("retired_from")
+    if not since or not financial_year or financial_year < since:
+        return []
+    return [Problem("financial_year", financial_year, f"takes no figure for '{kpi['name']}': it is retired from "
+                    f"{since}", f"a year before {since}, or reinstate the KPI first")]  # fmt: skip
+
+
 def survey_problems(kpi: Mapping[str, Any], derived_kind: str | None) -> list[Problem]:
     """A survey KPI is typed and counts no one (its figures are survey percentages and
     scores, outside the small-number policy)."""
@@ -332,6 +433,14 @@ def _survey_input_problems(wb: Workbook, inputs: Sequence[int]) -> list[Problem]
     names = [r["name"] for r in wb.rows(f"SELECT name FROM kpis WHERE frequency = 'survey' AND id IN ({marks})",
                                         list(inputs))]  # fmt: skip
     return [Problem("inputs", name, "is a survey KPI", "quarterly KPIs") for name in names]
+
+
+def _retired_input_problems(wb: Workbook, inputs: Sequence[int]) -> list[Problem]:
+    marks = ", ".join("?" * len(inputs))
+    found = wb.rows(f"SELECT name, retired_from FROM kpis WHERE retired_from IS NOT NULL AND id IN ({marks})",
+                    list(inputs)) if inputs else []  # fmt: skip
+    return [Problem("inputs", r["name"], f"is retired from {r['retired_from']}",
+                    "KPIs still measured, or reinstate it first") for r in found]  # fmt: skip
 
 
 def _derivation_problems(kind: str | None, inputs: Sequence[int]) -> list[Problem]:

@@ -11,7 +11,7 @@ from ..store.changes import Changes, Tx
 from ..store.workbook import Workbook
 from .editing import recorded
 from .validation import choice, date, financial_year, integer, validate
-from .vocab import REPORT_SECTIONS
+from .vocab import PUBLIC_REPORTS, REPORT_SECTIONS
 
 RULES = {
     "report": choice(tuple(REPORT_SECTIONS)),
@@ -43,6 +43,15 @@ def record_publication(
 
 def publications(wb: Workbook) -> list[dict[str, Any]]:
     return wb.rows("SELECT * FROM publications ORDER BY published_on, id")
+
+
+def published_years(conn: Any) -> frozenset[str]:
+    """The financial years with a published edition of a public document. Their figures are
+    fixed: every later edition of the year is planned with what the published ones printed."""
+    marks = ", ".join("?" * len(PUBLIC_REPORTS))
+    found = conn.execute(f"SELECT DISTINCT financial_year FROM publications WHERE report IN ({marks})",
+                         list(PUBLIC_REPORTS))  # fmt: skip
+    return frozenset(row[0] for row in found.fetchall())
 
 
 def kpi_quarter_published(tx: Tx, financial_year_: str, quarter: int) -> bool:

@@ -106,6 +106,9 @@ def _cross_field_problems(wb: Workbook) -> list[str]:
     for row in wb.rows("SELECT v.*, k.unit FROM kpi_values v JOIN kpis k ON k.id = v.kpi_id"
                        " WHERE k.derived_kind IS NULL AND v.value IS NOT NULL ORDER BY v.id"):  # fmt: skip
         found.append(("kpi_values", row["id"], kpis.cell_problems(row["unit"], row)))
+    for row in wb.rows("SELECT v.id, v.financial_year, k.name, k.retired_from FROM kpi_values v"
+                       " JOIN kpis k ON k.id = v.kpi_id WHERE v.financial_year >= k.retired_from ORDER BY v.id"):  # fmt: skip
+        found.append(("kpi_values", row["id"], kpis.retired_year_problems(row, row["financial_year"])))
     return [f"{table} row {row_id}: {problem}" for table, row_id, problems in found for problem in problems]
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from ..areas.publications import publications
 from ..areas.settings import settings
+from ..areas.figure_keys import key_parts
 from ..areas.outline import text_sections
 from ..areas.pictures import picture_names
 from ..areas.vocab import DIMENSION_LABELS, GENERATED_SECTIONS, NOT_DISCLOSED, PUBLIC_REPORTS, QUARTERLY_REPORTS
@@ -19,7 +20,6 @@ from ..errors import counted
 from ..figures import public_plan, publishable
 from ..figures import workforce_statement as statement
 from ..figures.formatting import percent
-from ..figures.plan import key_parts
 from ..store.workbook import Workbook
 from .markup import pictures_used
 
@@ -166,7 +166,7 @@ def _performance_update(wb: Workbook, financial_year: str, quarter: int) -> list
     commentary = {(r["group_id"], r["quarter"]) for r in publishable.kpi_commentary(wb, financial_year)}
     filled = {(r["kpi_id"], r["quarter"]) for r in publishable.kpi_values(wb, (financial_year,))}
     findings, groups_seen = [], set()
-    for kpi in publishable.kpis(wb):
+    for kpi in publishable.kpis(wb, financial_year):
         if kpi["group_id"] not in groups_seen and (kpi["group_id"], quarter) not in commentary:
             findings.append(Finding("KPIs", f"{kpi['group_name']} has no commentary for {financial_year} Q{quarter}"))
         groups_seen.add(kpi["group_id"])

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..areas.kpis import cell_problems, survey_problems
+from ..areas.kpis import cell_problems, retired_year_problems, survey_problems
 from ..areas.settings import SETTING_RULES, check_logo, _media_type
 from ..areas.validation import Invalid
 from ..areas import outline, pictures
@@ -66,7 +66,8 @@ def kept_details(wb: Workbook) -> dict[str, dict[str, dict[str, Any]]]:
         "services": {r["name"]: r for r in wb.rows(
             "SELECT name, service_type, first_year, contract_end, never_publish FROM services")},
         "schemes": {r["name"]: r for r in wb.rows("SELECT name, age_range, never_publish FROM schemes")},
-        "kpis": {r["name"]: r for r in wb.rows("SELECT name, never_publish, counts_people, frequency FROM kpis")},
+        "kpis": {r["name"]: r for r in wb.rows(
+            "SELECT name, never_publish, counts_people, frequency, retired_from FROM kpis")},
         "workforce_snapshots": {r["snapshot_date"]: r for r in wb.rows(
             "SELECT snapshot_date, label FROM workforce_snapshots")},
     }  # fmt: skip
@@ -297,6 +298,7 @@ class KpiDefinition:
     counts_people: int = 0  # its figures go through the small-number policy
     frequency: str = "quarterly"  # or "survey" (see areas/kpis.py)
     decimals: int | None = None  # None: as entered
+    retired_from: str | None = None  # the year its documents stop printing it (see areas/kpis.py)
 
 
 def kpi_definitions(plan: Plan) -> dict[str, KpiDefinition]:
@@ -311,7 +313,8 @@ def kpi_definitions(plan: Plan) -> dict[str, KpiDefinition]:
                                 _flag(plan, row, "never_publish"),
                                 counts_people=_flag(plan, row, "counts_people"),
                                 frequency=row.get("frequency") or _kept_frequency(plan, row["kpi"]),
-                                decimals=row.get("decimals"))  # fmt: skip
+                                decimals=row.get("decimals"),
+                                retired_from=row.get("retired_from") or _kept_retirement(plan, row["kpi"]))  # fmt: skip
             _define(plan, found, sheet, number, row["kpi"], new)
     for number, row in plan.rows("kpi_derived"):
         if not {"kpi", "group", "unit", "kind", "inputs"} <= set(row):
@@ -322,11 +325,11 @@ def kpi_definitions(plan: Plan) -> dict[str, KpiDefinition]:
         new = KpiDefinition(outcome, row["group"], row["unit"], row.get("polarity") or "neutral",
                             _flag(plan, row, "never_publish"), row["kind"],
                             [p.strip() for p in row["inputs"].split("|") if p.strip()],
-                            _flag(plan, row, "counts_people"))  # fmt: skip
+                            _flag(plan, row, "counts_people"), retired_from=_kept_retirement(plan, row["kpi"]))  # fmt: skip
         existing = found.get(row["kpi"])
         if existing is not None and existing.kind is None:
             new.never_publish, new.counts_people = existing.never_publish, existing.counts_people
-            new.frequency, new.decimals = existing.frequency, existing.decimals
+            new.frequency, new.decimals, new.retired_from = existing.frequency, existing.decimals, existing.retired_from
             found[row["kpi"]] = new  # a kpis-sheet row names it; kpi_derived says how it is computed
             if (existing.outcome, existing.group, existing.unit) != (new.outcome, new.group, new.unit):
                 plan.problem("kpi_derived", number, "kpi", row["kpi"],
@@ -340,6 +343,12 @@ def _kept_frequency(plan: Plan, name: str) -> str:
     """A KPI's frequency when the file does not give it (a blank cell, a sheet without the
     column, a file without the kpis sheet): as the workbook holds it, quarterly for a new KPI."""
     return str(plan.kept_row("kpis", name).get("frequency") or "quarterly")
+
+
+def _kept_retirement(plan: Plan, name: str) -> str | None:
+    """A KPI's retirement when the file does not give it: as the workbook holds it (so an
+    extract made before a KPI was retired cannot bring it back), none for a new KPI."""
+    return plan.kept_row("kpis", name).get("retired_from")
 
 
 def _flag(plan: Plan, row: dict[str, Any], column: str) -> int:
@@ -384,9 +393,12 @@ def check_kpis(plan: Plan) -> None:
             plan.problem("kpi_values", number, "value", row.get("value"),
                          f"cannot be typed: '{row['kpi']}' is computed from other KPIs", "no row for it")
         elif kpi is not None:
-            for p in cell_problems(kpi.unit, row):
+            retired = retired_year_problems({"name": row["kpi"], "retired_from": kpi.retired_from},
+                                            row.get("financial_year", ""))  # fmt: skip
+            for p in cell_problems(kpi.unit, row) + retired:
                 plan.problem("kpi_values", number, p.field, p.value, p.message, p.allowed)
     _check_surveys(plan, kpis, derived_rows)
+    _check_retired_inputs(plan, kpis, derived_rows)
     for number, row in plan.rows("kpi_comparators"):
         if row.get("kpi") is not None and row["kpi"] not in kpis:
             plan.problem("kpi_comparators", number, "kpi", row["kpi"], "is not a KPI in this file",
@@ -415,6 +427,17 @@ def _check_surveys(plan: Plan, kpis: dict[str, KpiDefinition], derived_rows: dic
             if name in other.inputs:
                 plan.problem("kpi_derived", derived_rows.get(user, 0), "inputs", name, "is a survey KPI",
                              "quarterly KPIs")  # fmt: skip
+
+
+def _check_retired_inputs(plan: Plan, kpis: dict[str, KpiDefinition], derived_rows: dict[Any, int]) -> None:
+    """A derived KPI is never printed in a year one of its inputs is retired in (areas/kpis.py)."""
+    for name, kpi in kpis.items():
+        for part in kpi.inputs:
+            retired = kpis[part].retired_from if part in kpis else None
+            if retired and (kpi.retired_from is None or kpi.retired_from > retired):
+                plan.problem("kpi_derived", derived_rows.get(name, 0), "inputs", part,
+                             f"is retired from {retired}, and '{name}' is computed from it",
+                             f"'{name}' retired from {retired} or earlier, or '{part}' not retired")  # fmt: skip
 
 
 def _check_inputs(plan: Plan, kpis: dict[str, KpiDefinition], number: int, name: str, kpi: KpiDefinition) -> None:
@@ -453,7 +476,7 @@ def write_kpis(tx: Tx, plan: Plan) -> None:
     kpi_ids = dict(zip(kpis, insert(tx, "kpis", [
         {"group_id": group_ids[(k.outcome, k.group)], "name": name, "unit": k.unit, "polarity": k.polarity,
          "derived_kind": k.kind, "never_publish": k.never_publish, "counts_people": k.counts_people,
-         "frequency": k.frequency, "decimals": k.decimals, "position": rank}
+         "frequency": k.frequency, "decimals": k.decimals, "retired_from": k.retired_from, "position": rank}
         for rank, (name, k) in zip(ranks, kpis.items())])))  # fmt: skip
     insert(tx, "kpi_inputs", [{"kpi_id": kpi_ids[name], "position": slot, "input_kpi_id": kpi_ids[i]}
                               for name, k in kpis.items() for slot, i in enumerate(k.inputs, start=1)])

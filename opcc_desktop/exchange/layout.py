@@ -174,14 +174,14 @@ SHEETS: tuple[Sheet, ...] = (
           {"strategic_outcome": text(max_len=200), "group": text(max_len=150), "kpi": NAME,
            "unit": choice(UNITS), "polarity": choice(POLARITIES), "never_publish": kept_flag(),
            "counts_people": kept_flag(), "frequency": choice(FREQUENCIES, required=False),
-           "decimals": integer(low=0, high=3, required=False)},
+           "decimals": integer(low=0, high=3, required=False), "retired_from": financial_year(required=False)},
           ("kpi",),
           "SELECT o.name AS strategic_outcome, g.name AS \"group\", k.name AS kpi, k.unit, k.polarity, "
           + YES_NO.format("k.never_publish") + " AS never_publish, "
-          + YES_NO.format("k.counts_people") + " AS counts_people, k.frequency, k.decimals FROM kpis k"
+          + YES_NO.format("k.counts_people") + " AS counts_people, k.frequency, k.decimals, k.retired_from FROM kpis k"
           " JOIN kpi_groups g ON g.id = k.group_id JOIN strategic_outcomes o ON o.id = g.outcome_id"
           " ORDER BY o.position, o.id, g.position, g.id, k.position, k.id",
-          optional=("never_publish", "counts_people", "frequency", "decimals")),
+          optional=("never_publish", "counts_people", "frequency", "decimals", "retired_from")),
     Sheet("kpi_values", "kpis",
           {"strategic_outcome": text(max_len=200), "group": text(max_len=150), "kpi": NAME,
            "unit": choice(UNITS), "polarity": choice(POLARITIES), "financial_year": financial_year(),

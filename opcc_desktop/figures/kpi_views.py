@@ -31,7 +31,7 @@ def withheld_kpi_values(wb: Workbook, financial_year: str) -> dict[tuple[int, st
     """(KPI id, financial year, quarter) -> how the update for ``financial_year`` withholds
     it, for the year and the baseline year before it (the update prints both). The year's
     plan is made only when some publishable KPI counts people, and read once for them all."""
-    people = {k["id"]: k["name"] for k in publishable.kpis(wb) if k["counts_people"]}
+    people = {k["id"]: k["name"] for k in publishable.kpis(wb, financial_year) if k["counts_people"]}
     if not people:
         return {}
     plan = public_plan.decide(wb, financial_year)

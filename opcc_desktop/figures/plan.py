@@ -35,35 +35,13 @@ from functools import cached_property
 from typing import Any
 from decimal import Decimal
 
+from ..areas.figure_keys import key_part
 from ..areas.vocab import TOTAL
 from .disclosure import Policy
 from .formatting import Cell, percent
 
 EARLIER = "earlier"  # key prefix of an earlier edition's figures
 ADDED = "added since"  # key prefix of the change between editions
-
-
-def key_part(name: str) -> str:
-    """A name (a service's, a category's...) as one part of a figure's key. Parts are
-    separated by "/", so a name's own "/" is escaped as "\\/" (and its "\\" as "\\\\"):
-    "Asian/Asian British" stays one part. "Total" is the total's part: no category may be
-    called so (the data's rules refuse it)."""
-    return name.replace("\\", "\\\\").replace("/", "\\/")
-
-
-def key_parts(key: str) -> list[str]:
-    """A key's parts, each as it was named (undoing :func:`key_part`)."""
-    parts, part, escaped = [], [], False
-    for char in key:
-        if escaped or char not in "\\/":
-            part.append(char)
-            escaped = False
-        elif char == "\\":
-            escaped = True
-        else:
-            parts.append("".join(part))
-            part = []
-    return [*parts, "".join(part)]
 
 
 @dataclass

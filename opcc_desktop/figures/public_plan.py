@@ -6,7 +6,8 @@ One plan for both documents because they print the same people: a scheme's women
 the annual report's demographic table and in the update's offence and outcome tables, and a
 count hidden in one must not be printed, or left derivable, in the other.
 
-Keys, which earlier editions are stored by (so they must stay stable):
+Keys, which earlier editions are stored by (so they must stay stable; those made from a
+category's name are built in areas/figure_keys.py, so renaming the category re-keys them):
 
 * ``Services/<service>/<characteristic>/<category>`` and ``.../Total`` (a year's returns);
   ``Services (all)/<characteristic>/<category>``: all services together;
@@ -25,18 +26,17 @@ from dataclasses import replace
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from ..areas.figure_keys import TABLE_DIMENSIONS, all_services_key, key_part, scheme_key, service_key, table_key
 from ..areas.vocab import ALL_GENDERS, DIMENSION_LABELS, NOT_DISCLOSED, QUARTERLY_REPORTS
 from ..store.workbook import Workbook
 from . import publishable
 from .formatting import Cell, round_half_up
 from .kpi_analysis import KpiGrid, baseline_year, build_grids
-from .plan import TOTAL, Decided, Plan, key_part
+from .plan import TOTAL, Decided, Plan
 from .plan_audit import decide_audited
 
-ALL_SERVICES = "Services (all)"
 ACTIVITY = "Service activity"
 SCHEME_GENDERS = ("Male", "Female")
-TABLE_DIMENSIONS = {"offence_type": "offence type", "outcome": "outcome"}
 ENGAGED, NOT_ENGAGED = "Needs met", "Non-engagement"
 CLOSED = "closed with needs met or non-engagement"
 
@@ -89,20 +89,12 @@ def _decide(wb: Workbook, financial_year: str, period: int) -> Decided:
 
 
 def readable(parts: Sequence[str]) -> str:
-    """A figure's key (its :func:`.plan.key_parts`) as an officer reads it: "Services ›
-    Harbour › sexual orientation"."""
+    """A figure's key (its :func:`..areas.figure_keys.key_parts`) as an officer reads it:
+    "Services › Harbour › sexual orientation"."""
     return " › ".join(DIMENSION_LABELS.get(part, part) for part in parts)
 
 
 # -- services ----------------------------------------------------------------------------------
-
-
-def service_key(service: str, dimension: str, category: str = TOTAL) -> str:
-    return f"Services/{key_part(service)}/{dimension}/{key_part(category)}"
-
-
-def all_services_key(dimension: str, category: str = TOTAL) -> str:
-    return f"{ALL_SERVICES}/{dimension}/{key_part(category)}"
 
 
 def activity_key(measure: str, quarter: int) -> str:
@@ -165,14 +157,6 @@ def _add_activity(plan: Plan, activity: list[dict[str, Any]], dimension_totals: 
 
 def participants_key(scheme: str, gender: str = TOTAL) -> str:
     return f"{key_part(scheme)}/participants/{key_part(gender)}"
-
-
-def scheme_key(scheme: str, dimension: str, gender: str, category: str = TOTAL) -> str:
-    return f"{key_part(scheme)}/{dimension}/{key_part(gender)}/{key_part(category)}"
-
-
-def table_key(scheme: str, dimension: str, row: str = TOTAL, gender: str = TOTAL) -> str:
-    return f"{key_part(scheme)}/{TABLE_DIMENSIONS[dimension]}/{key_part(row)}/{key_part(gender)}"
 
 
 def measure_key(scheme: str, measure: str) -> str:
@@ -280,7 +264,7 @@ def add_kpis(plan: Plan, wb: Workbook, financial_year: str) -> None:
     update prints both): those marked so, and any sum with such a KPI among its inputs
     (marked or not, it counts people too), linked to its inputs. Every value is stable: an
     update reprints a past quarter unchanged unless it marks it revised."""
-    kpis = publishable.kpis(wb)
+    kpis = publishable.kpis(wb, financial_year)
     inputs = publishable.kpi_inputs(wb)
     people = _people_kpis(kpis, inputs)
     if not people:
@@ -305,6 +289,20 @@ def add_kpis(plan: Plan, wb: Workbook, financial_year: str) -> None:
                 keys = [kpi_key(names[i], year, quarter) for i in (grid.id, *inputs[grid.id]) if i in names]
                 if len(keys) == 1 + len(inputs[grid.id]) and all(k in plan.figures for k in keys):
                     plan.relate(keys[0], keys[1:])
+
+
+def kpis_planned(wb: Workbook, financial_year: str) -> frozenset[int]:
+    """The KPIs whose values :func:`add_kpis` reads: those counting people and every KPI they
+    are worked out from, at any depth. A value of any other KPI cannot change the plan."""
+    inputs = publishable.kpi_inputs(wb)
+    found: set[int] = set()
+    waiting = list(_people_kpis(publishable.kpis(wb, financial_year), inputs))
+    while waiting:
+        kpi = waiting.pop()
+        if kpi not in found:
+            found.add(kpi)
+            waiting += inputs.get(kpi, [])
+    return frozenset(found)
 
 
 def _people_kpis(kpis: list[dict[str, Any]], inputs: Mapping[int, list[int]]) -> set[int]:

@@ -83,7 +83,7 @@ def public_view(wb: Workbook, report: str, financial_year: str, quarter: int = 0
                                                                                    period)) for s in schemes}),  # fmt: skip
         scheme_measures=MappingProxyType({s["name"]: MappingProxyType(
             publishable.scheme_measures(wb, s["name"], financial_year, period)) for s in schemes}),  # fmt: skip
-        kpis=_rows(publishable.kpis(wb)),
+        kpis=_rows(publishable.kpis(wb, financial_year)),
         kpi_values=_rows(publishable.kpi_values(wb, years)),
         kpi_inputs=MappingProxyType({k: tuple(v) for k, v in publishable.kpi_inputs(wb).items()}),
         kpi_input_values=_rows(publishable.kpi_input_values(wb, years)),

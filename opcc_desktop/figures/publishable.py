@@ -148,9 +148,10 @@ UNPUBLISHABLE_KPIS = (
 )
 
 
-def kpis(wb: Workbook) -> list[dict[str, Any]]:
-    """Publishable KPIs with outcome and group, in display order. A derived KPI built (at any
-    depth) on a never-publish input is left out too, since it would reveal that input.
+def kpis(wb: Workbook, financial_year: str) -> list[dict[str, Any]]:
+    """The KPIs the documents of ``financial_year`` print, with outcome and group, in display
+    order: publishable ones not retired by that year. A derived KPI built (at any depth) on a
+    never-publish input is left out too, since it would reveal that input.
 
     Each row also says how the KPI prints: ``frequency`` (quarterly or survey), ``places``
     (its ``decimals``, else the most places its values were entered with; None: the unit's
@@ -161,8 +162,8 @@ def kpis(wb: Workbook) -> list[dict[str, Any]]:
         " k.frequency, k.decimals, g.id AS group_id,"
         " g.name AS group_name, o.name AS outcome FROM kpis k"
         " JOIN kpi_groups g ON g.id = k.group_id JOIN strategic_outcomes o ON o.id = g.outcome_id"
-        " WHERE k.id NOT IN (SELECT id FROM unpublishable)"
-        " ORDER BY o.position, g.position, k.position"
+        " WHERE k.id NOT IN (SELECT id FROM unpublishable) AND (k.retired_from IS NULL OR k.retired_from > ?)"
+        " ORDER BY o.position, o.id, g.position, g.id, k.position, k.id", [financial_year]
     ))
 
 

@@ -385,9 +385,17 @@ def add_report_outlines(db: Database) -> None:
     )
 
 
+def add_kpi_retirement(db: Database) -> None:
+    """A KPI no longer measured is retired from a financial year (``retired_from``, "2023/24"):
+    it stays in the workbook with its figures, printed in the documents of the years before
+    and in none from that year on (areas/kpis.py). Existing KPIs are all still measured."""
+    db.execute("ALTER TABLE kpis ADD COLUMN retired_from TEXT"
+               " CHECK (retired_from GLOB '[0-9][0-9][0-9][0-9]/[0-9][0-9]')")  # fmt: skip
+
+
 # The migrations, in order; each is recorded by its function's name once applied.
 STEPS = (initial_schema, add_publications, add_workbook_id, add_published_figures, add_kpi_counts_people,
-         add_scheme_quarters, add_kpi_survey_periods, add_report_outlines)
+         add_scheme_quarters, add_kpi_survey_periods, add_report_outlines, add_kpi_retirement)
 SCHEMA_VERSION = len(STEPS)
 
 

@@ -4,7 +4,8 @@ trend chart and the group's commentary per quarter.
 
 A typed cell is a number, "n/a" (not available) or "ud" (measurement under development);
 "(p)" after a number marks it provisional, and an empty cell is a quarter not yet due.
-Derived KPIs are computed from their inputs and are read-only here. A value of a KPI that
+Derived KPIs are computed from their inputs and are read-only here; a retired KPI is greyed,
+"(retired from 2023/24)", its quarters of that year and later blank and closed. A value of a KPI that
 counts people which the performance update will hide (small numbers, and what they could be
 worked out from) is tagged with the policy's symbol, its tooltip saying why.
 """
@@ -61,7 +62,10 @@ from opcc_desktop.figures.kpi_analysis import (
     workbook_grids,
 )
 from opcc_desktop.figures.kpi_views import Withheld, withheld_kpi_values
+from opcc_desktop.figures.public_plan import kpis_planned
+from opcc_desktop.store.changes import Changes
 from ui.kpi_structure import StructureActions
+from ui.kpi_tree import StructureTree
 from ui.plots import ChartView
 from ui.table_model import Call, Column, Index, Row, RowsModel
 from ui.table_view import DataTable
@@ -95,6 +99,7 @@ STATUS_SCALE = 0.9
 STATUS_TINT = QColor("#EEF3F8")  # a quiet tint for a stated status, beside the text saying it
 COMPUTED_TINT = QColor("#F0F0F0")
 COMPUTED_TEXT = QColor("#4A4A4A")  # greyed yet above 7:1 contrast on its tint
+RETIRED_TEXT = QColor("#5E5E5E")  # a retired KPI, greyed yet above 4.5:1 on white and on the tints
 WITHHELD_TINT = QColor("#FBEFD9")  # a value the update hides, beside its tag and the tooltip saying why
 TAG_BORDER = QColor("#9A6A00")
 TAG_TEXT = QColor("#3D2A00")
@@ -160,6 +165,7 @@ class KpiGridModel(RowsModel):
     def __init__(self, context, computed_from: dict[int, str]) -> None:  # type: ignore[no-untyped-def]
         super().__init__([Column("name", "KPI")], context, self._edit)
         self.computed_from = computed_from  # derived KPI id -> "A and B"
+        self.retired: dict[int, str] = {}  # retired KPI id -> the year it is retired from
         self.years = ("", "")
         self.withheld: dict[tuple[int, str, int], Withheld] = {}  # (KPI id, year, quarter) -> how hidden
         self.explained = explained(STANDARD_SYMBOLS)  # set from the workbook's symbols on refresh
@@ -200,6 +206,12 @@ class KpiGridModel(RowsModel):
     def grid(self, row: int) -> KpiGrid | None:
         return self.rows[row]["grid"] if 0 <= row < len(self.rows) else None
 
+    def retired_at(self, index: Index) -> str | None:
+        """The year the KPI is retired from, when a quarter cell is in that year or later."""
+        grid = self.grid(index.row()) if index.isValid() and index.column() > 0 else None
+        since = self.retired.get(grid.id) if grid is not None else None
+        return since if since is not None and self.years[self.key_of(index)[0] == "c"] >= since else None
+
     def _edit(self, row: Row, key: str, value: Any) -> Call | None:
         grid: KpiGrid = row["grid"]
         if grid.derived_kind:
@@ -212,7 +224,7 @@ class KpiGridModel(RowsModel):
     def flags(self, index: Index) -> Qt.ItemFlag:
         flags = super().flags(index)
         grid = self.grid(index.row()) if index.isValid() else None
-        if grid is not None and grid.derived_kind:
+        if grid is not None and (grid.derived_kind or self.retired_at(index)):
             flags &= ~Qt.ItemFlag.ItemIsEditable
         return flags
 
@@ -223,6 +235,9 @@ class KpiGridModel(RowsModel):
         grid: KpiGrid = row["grid"]
         if key == "name":
             return self._name_data(grid, role)
+        since = self.retired_at(index)
+        if since is not None:
+            return _retired_cell(since, role)
         cell: Cell = row[key]
         withheld = self.withheld_at(index)
         if withheld is not None:
@@ -254,6 +269,11 @@ class KpiGridModel(RowsModel):
         return self._colours(grid, cell, role)
 
     def _name_data(self, grid: KpiGrid, role: int) -> Any:
+        since = self.retired.get(grid.id)
+        if role == Qt.ItemDataRole.DisplayRole and since:
+            return f"{grid.name} {retired_words(since)}"
+        if role == Qt.ItemDataRole.ForegroundRole and since:
+            return QBrush(RETIRED_TEXT)
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole, Qt.ItemDataRole.UserRole):
             return grid.name
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -284,6 +304,22 @@ class KpiGridModel(RowsModel):
             if cell is not None and cell.state in SHOWN:
                 return QBrush(STATUS_TINT)
         return None
+
+
+def retired_words(since: str) -> str:
+    return f"(retired from {since})"
+
+
+def _retired_cell(since: str, role: int) -> Any:
+    """A quarter of a year the KPI is retired in: blank, greyed, saying why it takes no figure."""
+    if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+        return ""
+    if role == Qt.ItemDataRole.ToolTipRole:
+        return (f"Retired from {since}: the documents of {since} and later leave this KPI out and it takes no "
+                "figure for those years. Reinstate it (under the tree) to measure it again.")  # fmt: skip
+    if role == Qt.ItemDataRole.BackgroundRole:
+        return QBrush(COMPUTED_TINT)
+    return None
 
 
 class KpiGridView(DataTable):
@@ -371,6 +407,9 @@ class SavingTextEdit(QPlainTextEdit):
         self.on_leave()
 
 
+PATCH_VALUES = 50  # an edit of at most this many KPI values may be shown without a new plan
+
+
 class KpisTab(Tab):
     tables = frozenset({"strategic_outcomes", "kpi_groups", "kpis", "kpi_values", "kpi_inputs",
                         "kpi_comparators", "kpi_commentary", "settings"})  # fmt: skip
@@ -382,11 +421,12 @@ class KpisTab(Tab):
         self.kpi_id: int | None = None
         self.grids: list[KpiGrid] = []
         self.withheld: dict[tuple[int, str, int], Withheld] = {}  # what the update hides, per refresh
+        self._planned: frozenset[int] = frozenset()  # KPIs whose values the disclosure plan reads
         # the KPIs, what each derived one is computed from, and every outcome and group (empty ones too)
         self._outline: tuple[list[dict[str, Any]], dict[int, str], list[dict[str, Any]]] = ([], {}, [])
         self._note: tuple[int, str, int, str] | None = None  # group, year, quarter, text in the editor
         self.tree_model = QStandardItemModel(0, 3, self)
-        self.tree = QTreeView()
+        self.tree = StructureTree()
         self.year_box = QComboBox()
         self.heading = QLabel()
         self.grid_model = KpiGridModel(context, {})
@@ -525,14 +565,26 @@ class KpisTab(Tab):
         self.save_button.clicked.connect(self.save_commentary)
 
     # -- reading the workbook -----------------------------------------------------------------
-    def refresh(self) -> None:
+    def patch(self, changes: Changes) -> bool:
+        """Values of KPIs the year's disclosure plan does not read: shown without making the
+        plan again (making it is most of a refresh)."""
+        if changes.tables != {"kpi_values"} or changes.count > PATCH_VALUES:
+            return False
+        edited = {(change.after or change.before or {}).get("kpi_id") for change in changes.rows}
+        if edited & self._planned:
+            return False
+        self.refresh(plan=False)
+        return True
+
+    def refresh(self, plan: bool = True) -> None:
+        """Reload everything; ``plan``: make the year's disclosure plan again too."""
         outline = self.context.read(kpis.kpi_tree) or []
         structure = self.context.read(kpis.kpi_structure) or []
         office = self.context.read(settings) or {}
         self.grid_model.explained = explained(symbols_named(office.get("cells.symbols")))
         self.stack.setCurrentIndex(1 if structure else 0)
         self._fill_years()
-        self._read_year()
+        self._read_year(plan)
         if self.group_id not in {g.group_id for g in self.grids}:
             self.group_id = self.grids[0].group_id if self.grids else None
             self.kpi_id = None
@@ -541,16 +593,19 @@ class KpisTab(Tab):
         if rebuilt:
             self._outline = (outline, computed, structure)
             self.grid_model.computed_from = computed
+            self.grid_model.retired = {k["id"]: k["retired_from"] for k in outline if k["retired_from"]}
             self._fill_tree()
         self._show_group()
         if rebuilt:
             self._select_in_tree()
 
-    def _read_year(self) -> None:
+    def _read_year(self, plan: bool = True) -> None:
         """The year's grids, and what the update hides of them (the year's disclosure plan,
         read once here, never per cell; made only when some KPI counts people)."""
         self.grids = self.context.read(workbook_grids, self.year, date.today()) or []
-        self.withheld = (self.context.read(withheld_kpi_values, self.year) or {}) if self.year else {}
+        if plan:
+            self.withheld = (self.context.read(withheld_kpi_values, self.year) or {}) if self.year else {}
+            self._planned = (self.context.read(kpis_planned, self.year) or frozenset()) if self.year else frozenset()
 
     def _computed_from(self, outline: list[dict[str, Any]]) -> dict[int, str]:
         """Each derived KPI's inputs by name: "A and B"."""
@@ -561,7 +616,7 @@ class KpisTab(Tab):
     def clear(self) -> None:
         self._note = None
         self.year, self.group_id, self.kpi_id, self.grids, self._outline = "", None, None, [], ([], {}, [])
-        self.withheld = {}
+        self.withheld, self._planned = {}, frozenset()
         self.hint.setText(HINT)
         self.tree_model.clear()
         self.grid_model.clear()
@@ -622,17 +677,21 @@ class KpisTab(Tab):
         return item
 
     def _kpi_row(self, kpi: dict[str, Any], inputs: str | None) -> list[QStandardItem]:
-        name = self._item(kpi["name"], f"kpi:{kpi['id']}")
+        since = kpi["retired_from"]
+        name = self._item(f"{kpi['name']} {retired_words(since)}" if since else kpi["name"], f"kpi:{kpi['id']}")
         unit = QStandardItem(UNIT_NAMES.get(kpi["unit"], kpi["unit"]) + ("\ncomputed" if inputs else ""))
         notes = [f"Computed from {inputs}." if inputs else "",
                  "Never published." if kpi["never_publish"] else "",
-                 COUNTS_PEOPLE if kpi["counts_people"] else ""]  # fmt: skip
+                 COUNTS_PEOPLE if kpi["counts_people"] else "",
+                 f"Retired from {since}: printed only in the documents of earlier years." if since else ""]  # fmt: skip
         name.setToolTip(" ".join(filter(None, [kpi["name"], *notes])))
         unit.setToolTip(notes[0] or "Typed each quarter.")
         polarity = QStandardItem(kpi["polarity"])
         if inputs:
             name.setForeground(QBrush(COMPUTED_TEXT))
             unit.setForeground(QBrush(COMPUTED_TEXT))
+        for item in (name, unit, polarity) if since else ():
+            item.setForeground(QBrush(RETIRED_TEXT))
         return [name, unit, polarity]
 
     def _show_group(self) -> None:

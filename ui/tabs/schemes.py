@@ -21,6 +21,7 @@ from opcc_desktop.areas import schemes
 from opcc_desktop.areas.vocab import ALL_GENDERS, SCHEME_DIMENSIONS
 from opcc_desktop.figures import area_views as av
 from opcc_desktop.figures import publishable
+from ui.category_dialog import open_categories
 from ui.clipboard import GuardedClipboard
 from ui.context import AppContext
 from ui.plots import ChartView
@@ -149,6 +150,9 @@ class SchemesTab(Tab):
         self.new_name.returnPressed.connect(self._add_scheme)
         self.heading = heading_label()
         self.marker = never_published_marker("scheme")
+        self.categories_button = QPushButton("Ca&tegories…")
+        self.categories_button.setToolTip("Order, rename and merge the selected scheme's categories")
+        self.categories_button.clicked.connect(self._edit_categories)
         self.year = QComboBox()
         self.quarter = QComboBox()
         for text, quarter in PERIODS:
@@ -168,7 +172,8 @@ class SchemesTab(Tab):
     def _build_layout(self) -> None:
         new_label = labelled("New scheme:", self.new_name, "New scheme name")
         list_pane = panel(self.scheme_table, row_layout(new_label, self.new_name, self.add_button))
-        controls = row_layout(self.heading, self.marker, GAP, labelled("&Year:", self.year, "Financial year"),
+        controls = row_layout(self.heading, self.marker, self.categories_button, GAP,
+                              labelled("&Year:", self.year, "Financial year"),
                               self.year, labelled("&Period:", self.quarter, "Quarter or whole year"), self.quarter,
                               GAP, labelled("&Chart:", self.dimension, "Characteristic charted"),
                               self.dimension)  # fmt: skip
@@ -300,6 +305,11 @@ class SchemesTab(Tab):
         if self.context.do(schemes.add_scheme, {"name": name}) is not None:
             self.new_name.clear()
             self._select(self.scheme_model.rows[-1]["id"])
+
+    def _edit_categories(self) -> None:
+        scheme = self._scheme()
+        if scheme is not None:
+            open_categories(self, self.context, "schemes", scheme["id"], scheme["name"])
 
     def reveal(self, scheme_id: int) -> bool:
         """Make scheme ``scheme_id`` current (a search result); False when it is gone."""

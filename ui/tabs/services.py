@@ -20,6 +20,7 @@ from opcc_desktop.areas import services
 from opcc_desktop.areas.vocab import SERVICE_DIMENSIONS
 from opcc_desktop.figures import area_views as av
 from opcc_desktop.figures import publishable
+from ui.category_dialog import open_categories
 from ui.clipboard import GuardedClipboard
 from ui.context import AppContext
 from ui.plots import ChartView
@@ -148,6 +149,9 @@ class ServicesTab(Tab):
         self.new_name.returnPressed.connect(self._add_service)
         self.heading = heading_label()
         self.marker = never_published_marker("service")
+        self.categories_button = QPushButton("Ca&tegories…")
+        self.categories_button.setToolTip("Order, rename and merge the selected service's categories")
+        self.categories_button.clicked.connect(self._edit_categories)
         self.year = QComboBox()
         self.quarter = QComboBox()
         for q in (1, 2, 3, 4):
@@ -163,7 +167,7 @@ class ServicesTab(Tab):
     def _build_layout(self) -> None:
         new_label = labelled("New service:", self.new_name, "New service name")
         list_pane = panel(self.service_table, row_layout(new_label, self.new_name, self.add_button))
-        controls = row_layout(self.heading, self.marker, GAP,
+        controls = row_layout(self.heading, self.marker, self.categories_button, GAP,
                               labelled("&Year:", self.year, "Financial year"), self.year,
                               labelled("&Quarter:", self.quarter), self.quarter, GAP,
                               labelled("&Characteristic charted:", self.dimension),
@@ -291,6 +295,11 @@ class ServicesTab(Tab):
         if self.context.do(services.add_service, {"name": name}) is not None:
             self.new_name.clear()
             self._select(self.service_model.rows[-1]["id"])
+
+    def _edit_categories(self) -> None:
+        service = self._service()
+        if service is not None:
+            open_categories(self, self.context, "services", service["id"], service["name"])
 
     def reveal(self, service_id: int) -> bool:
         """Make service ``service_id`` current (a search result); False when it is gone."""

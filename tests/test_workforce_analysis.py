@@ -156,7 +156,7 @@ def _figures(tally: wa.Tally, previous: wa.Tally) -> tuple[object, ...]:
 def test_a_tally_kept_up_to_date_row_by_row_matches_one_counted_afresh(rows, previous, data) -> None:
     """The window updates its figures row by row as staff are edited; they must be exactly
     what counting the rows afresh gives, and what the pack's functions give."""
-    tally, before = wa.Tally(rows), wa.Tally(previous)
+    tally, before = wa.Tally.of(rows), wa.Tally.of(previous)
     edited = list(rows)
     for _ in range(data.draw(st.integers(0, 6))):
         at = data.draw(st.integers(0, len(edited))) if edited else 0
@@ -167,6 +167,6 @@ def test_a_tally_kept_up_to_date_row_by_row_matches_one_counted_afresh(rows, pre
         else:
             edited.append(new)
         tally.add([new])
-    assert _figures(tally, before) == _figures(wa.Tally(edited), before)
+    assert _figures(tally, before) == _figures(wa.Tally.of(edited), before)
     assert tally.total_fte() == wa.total_fte(edited) and tally.turnover_since(before) == wa.turnover(previous, edited)
     assert tally.breakdown("sex") == wa.breakdown(edited, "sex")

@@ -157,6 +157,17 @@ def staff_rows(wb: Workbook, snapshot_id: int) -> list[dict[str, Any]]:
     return wb.rows(f"{STAFF_SELECT} WHERE snapshot_id = ? ORDER BY staff_ref", [snapshot_id])
 
 
+def snapshot_counts(wb: Workbook, snapshot_id: int) -> tuple[int, dict[str, dict[Any, int]], list[str]]:
+    """A snapshot's headcount, how many of its staff give each answer (characteristics and
+    FTE), and their staff refs: what comparing with it needs, counted by SQLite rather than
+    read row by row (a snapshot of 50,000 staff as rows takes tens of megabytes)."""
+    answers = {name: dict(wb.conn.execute(f'SELECT "{name}", count(*) FROM staff WHERE snapshot_id = ?'
+                                          f' GROUP BY "{name}"', [snapshot_id]).fetchall())
+               for name in (*WORKFORCE_CHARACTERISTICS, "fte")}  # fmt: skip
+    refs = [row[0] for row in wb.conn.execute("SELECT staff_ref FROM staff WHERE snapshot_id = ?", [snapshot_id])]
+    return len(refs), answers, refs
+
+
 def staff_rows_by_id(wb: Workbook, ids: Sequence[int]) -> list[dict[str, Any]]:
     """Some staff rows, as :func:`staff_rows` gives them: what the window rereads after an
     edit of a few rows (at most a few hundred ids)."""

@@ -192,10 +192,18 @@ class Tally:
     one pass, and kept up to date row by row as staff are edited (:meth:`add`,
     :meth:`remove`), so changing one row of 50,000 costs microseconds, not a pass over all."""
 
-    def __init__(self, rows: Sequence[Row]) -> None:
-        self.headcount = len(rows)
-        self.answers = {name: _answers(rows, name) for name in (*WORKFORCE_CHARACTERISTICS, "fte")}
-        self.refs = Counter(map(str, map(itemgetter("staff_ref"), rows)))
+    COUNTED = (*WORKFORCE_CHARACTERISTICS, "fte")  # the columns counted by answer
+
+    def __init__(self, headcount: int, answers: Mapping[str, Mapping[Any, int]], refs: Iterable[str]) -> None:
+        """``answers``: for each of :attr:`COUNTED`, how many staff give each value."""
+        self.headcount = headcount
+        self.answers = {name: Counter(answers[name]) for name in self.COUNTED}
+        self.refs = Counter(map(str, refs))
+
+    @classmethod
+    def of(cls, rows: Sequence[Row]) -> Tally:
+        """The staff ``rows`` counted."""
+        return cls(len(rows), {name: _answers(rows, name) for name in cls.COUNTED}, map(itemgetter("staff_ref"), rows))
 
     def add(self, rows: Iterable[Row], sign: int = 1) -> None:
         for row in rows:

@@ -305,8 +305,8 @@ class WorkforceTab(Tab):
         previous = av.previous_snapshot(self._snapshots, snapshot["id"])
         self._current = self.context.read(workforce.staff_rows, snapshot["id"]) or []
         self._positions = {row["id"]: at for at, row in enumerate(self._current)}
-        self._tally = wa.Tally(self._current)
-        self._before = wa.Tally(self.context.read(workforce.staff_rows, previous["id"]) or []) if previous else None
+        self._tally = wa.Tally.of(self._current)
+        self._before = wa.Tally(*self.context.read(workforce.snapshot_counts, previous["id"])) if previous else None
         self._moves = self._tally.turnover_since(self._before) if self._before is not None else None
         self.staff_model.show_rows(self._current)
         self._show_count()

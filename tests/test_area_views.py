@@ -10,10 +10,12 @@ import pytest
 from conftest import DEMO_PASSPHRASE
 
 from opcc_desktop.areas import schemes, services, workforce
+from opcc_desktop.areas.periods import financial_year_of, long_date
 from opcc_desktop.areas.vocab import NOT_DECLARED, NOT_DISCLOSED, SERVICE_DIMENSIONS
 from opcc_desktop.figures import area_views as av
 from opcc_desktop.figures import equality_tables as et
 from opcc_desktop.figures import public_plan, publishable
+from opcc_desktop.figures import workforce_views as wv
 from opcc_desktop.figures.workforce_analysis import Tally
 from opcc_desktop.store.workbook import Workbook
 
@@ -32,25 +34,25 @@ def staff(ref: str, **values: str) -> dict:
 
 
 def test_dates_and_years_are_written_as_the_documents_write_them() -> None:
-    assert av.financial_year_of(dt.date(2022, 3, 31)) == "2021/22"
-    assert av.financial_year_of(dt.date(2022, 4, 1)) == "2022/23"
-    assert av.financial_year_of(dt.date(2099, 12, 31)) == "2099/00"
-    assert av.long_date("2022-03-31") == "31 March 2022"
+    assert financial_year_of(dt.date(2022, 3, 31)) == "2021/22"
+    assert financial_year_of(dt.date(2022, 4, 1)) == "2022/23"
+    assert financial_year_of(dt.date(2099, 12, 31)) == "2099/00"
+    assert long_date("2022-03-31") == "31 March 2022"
     assert av.quarter_label(3) == "Q3 (Oct-Dec)"
     assert av.dimension_label("sexual_orientation") == "Sexual orientation"
 
 
 def test_previous_snapshot_is_the_one_dated_before() -> None:
     snaps = [{"id": 7, "snapshot_date": "2022-03-31"}, {"id": 3, "snapshot_date": "2021-03-31"}]
-    assert av.previous_snapshot(snaps, 7)["id"] == 3
-    assert av.previous_snapshot(snaps, 3) is None
-    assert av.previous_snapshot(snaps, 99) is None
+    assert wv.previous_snapshot(snaps, 7)["id"] == 3
+    assert wv.previous_snapshot(snaps, 3) is None
+    assert wv.previous_snapshot(snaps, 99) is None
 
 
 def test_a_row_added_by_hand_is_valid_and_gets_a_free_placeholder(wb) -> None:
     workforce.add_snapshot(wb, "2022-03-31")
-    workforce.add_staff(wb, 1, av.new_staff_values(wb, 1))
-    workforce.add_staff(wb, 1, av.new_staff_values(wb, 1))
+    workforce.add_staff(wb, 1, wv.new_staff_values(wb, 1))
+    workforce.add_staff(wb, 1, wv.new_staff_values(wb, 1))
     rows = workforce.staff_rows(wb, 1)
     assert [r["staff_ref"] for r in rows] == ["NEW0001", "NEW0002"]
     assert all(r["ethnicity"] == NOT_DECLARED for r in rows)
@@ -59,28 +61,28 @@ def test_a_row_added_by_hand_is_valid_and_gets_a_free_placeholder(wb) -> None:
 def test_workforce_comparison_and_declaration_rates_by_hand() -> None:
     before = Tally.of([staff("A1"), staff("A2", ethnicity="Prefer not to say")])
     now = Tally.of([staff("A1"), staff("A3", ethnicity="Asian or Asian British"), staff("A4", ethnicity=NOT_DECLARED)])
-    rows = {r["category"]: r for r in av.workforce_comparison(now, before, "ethnicity")}
+    rows = {r["category"]: r for r in wv.workforce_comparison(now, before, "ethnicity")}
     assert rows["White British"] == {"category": "White British", "count": 1, "percent": Decimal("33.3"),
                                      "previous": 1, "change": 0}  # fmt: skip
     assert rows["Asian or Asian British"]["change"] == 1
     gone = rows["Prefer not to say"]
     assert (gone["count"], gone["percent"], gone["previous"], gone["change"]) == (0, Decimal("0.0"), 1, -1)
-    alone = av.workforce_comparison(now, None, "ethnicity")
+    alone = wv.workforce_comparison(now, None, "ethnicity")
     assert all(r["previous"] is None and r["change"] is None for r in alone)
-    rates = {r["characteristic"]: r for r in av.declaration_rows(now, before)}
+    rates = {r["characteristic"]: r for r in wv.declaration_rows(now, before)}
     assert (rates["ethnicity"]["declared"], rates["ethnicity"]["headcount"]) == (2, 3)
     assert rates["ethnicity"]["rate"] == Decimal("66.7")  # 2 of 3, half-up
     assert rates["ethnicity"]["previous_rate"] == Decimal("50.0")
     assert rates["ethnicity"]["change"] == Decimal("16.7")
-    assert av.declaration_rows(now, None)[0]["change"] is None
+    assert wv.declaration_rows(now, None)[0]["change"] is None
 
 
 def test_workforce_chart_is_a_bar_alone_and_grouped_beside_the_previous_snapshot() -> None:
     now = Tally.of([staff("A1"), staff("A2", sex="Male")])
-    alone = av.workforce_chart(av.workforce_comparison(now, None, "sex"), "sex", "31 March 2022")
+    alone = wv.workforce_chart(wv.workforce_comparison(now, None, "sex"), "sex", "31 March 2022")
     assert alone.kind == "bar" and alone.categories[:2] == ("Female", "Male")
     assert alone.series[0].values[:2] == (1, 1)
-    both = av.workforce_chart(av.workforce_comparison(now, Tally.of([staff("A1")]), "sex"), "sex", "31 March 2022",
+    both = wv.workforce_chart(wv.workforce_comparison(now, Tally.of([staff("A1")]), "sex"), "sex", "31 March 2022",
                               "31 March 2021")  # fmt: skip
     assert both.kind == "grouped_bar"
     assert [s.name for s in both.series] == ["31 March 2021", "31 March 2022"]
@@ -89,7 +91,7 @@ def test_workforce_chart_is_a_bar_alone_and_grouped_beside_the_previous_snapshot
 
 def test_leave_events_of_a_snapshot(demo) -> None:
     latest = workforce.snapshots(demo)[-1]["id"]
-    events = av.snapshot_leave_events(demo, latest)
+    events = wv.snapshot_leave_events(demo, latest)
     assert events and set(events[0]) == {"leave_type", "outcome"}
 
 

@@ -24,7 +24,7 @@ from opcc_desktop.areas.services import services
 from opcc_desktop.errors import OpccError
 from opcc_desktop.exchange.export import export_data
 from opcc_desktop.exchange.returns import write_template
-from opcc_desktop.figures.area_views import financial_year_of
+from opcc_desktop.areas.periods import financial_year_of
 from ui.context import AppContext
 
 XLSX = "Excel workbook (*.xlsx)"

@@ -10,7 +10,6 @@ hits are then merged: exact matches first, then by area in the window's tab orde
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from typing import Any
 
 from ..store.workbook import Workbook
 from .outline import outline, text_sections
+from .periods import long_date
 from .vocab import REPORT_SECTIONS
 
 AREAS = ("staff", "service", "scheme", "kpi", "goal", "edi_area", "narrative")  # the tabs' order
@@ -89,7 +89,7 @@ def _staff(wb: Workbook, params: list[Any], needle: str) -> Found:
         f" WHERE {_holds('s.staff_ref')} ORDER BY rank, w.snapshot_date DESC, s.staff_ref LIMIT ?4",
         params)  # fmt: skip
     for order, r in enumerate(rows):
-        label = f"Staff {r['staff_ref']} — snapshot {_long_date(r['snapshot_date'])}"
+        label = f"Staff {r['staff_ref']} — snapshot {long_date(r['snapshot_date'])}"
         yield r["rank"], order, Hit("staff", label, r["id"], r["snapshot_id"], r["staff_ref"], exact=r["rank"] == 0)
 
 
@@ -202,9 +202,3 @@ def _slot_title(key: str) -> str:
     """A text slot nested in a generated part ("non_disclosure" -> "Non disclosure"), titled as
     the Reports tab's outline titles it."""
     return key.replace("_", " ").capitalize()
-
-
-def _long_date(iso: str) -> str:
-    """"2024-03-31" -> "31 March 2024"."""
-    day = dt.date.fromisoformat(str(iso))
-    return f"{day.day} {day:%B %Y}"

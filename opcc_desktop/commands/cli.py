@@ -173,7 +173,8 @@ def report(
     """Export one of the four documents of FILE as a PDF (or, for the three public ones, as
     accessible HTML). Pre-flight findings are listed first. A final edition (the default)
     is refused while a required section has no text: export a --draft to review it."""
-    from ..documents.release import Release, check_release, long_date, next_edition
+    from ..areas.periods import long_date
+    from ..documents.release import Release, check_release, next_edition
     from ..documents.requests import check_request, check_year_held
     from .ahead import OpenAhead
 

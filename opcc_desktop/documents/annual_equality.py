@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ..areas.periods import long_date
 from ..areas.vocab import QUARTER_MONTHS
 from ..figures import equality_tables as et
 from ..figures.charts import ChartSpec, Series
@@ -135,7 +136,7 @@ class _Builder:
         statement = self.view.workforce_statement
         if statement is not None and statement.headcount:
             points.append(f"The Office had **{statement.headcount_text}** staff at "
-                          f"{_long_date(statement.snapshot_date)}.")  # fmt: skip
+                          f"{long_date(statement.snapshot_date)}.")  # fmt: skip
         return points
 
     def about(self) -> None:
@@ -167,7 +168,7 @@ class _Builder:
         if statement is None:
             doc.paragraphs(f"No workforce data is recorded for {self.label}.")
             return
-        date = _long_date(statement.snapshot_date)
+        date = long_date(statement.snapshot_date)
         doc.paragraphs(
             "The Elected Local Policing Bodies (Specified Information) Order requires the "
             f"Commissioner to publish the make-up of the Office's staff. At {date}:"
@@ -204,7 +205,7 @@ class _Builder:
             self._plain_table(
                 f"The Commissioner funded the following services in {self.label}:",
                 ["Service", "Type of service", "Contract ends"],
-                [[s["name"], s["service_type"] or "-", _long_date(s["contract_end"]) if s["contract_end"] else "-"]
+                [[s["name"], s["service_type"] or "-", long_date(s["contract_end"]) if s["contract_end"] else "-"]
                  for s in listed],
             )
         else:
@@ -362,16 +363,3 @@ def _scheme_caption(name: str, label: str) -> str:
     if name.lower() == "youth triage":
         return f"{label} Youth Triage Participant Breakdown"
     return f"{label} {name} Participant Breakdown"
-
-
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-           "October", "November", "December")
-
-
-def _long_date(iso: str) -> str:
-    """"2022-03-31" -> "31 March 2022"."""
-    try:
-        year, month, day = (int(p) for p in iso[:10].split("-"))
-        return f"{day} {_MONTHS[month - 1]} {year}"
-    except (ValueError, IndexError):
-        return iso

@@ -11,14 +11,13 @@ what is missing. Which sections are required is a workbook setting per document
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 
 from pathlib import Path
 
 from ..areas.vocab import PUBLIC_REPORTS
 from ..errors import OpccError
 
-__all__ = ["DRAFT", "DRAFT_PREFIX", "FINAL", "MEETING_REPORTS", "Release", "Sections", "check_release", "long_date",
+__all__ = ["DRAFT", "DRAFT_PREFIX", "FINAL", "MEETING_REPORTS", "Release", "Sections", "check_release",
            "next_edition"]
 
 
@@ -107,8 +106,3 @@ def next_edition(report: str, financial_year: str, quarter: int | None) -> str:
     if quarter == 4:
         return f"the Quarter 1 {following} {edition}, date to be announced"
     return f"the {following} {edition}, date to be announced"
-
-
-def long_date(day: date) -> str:
-    """ "7 December 2026", as a cover prints a date."""
-    return f"{day.day} {day:%B %Y}"

@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from opcc_desktop.areas import settings, workforce
+from opcc_desktop.areas.periods import long_date
 from opcc_desktop.areas.vocab import CHARACTERISTIC_LABELS, UNDECLARED, WORKFORCE_CHARACTERISTICS
 from opcc_desktop.documents import about
 from opcc_desktop.documents.pdf import ReportDocument
@@ -61,11 +62,6 @@ def choose_snapshots(
         return None, None
     previous = ordered[current_index - 1] if current_index > 0 else None
     return ordered[current_index], previous
-
-
-def long_date(iso: str) -> str:
-    day = dt.date.fromisoformat(str(iso))
-    return f"{day.day} {day:%B %Y}"
 
 
 def _pct(value: Decimal | None) -> str:

@@ -10,31 +10,25 @@ the annual report prints, suppression symbols included, and why a figure is with
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from ..areas import schemes, services
 from ..areas.vocab import (
     ALL_GENDERS,
-    CHARACTERISTIC_LABELS,
     DIMENSION_LABELS,
     GOAL_STATUSES,
-    NOT_DECLARED,
     NOT_DISCLOSED,
     QUARTER_MONTHS,
     SCHEME_DIMENSIONS,
     SCHEME_MEASURES,
     SERVICE_DIMENSIONS,
-    WORKFORCE_CHARACTERISTICS,
 )
 from ..store.workbook import Workbook
 from . import equality_tables as et
 from . import public_plan, publishable
-from . import workforce_analysis as wa
-from .charts import ChartSpec, Series
+from .charts import ChartSpec, Series, orientation
 from .disclosure import Policy
 from .formatting import percent
 from .plan import TOTAL, Decided, Plan
@@ -54,18 +48,16 @@ if TYPE_CHECKING:
 
 __all__ = [
     "GENDERS", "PARTICIPANTS", "SCHEME_MEASURE_LABELS", "SERVICE_MEASURES", "TABLE_DIMENSIONS",
-    "declaration_rows", "dimension_label", "financial_year_of", "latest_service_quarter", "long_date",
-    "new_staff_values", "next_staff_ref", "non_disclosure_chart", "previous_snapshot",
+    "dimension_label", "latest_service_quarter",
+    "non_disclosure_chart",
     "published_service_grid", "quarter_label", "reader_range", "scheme_categories", "scheme_chart",
     "scheme_grid", "scheme_measure_rows", "scheme_policy", "scheme_years", "service_activity_rows",
     "service_categories", "service_grid", "service_plan", "service_share_chart", "service_years",
-    "share_reason", "snapshot_leave_events", "withheld_reason", "workforce_chart",
-    "workforce_comparison",
+    "share_reason", "withheld_reason",
 ]  # fmt: skip
 
 Row = dict[str, Any]
 Rows = Sequence[Mapping[str, Any]]
-LONG_LABEL = 14  # characters; charts with longer category names get horizontal bars
 SERVICE_MEASURES = {"referrals_received": "Referrals received", "clients_supported": "Clients supported"}
 SCHEME_MEASURE_LABELS = {
     "referrals_received": "Referrals received",
@@ -81,18 +73,6 @@ UNIT_WORDS = {"count": "number", "percent": "%", "money": "£"}
 TABLE_DIMENSIONS = tuple(d for d, _ in et.SCHEME_DIMENSIONS)  # the annual report's Tables 1 and 2
 GENDERS = SCHEME_GENDERS  # the published tables' gender columns: Male, Female
 PARTICIPANTS = "Participants"
-
-
-def financial_year_of(day: dt.date) -> str:
-    """The financial year (1 April to 31 March) a day falls in: 2022-03-31 -> "2021/22"."""
-    start = day.year if day.month >= 4 else day.year - 1
-    return f"{start}/{(start + 1) % 100:02d}"
-
-
-def long_date(iso: str) -> str:
-    """"2022-03-31" -> "31 March 2022", as the documents write a date."""
-    day = dt.date.fromisoformat(str(iso))
-    return f"{day.day} {day:%B %Y}"
 
 
 def quarter_label(quarter: int) -> str:
@@ -134,92 +114,6 @@ def _own_or_usual(owners: Mapping[int, list[str]], owner_id: int) -> list[str]:
 
 def _disclosed_last(categories: Sequence[str]) -> list[str]:
     return [c for c in categories if c != NOT_DISCLOSED] + [c for c in categories if c == NOT_DISCLOSED]
-
-
-def _orientation(categories: Sequence[str]) -> str:
-    return "horizontal" if any(len(c) > LONG_LABEL for c in categories) else "vertical"
-
-
-# -- Workforce --------------------------------------------------------------------------------
-
-
-def previous_snapshot(snapshots: Rows, snapshot_id: int) -> Mapping[str, Any] | None:
-    """The snapshot dated just before ``snapshot_id``'s (None for the first or an unknown id)."""
-    ordered = sorted(snapshots, key=lambda s: (str(s["snapshot_date"]), s["id"]))
-    at = next((i for i, s in enumerate(ordered) if s["id"] == snapshot_id), None)
-    return ordered[at - 1] if at else None
-
-
-def next_staff_ref(wb: Workbook, snapshot_id: int) -> str:
-    """A placeholder reference not used in the snapshot ("NEW0001", "NEW0002"...) for a row
-    added by hand; the officer then types the HR staff number over it."""
-    found = wb.rows("SELECT staff_ref FROM staff WHERE snapshot_id = ? AND staff_ref LIKE 'NEW%'",
-                    [snapshot_id])  # fmt: skip
-    taken = {r["staff_ref"] for r in found}
-    number = 1
-    while f"NEW{number:04d}" in taken:
-        number += 1
-    return f"NEW{number:04d}"
-
-
-def new_staff_values(wb: Workbook, snapshot_id: int) -> Row:
-    """A row to add by hand: a placeholder reference, every characteristic not declared."""
-    return {"staff_ref": next_staff_ref(wb, snapshot_id),
-            **dict.fromkeys(WORKFORCE_CHARACTERISTICS, NOT_DECLARED)}  # fmt: skip
-
-
-def snapshot_leave_events(wb: Workbook, snapshot_id: int) -> list[Row]:
-    """Leave events of the snapshot's staff: type and outcome, what the summary counts."""
-    return wb.rows(
-        "SELECT l.leave_type, l.outcome FROM leave_events l JOIN staff s ON s.id = l.staff_id"
-        " WHERE s.snapshot_id = ? ORDER BY l.id",
-        [snapshot_id],
-    )
-
-
-def workforce_comparison(now: wa.Tally, before: wa.Tally | None, characteristic: str) -> list[Row]:
-    """Per category: the count now, its % of headcount, the count at the previous snapshot
-    and the change (both None without a previous snapshot)."""
-    counts = now.breakdown(characteristic)
-    if before is None:
-        return [{"category": c.category, "count": c.count, "percent": c.percent, "previous": None,
-                 "change": None} for c in counts]  # fmt: skip
-    shares = {c.category: c.percent for c in counts}
-    zero = Decimal(0) if now.headcount else None  # a category only the previous snapshot had
-    return [{"category": c.category, "count": c.current, "percent": shares.get(c.category, zero),
-             "previous": c.previous, "change": c.difference}
-            for c in now.change_since(before, characteristic)]  # fmt: skip
-
-
-def declaration_rows(now: wa.Tally, before: wa.Tally | None) -> list[Row]:
-    """Per characteristic: declared of headcount, the rate, the previous rate and the change
-    in percentage points (None where unknown)."""
-    earlier = before.declaration_rates() if before is not None else {}
-    rows = []
-    for name, rate in now.declaration_rates().items():
-        old = earlier[name].rate if name in earlier else None
-        rows.append({
-            "characteristic": name, "label": CHARACTERISTIC_LABELS[name], "declared": rate.declared,
-            "headcount": rate.headcount, "rate": rate.rate, "previous_rate": old,
-            "change": None if old is None or rate.rate is None else rate.rate - old,
-        })  # fmt: skip
-    return rows
-
-
-def workforce_chart(comparison: Rows, characteristic: str, now_label: str,
-                    before_label: str = "") -> ChartSpec:  # fmt: skip
-    """Staff per category of one characteristic, from :func:`workforce_comparison`'s rows: a
-    bar per category now, beside the previous snapshot's when there is one (``before_label``)."""
-    label = CHARACTERISTIC_LABELS[characteristic]
-    categories = [r["category"] for r in comparison]
-    options: dict[str, Any] = {"unit": "count", "value_label": "Staff", "category_label": label,
-                               "orientation": _orientation(categories)}  # fmt: skip
-    now = Series(now_label, tuple(r["count"] for r in comparison))
-    if not before_label:
-        return ChartSpec("bar", f"Staff by {label.lower()}, {now_label}", categories, (now,), **options)
-    before = Series(before_label, tuple(r["previous"] for r in comparison))
-    title = f"Staff by {label.lower()}, {before_label} and {now_label}"
-    return ChartSpec("grouped_bar", title, categories, (before, now), **options)
 
 
 # -- Services ---------------------------------------------------------------------------------
@@ -544,8 +438,7 @@ def scheme_chart(wb: Workbook, scheme_id: int, financial_year: str, dimension: s
     series = tuple(Series.from_cells(g, [plan.share(_category_key(name, dimension, g, c), _base_key(name, dimension, g))
                                          for c in categories]) for g in GENDERS)  # fmt: skip
     title = f"Participants by {DIMENSION_LABELS[dimension]} and gender, {financial_year}"
-    orientation = _orientation(categories)
-    return ChartSpec("grouped_bar", title, categories, series, orientation=orientation, **options)
+    return ChartSpec("grouped_bar", title, categories, series, orientation=orientation(categories), **options)
 
 
 def status_chart(wb: Workbook, set_for_year: str) -> ChartSpec | None:

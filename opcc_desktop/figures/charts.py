@@ -44,6 +44,14 @@ class _CellLike(Protocol):
     def text(self) -> str: ...
 
 
+LONG_LABEL = 14  # characters; charts with longer category names get horizontal bars
+
+
+def orientation(categories: Sequence[str]) -> Literal["horizontal", "vertical"]:
+    """Horizontal bars when a category's name is too long to sit under a bar."""
+    return "horizontal" if any(len(c) > LONG_LABEL for c in categories) else "vertical"
+
+
 def _clean(value: object) -> Value:
     """None for missing (NaN from pandas counts as missing); numbers pass through."""
     if value is None:

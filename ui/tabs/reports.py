@@ -47,7 +47,8 @@ from opcc_desktop.areas import narrative, outline, periods, pictures
 from opcc_desktop.areas.vocab import QUARTER_MONTHS, QUARTERLY_REPORTS
 from opcc_desktop.documents.markup import pictures_used, spaced
 from opcc_desktop.documents.preflight import preflight
-from opcc_desktop.documents.release import MEETING_REPORTS, Release, long_date, next_edition
+from opcc_desktop.areas.periods import long_date
+from opcc_desktop.documents.release import MEETING_REPORTS, Release, next_edition
 from opcc_desktop.figures import publishable
 from ui.export_job import ExportJob
 from ui.outline_tree import OutlineTree

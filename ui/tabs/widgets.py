@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from opcc_desktop.figures import area_views as av
+from opcc_desktop.areas.periods import financial_year_of
 from opcc_desktop.figures.charts import ChartSpec
 from opcc_desktop.figures.formatting import format_percent
 from ui.clipboard import GuardedClipboard
@@ -255,7 +255,7 @@ def data_table(model: RowsModel, name: str, clipboard: GuardedClipboard, widths:
 
 
 def current_financial_year() -> str:
-    return av.financial_year_of(dt.date.today())
+    return financial_year_of(dt.date.today())
 
 
 def year_items(years: Sequence[str]) -> list[tuple[str, str]]:

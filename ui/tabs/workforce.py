@@ -13,12 +13,25 @@ import datetime as dt
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt, QTimer
-from PySide6.QtWidgets import QComboBox, QDateEdit, QFrame, QLabel, QLineEdit, QPushButton, QSizePolicy
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QFrame,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSizePolicy,
+)
 
 from opcc_desktop.areas import workforce
-from opcc_desktop.areas.vocab import CHARACTERISTIC_LABELS, LEAVE_OUTCOMES, WORKFORCE_CHARACTERISTICS
-from opcc_desktop.figures import area_views as av
+from opcc_desktop.areas.periods import long_date
+from opcc_desktop.areas.vocab import (
+    CHARACTERISTIC_LABELS,
+    LEAVE_OUTCOMES,
+    WORKFORCE_CHARACTERISTICS,
+)
 from opcc_desktop.figures import workforce_analysis as wa
+from opcc_desktop.figures import workforce_views as wv
 from opcc_desktop.store.changes import Changes
 from ui.clipboard import GuardedClipboard
 from ui.context import AppContext
@@ -294,7 +307,7 @@ class WorkforceTab(Tab):
     @staticmethod
     def _snapshot_text(snapshot: Row) -> str:
         label = f" ({snapshot['label']})" if snapshot["label"] else ""
-        return f"{av.long_date(snapshot['snapshot_date'])}{label}: {snapshot['headcount']:,} staff"
+        return f"{long_date(snapshot['snapshot_date'])}{label}: {snapshot['headcount']:,} staff"
 
     def _show_snapshot(self, *_: object) -> None:
         snapshot = self._shown_snapshot()
@@ -302,7 +315,7 @@ class WorkforceTab(Tab):
         if snapshot is None:
             self._clear_data()
             return
-        previous = av.previous_snapshot(self._snapshots, snapshot["id"])
+        previous = wv.previous_snapshot(self._snapshots, snapshot["id"])
         self._current = self.context.read(workforce.staff_rows, snapshot["id"]) or []
         self._positions = {row["id"]: at for at, row in enumerate(self._current)}
         self._tally = wa.Tally.of(self._current)
@@ -320,7 +333,7 @@ class WorkforceTab(Tab):
         """The summary, declaration rates and the characteristic charted, from the counts."""
         self._show_summary()
         assert self._tally is not None
-        declarations = av.declaration_rows(self._tally, self._before)
+        declarations = wv.declaration_rows(self._tally, self._before)
         for row in declarations:
             row["declared_text"] = f"{row['declared']:,} of {row['headcount']:,}"
         refill(self.declaration_model, declarations, lambda r: r["characteristic"])
@@ -361,14 +374,14 @@ class WorkforceTab(Tab):
         tally, moves = self._tally, self._moves
         assert tally is not None
         text = f"{tally.headcount:,} staff, {tally.total_fte():,} FTE"
-        previous = av.previous_snapshot(self._snapshots, self.snapshot.currentData())
+        previous = wv.previous_snapshot(self._snapshots, self.snapshot.currentData())
         if previous is not None and moves is not None:
-            text += (f". Since {av.long_date(previous['snapshot_date'])}: {len(moves.joiners):,} joined, "
+            text += (f". Since {long_date(previous['snapshot_date'])}: {len(moves.joiners):,} joined, "
                      f"{len(moves.leavers):,} left")  # fmt: skip
         self.summary.setText(text + ".")
 
     def _show_leave(self, snapshot_id: int) -> None:
-        summary = wa.leave_summary(self.context.read(av.snapshot_leave_events, snapshot_id) or [])
+        summary = wa.leave_summary(self.context.read(wv.snapshot_leave_events, snapshot_id) or [])
         if not summary.total:
             self.leave.setText("No maternity, paternity, adoption or shared parental leave is recorded "
                                "for staff in this snapshot.")  # fmt: skip
@@ -382,12 +395,12 @@ class WorkforceTab(Tab):
         snapshot = self._shown_snapshot()
         if snapshot is None or name is None or self._tally is None:
             return
-        previous = av.previous_snapshot(self._snapshots, snapshot["id"])
-        now_label = av.long_date(snapshot["snapshot_date"])
-        before_label = av.long_date(previous["snapshot_date"]) if previous else ""
-        rows = av.workforce_comparison(self._tally, self._before, name)
+        previous = wv.previous_snapshot(self._snapshots, snapshot["id"])
+        now_label = long_date(snapshot["snapshot_date"])
+        before_label = long_date(previous["snapshot_date"]) if previous else ""
+        rows = wv.workforce_comparison(self._tally, self._before, name)
         refill(self.comparison_model, rows, lambda r: r["category"])
-        draw(self.chart, av.workforce_chart(rows, name, now_label, before_label))
+        draw(self.chart, wv.workforce_chart(rows, name, now_label, before_label))
         rate = next(r for r in self.declaration_model.rows if r["characteristic"] == name)
         text = (f"Declaration rate for {rate['label'].lower()}: {percent_text(rate['rate']) or 'n/a'}"
                 f" ({rate['declared_text']} staff answered)")
@@ -434,7 +447,7 @@ class WorkforceTab(Tab):
         snapshot_id = self.snapshot.currentData()
         if snapshot_id is None:
             return
-        values = self.context.read(av.new_staff_values, snapshot_id)
+        values = self.context.read(wv.new_staff_values, snapshot_id)
         if self.context.do(workforce.add_staff, snapshot_id, values) is not None:
             self.go_to(values["staff_ref"], edit=True)
 

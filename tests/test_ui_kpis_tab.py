@@ -296,3 +296,18 @@ def test_the_explanations_use_the_workbooks_symbols(open_tab, demo) -> None:
     demo.do(settings.set_setting, "cells.symbols", "analysis-function")
     assert 'printed as "[x]"' in tab.grid_model.explained[CellState.MISSING]
     assert "[p]" in tab.grid_model.explained[CellState.PROVISIONAL]
+
+
+def test_every_group_chosen_has_a_current_kpi_in_its_grid_and_its_chart(open_tab, demo) -> None:
+    """Moving between groups whose current KPI sits on the same grid row kept no current
+    cell (the grid was reset under it); the grid, the chart and the tree must agree."""
+    tab = open_tab(demo)
+    groups = sorted({g.group_name for g in tab.grids})
+    for name in groups + groups[::-1]:
+        choose_group(tab, name)
+        current = tab.grid.currentIndex()
+        assert current.isValid() and current.column() >= 1, name
+        kpi = tab.grid_model.rows[current.row()]["grid"]
+        assert kpi.group_name == name and kpi.id == tab.kpi_id, name
+        charted = tab.chart.spec.title if tab.chart.spec is not None else tab.no_chart.text()
+        assert charted.startswith(kpi.name), name

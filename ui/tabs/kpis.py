@@ -697,7 +697,7 @@ class KpisTab(Tab):
     def _show_group(self) -> None:
         """The grid, chart and commentary of the current group, for the chosen year."""
         rows = [g for g in self.grids if g.group_id == self.group_id]
-        current = self.grid.currentIndex()
+        column = max(self.grid.currentIndex().column(), 1)  # the quarter the officer was in
         ids = {g.id for g in rows}
         withheld = {key: w for key, w in self.withheld.items() if key[0] in ids}
         self.grid_model.show(rows, self.year, withheld)
@@ -712,8 +712,7 @@ class KpisTab(Tab):
         if self.kpi_id not in ids:
             self.kpi_id = ids[0] if ids else None
         row = ids.index(self.kpi_id) if self.kpi_id in ids else -1
-        if row >= 0 and current.row() != row:
-            column = max(current.column(), 1)
+        if row >= 0 and self.grid.currentIndex().row() != row:  # showing the rows reset the grid
             flags = QItemSelectionModel.SelectionFlag.ClearAndSelect
             self.grid.selectionModel().setCurrentIndex(self.grid_model.index(row, column), flags)
         self._show_chart()

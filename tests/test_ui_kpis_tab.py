@@ -311,3 +311,25 @@ def test_every_group_chosen_has_a_current_kpi_in_its_grid_and_its_chart(open_tab
         assert kpi.group_name == name and kpi.id == tab.kpi_id, name
         charted = tab.chart.spec.title if tab.chart.spec is not None else tab.no_chart.text()
         assert charted.startswith(kpi.name), name
+
+
+def test_an_edited_figure_moves_the_points_on_screen(open_tab, demo, qtbot) -> None:
+    """An edit moves the drawn lines' points in place; what pyqtgraph holds is the figures."""
+    tab = open_tab(demo)
+    qtbot.waitUntil(lambda: tab.chart.plot is not None)  # the plot is made once the tab has painted
+
+    def on_screen() -> list[list[float | None]]:
+        drawn = []
+        for (xs, ys), values in zip(tab.chart.plotted_lines(), tab.chart.drawn_values()):
+            points = dict(zip(xs, ys))
+            drawn.append([points.get(float(i)) for i in range(len(values))])
+        return drawn
+
+    assert on_screen() == tab.chart.drawn_values()
+    index = cell_index(tab, "Number of 999 calls received", f"{YEAR}\nQ2")
+    for typed in ("30,000", "", "12"):
+        assert tab.grid_model.setData(index, typed)
+        assert on_screen() == tab.chart.drawn_values()
+    assert tab.chart.drawn_values()[1][:2] == [tab.chart.drawn_values()[1][0], 12.0]
+    choose_group(tab, sorted({g.group_name for g in tab.grids})[-1])  # another chart altogether
+    assert on_screen() == tab.chart.drawn_values()

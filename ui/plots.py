@@ -6,6 +6,7 @@ window has painted.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
 from typing import Any
 
@@ -31,6 +32,8 @@ class ChartView(QWidget):
         super().__init__(parent)
         self.spec: ChartSpec | None = None
         self.plot: Any = None  # the pyqtgraph PlotWidget, made after the window first paints
+        self._drawn: ChartSpec | None = None  # what the plot shows
+        self._curves: list[Any] = []  # its lines' plot items, when it shows lines
         self._pending = False
         self.title = QLabel()
         self.title.setWordWrap(True)
@@ -74,13 +77,33 @@ class ChartView(QWidget):
         self._draw()
 
     def _draw(self) -> None:
+        if self._same_lines(self.spec):
+            self._move_lines(self.spec)
+            return
         self.plot.clear()
+        self._curves = []
+        self._drawn = self.spec
         if self.spec is None:
             return
         if self.spec.kind == "line":
             self._lines(self.spec)
         else:
             self._bars(self.spec)
+
+    def _same_lines(self, spec: ChartSpec | None) -> bool:
+        """Whether ``spec`` is the lines drawn with other values (an edited figure): then only
+        the points move, rather than every plot item being made again."""
+        drawn = self._drawn
+        return (spec is not None and drawn is not None and spec.kind == drawn.kind == "line"
+                and spec.categories == drawn.categories and spec.unit == drawn.unit
+                and [s.name for s in spec.series] == [s.name for s in drawn.series])  # fmt: skip
+
+    def _move_lines(self, spec: ChartSpec) -> None:
+        for curve, series in zip(self._curves, spec.series):
+            curve.setData(*_points(series.values))
+        self.plot.getAxis("left").setTicks(_count_ticks(spec))
+        self.plot.enableAutoRange()
+        self._drawn = spec
 
     def _bars(self, spec: ChartSpec) -> None:
         pg = self._pg
@@ -102,10 +125,9 @@ class ChartView(QWidget):
     def _lines(self, spec: ChartSpec) -> None:
         pg = self._pg
         for index, (series, colour) in enumerate(zip(spec.series, spec.colours())):
-            xs = [i for i, v in enumerate(series.values) if v is not None]
-            ys = [float(v) for v in series.values if v is not None]
-            self.plot.plot(xs, ys, pen=pg.mkPen(colour, width=2), symbol=SYMBOLS[index % len(SYMBOLS)],
-                           symbolBrush=colour, symbolPen=colour, name=series.name)  # fmt: skip
+            self._curves.append(self.plot.plot(*_points(series.values), pen=pg.mkPen(colour, width=2),
+                                               symbol=SYMBOLS[index % len(SYMBOLS)], symbolBrush=colour,
+                                               symbolPen=colour, name=series.name))  # fmt: skip
         self._category_axis("bottom", spec, reverse=False)
 
     @staticmethod
@@ -133,11 +155,22 @@ class ChartView(QWidget):
             left.setWidth(None)
         self.plot.enableAutoRange()
 
+    def plotted_lines(self) -> list[tuple[list[float], list[float]]]:
+        """The points each line's plot item holds: what is on screen (for tests)."""
+        return [tuple([] if axis is None else list(map(float, axis)) for axis in curve.getData())  # type: ignore[misc]
+                for curve in self._curves]  # fmt: skip
+
     def drawn_values(self) -> list[list[float | None]]:
         """Each series' values as drawn (for tests and for the data-table view)."""
         if self.spec is None:
             return []
         return [[None if v is None else float(v) for v in s.values] for s in self.spec.series]
+
+
+def _points(values: Sequence[Any]) -> tuple[list[int], list[float]]:
+    """A series' points: its position and value where it has one."""
+    xs = [i for i, v in enumerate(values) if v is not None]
+    return xs, [float(values[i]) for i in xs]
 
 
 def _count_ticks(spec: ChartSpec) -> list[list[tuple[int, str]]] | None:

@@ -573,18 +573,19 @@ class KpisTab(Tab):
         edited = {(change.after or change.before or {}).get("kpi_id") for change in changes.rows}
         if edited & self._planned:
             return False
-        self.refresh(plan=False)
+        self._fill_years()
+        self._read_year(plan=False)
+        self._show_group()
         return True
 
-    def refresh(self, plan: bool = True) -> None:
-        """Reload everything; ``plan``: make the year's disclosure plan again too."""
+    def refresh(self) -> None:
         outline = self.context.read(kpis.kpi_tree) or []
         structure = self.context.read(kpis.kpi_structure) or []
         office = self.context.read(settings) or {}
         self.grid_model.explained = explained(symbols_named(office.get("cells.symbols")))
         self.stack.setCurrentIndex(1 if structure else 0)
         self._fill_years()
-        self._read_year(plan)
+        self._read_year()
         if self.group_id not in {g.group_id for g in self.grids}:
             self.group_id = self.grids[0].group_id if self.grids else None
             self.kpi_id = None

@@ -4,16 +4,10 @@ Enter jumps to the tab and the row, the section and the words."""
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
-from conftest import DEMO_PASSPHRASE
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 
-from opcc_desktop.store.workbook import Workbook
-from ui.app import Session
 from opcc_desktop.areas.search import Hit
 from ui.search_box import SearchBox, reveal
 from ui.tabs.goals import GoalsTab
@@ -22,18 +16,6 @@ from ui.tabs.reports import ReportsTab
 from ui.tabs.schemes import SchemesTab
 from ui.tabs.services import ServicesTab
 from ui.tabs.workforce import WorkforceTab
-
-
-@pytest.fixture
-def session(qtbot, demo_path: Path, tmp_path: Path):
-    copy = tmp_path / "demo.opcc"
-    shutil.copy(demo_path, copy)
-    made = Session(QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))
-    qtbot.addWidget(made.window)
-    made.open(Workbook.open(copy, DEMO_PASSPHRASE), DEMO_PASSPHRASE)
-    made.window.show()
-    yield made
-    made.context.detach()
 
 
 @pytest.fixture

@@ -6,15 +6,13 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import pytest
 from conftest import DEMO_PASSPHRASE
 from pdfplumber import open as open_pdf
+from pypdf import PdfReader
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLineEdit
-from pypdf import PdfReader
 
 from opcc_desktop.figures import publishable
-from opcc_desktop.store.workbook import Workbook
 from ui.app import Session, start
 from ui.autolock import (
     PBT_APMSUSPEND,
@@ -27,18 +25,6 @@ from ui.opening import begin_opening
 from ui.start_screen import recent_files
 from ui.tabs.reports import ReportsTab
 from ui.unlock import UnlockDialog
-
-
-@pytest.fixture
-def session(qtbot, demo_path: Path, tmp_path: Path):
-    copy = tmp_path / "demo.opcc"
-    shutil.copy(demo_path, copy)
-    made = Session(QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))
-    qtbot.addWidget(made.window)
-    made.open(Workbook.open(copy, DEMO_PASSPHRASE), DEMO_PASSPHRASE)
-    made.window.show()
-    yield made
-    made.context.detach()
 
 
 def reports(session: Session) -> ReportsTab:
@@ -265,8 +251,8 @@ def test_ctrl_i_italicises_the_narrative_and_import_has_its_own_keys(session, qt
 
 
 def test_help_opens_the_user_guide_from_the_app_itself(session):
-    from PySide6.QtGui import QTextDocument
     from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QTextDocument
 
     from ui.guide_window import guide_path
 

@@ -1,5 +1,6 @@
-"""Fixtures shared by the tab tests: a context on a copy of the demo, the failures it reports,
-and a tab opener that keeps each tab alive until pytest-qt has closed it."""
+"""Fixtures shared by the window's tests: a context on a copy of the demo, the failures it
+reports, the whole window on a copy of the demo, and a tab opener that keeps each tab alive
+until pytest-qt has closed it."""
 
 from __future__ import annotations
 
@@ -31,6 +32,21 @@ def demo(tmp_path, demo_path, context):
     shutil.copy(demo_path, path)
     context.attach(Workbook.open(path, DEMO_PASSPHRASE), DEMO_PASSPHRASE)
     return context
+
+
+@pytest.fixture
+def session(qtbot, demo_path, tmp_path):
+    """The whole window (its Session) on a copy of the demo, shown."""
+    from ui.app import Session
+
+    copy = tmp_path / "demo.opcc"
+    shutil.copy(demo_path, copy)
+    made = Session(QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(made.window)
+    made.open(Workbook.open(copy, DEMO_PASSPHRASE), DEMO_PASSPHRASE)
+    made.window.show()
+    yield made
+    made.context.detach()
 
 
 @pytest.fixture

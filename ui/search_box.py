@@ -47,6 +47,7 @@ class SearchBox(QDialog):
         self.text.setClearButtonEnabled(True)
         self.results = QListWidget()
         self.results.setAccessibleName("Results")
+        self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # long hits end in "…"
         self.status = QLabel(found_text(0, asked=False))
         self.status.setAccessibleName("What was found")
         label = QLabel("&Find:")
@@ -64,7 +65,7 @@ class SearchBox(QDialog):
         self.results.itemActivated.connect(lambda _: self.go())
         self.context.changed.connect(self._data_changed)
         self.context.closing.connect(self.forget)
-        self.resize(600, 380)
+        self.resize(720, 380)
 
     def open_box(self) -> None:
         """Show the box with its last text selected (typing replaces it) and fresh results."""
@@ -83,6 +84,8 @@ class SearchBox(QDialog):
         self.hits = self.context.read(search, text, LIMIT) or []
         self.results.clear()
         self.results.addItems([hit.label for hit in self.hits])
+        for row, hit in enumerate(self.hits):
+            self.results.item(row).setToolTip(hit.label)
         self.results.setCurrentRow(0 if self.hits else -1)
         self.status.setText(found_text(len(self.hits), bool(text.strip())))
         self.shown.emit(len(self.hits))

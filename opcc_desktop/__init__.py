@@ -8,3 +8,4 @@ so every command runs headless.
 """
 
 __version__ = "0.1.0"
+APP_NAME = "OPCC Desktop"  # names its folders: the user's data, the machine policy's

@@ -67,6 +67,11 @@ class NotFound(OpccError):
     """The record an action names does not exist."""
 
 
+class PolicyError(OpccError):
+    """The machine policy IT set forbids this, or is wrong where this needs it (see
+    ``store/policy.py``)."""
+
+
 @dataclass(frozen=True)
 class Problem:
     """One invalid field: which field, the bad value, what is wrong and what is allowed."""

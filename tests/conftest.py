@@ -29,6 +29,14 @@ def private_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyte
     return folder
 
 
+@pytest.fixture(autouse=True)
+def machine_policy_file(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """No machine policy (not the computer's own) unless a test writes this file."""
+    path = tmp_path_factory.mktemp("policy") / "policy.toml"
+    monkeypatch.setenv("OPCC_POLICY_FILE", str(path))
+    return path
+
+
 @pytest.fixture
 def empty_tmpdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """$TMPDIR (and Python's tempfile) pointed at an empty folder, to see what lands there."""

@@ -11,6 +11,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from opcc_desktop.errors import OpccError, WorkbookError
+from opcc_desktop.store.policy import machine_policy
 from opcc_desktop.store.workbook import Workbook
 from ui.autolock import (
     DEFAULT_MINUTES,
@@ -20,6 +21,7 @@ from ui.autolock import (
 )
 from ui.context import AppContext
 from ui.export_job import remove_left_snapshots
+from ui.machine_policy import tell_policy_problems
 from ui.main_window import MainWindow
 from ui.qt_start import quiet_qt_messages
 from ui.start_screen import remember
@@ -38,7 +40,7 @@ class Session:
         self.window.unlock_requested.connect(self.unlock)
         self.window.lock_minutes_changed.connect(self.set_lock_minutes)
         minutes = float(self.context.settings.value("security/lock_minutes", DEFAULT_MINUTES) or DEFAULT_MINUTES)
-        self.idle = IdleLock(self.lock, int(minutes * 60_000))
+        self.idle = IdleLock(self.lock, int(machine_policy().lock_minutes(minutes) * 60_000))
         self.locked_path: Path | None = None
         self.native = WindowsSessionFilter(self.lock)
         QApplication.instance().installNativeEventFilter(self.native)
@@ -62,6 +64,8 @@ class Session:
         self.window.show_locked()
 
     def set_lock_minutes(self, minutes: float) -> None:
+        """Lock after ``minutes`` idle, never more than the machine policy allows."""
+        minutes = machine_policy().lock_minutes(minutes)
         self.context.settings.setValue("security/lock_minutes", minutes)
         self.idle.set_interval(int(minutes * 60_000))
         if self.context.is_open:
@@ -139,6 +143,8 @@ def run(path: Path | None, opening: tuple[Future[Workbook], str] | None = None) 
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("OPCC Desktop")
     app.setOrganizationName("OPCC")
+    if not tell_policy_problems(machine_policy()):
+        return 1
     settings = QSettings()
     if opening is not None:
         session = start(*opening, settings)

@@ -19,8 +19,9 @@ from opcc_desktop.commands.cli import DEMO_PASSPHRASE, main
 @click.argument("file", required=False, type=click.Path(path_type=Path))
 @click.option("--demo", "use_demo", is_flag=True, help="Open the demo workbook (built first if missing).")
 def gui(file: Path | None, use_demo: bool) -> None:
-    """Open the desktop window on FILE, on the demo workbook (--demo, built on first use), or
-    on the start screen (recent workbooks, new, demo) when neither is given."""
+    """Open the desktop window on FILE, on the demo workbook (--demo, built on first use;
+    refused where IT turned the demo off), or on the start screen (recent workbooks, new,
+    demo) when neither is given."""
     from opcc_desktop.commands.demo import demo_path, ensure_demo
 
     from ui.qt_start import missing_message, missing_xcb_libraries

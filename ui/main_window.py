@@ -19,12 +19,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from opcc_desktop.store.policy import machine_policy
 from ui.clipboard import GuardedClipboard
 from ui.context import AppContext
 from ui.tab_pages import TABS, TabPage
 from ui.tabs.base import Tab
 
 STATUS_MS = 12_000
+MOST_LOCK_MINUTES = 240
 
 
 class MainWindow(QMainWindow):
@@ -201,9 +203,14 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(message, STATUS_MS)
 
     def _ask_lock_minutes(self) -> None:
-        current = float(self.context.settings.value("security/lock_minutes", 5) or 5)
-        minutes, ok = QInputDialog.getInt(self, "Lock after", "Lock the workbook after this many idle minutes:",
-                                          int(current), 1, 240)  # fmt: skip
+        """Up to 240 minutes, or fewer where the machine policy sets a maximum."""
+        policy = machine_policy()
+        current = policy.lock_minutes(float(self.context.settings.value("security/lock_minutes", 5) or 5))
+        most = policy.lock_minutes(MOST_LOCK_MINUTES)
+        label = "Lock the workbook after this many idle minutes:"
+        if most < MOST_LOCK_MINUTES:
+            label += f"\n(your IT team allows at most {most:g} on this computer)"
+        minutes, ok = QInputDialog.getInt(self, "Lock after", label, int(current), 1, int(most))
         if ok:
             self.lock_minutes_changed.emit(float(minutes))
 

@@ -4,6 +4,8 @@ backups kept), on four pages.
 
 Every field is checked by the core's own rule as the officer leaves it, with the reason shown
 beside it; OK saves every change as one undoable edit, or, when a field is wrong, nothing.
+What this computer's machine policy limits is said beside the field: a fixed number of
+backups cannot be changed here, and a threshold below the floor is refused by the core's rule.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from PySide6.QtWidgets import (
 from opcc_desktop.areas import settings as office
 from opcc_desktop.areas.validation import Invalid
 from opcc_desktop.errors import OpccError
+from opcc_desktop.store.policy import machine_policy
 from ui.context import AppContext
 
 ERROR_STYLE = "color: #b00020;"
@@ -83,6 +86,17 @@ PAGES: dict[str, tuple[Setting, ...]] = {
 }
 
 
+def machine_limits(setting: Setting) -> tuple[str, bool]:
+    """The field's hint, saying what this computer's machine policy fixes, and whether it can
+    be changed here: the number of latest backups kept is the policy's where it sets one."""
+    policy = machine_policy()
+    if setting.key == "backups.keep" and policy.backups_kept is not None:
+        return f"this computer keeps the latest {policy.backups_kept}, as your IT team set", False
+    if setting.key == "disclosure.threshold" and policy.disclosure_threshold_floor:
+        return f"people; at least {policy.disclosure_threshold_floor} on this computer, as your IT team set", True
+    return setting.hint, True
+
+
 class SettingsDialog(QDialog):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -116,6 +130,8 @@ class SettingsDialog(QDialog):
         outer.addStretch(1)  # the rows packed at the top, each field with its hint and error
         for setting in page:
             field, read = self._field(setting)
+            hint, open_to_change = machine_limits(setting)
+            field.setEnabled(open_to_change)
             error = QLabel()
             error.setStyleSheet(ERROR_STYLE)
             error.setWordWrap(True)
@@ -125,10 +141,10 @@ class SettingsDialog(QDialog):
             box.setContentsMargins(0, 0, 0, 0)
             box.setSpacing(2)
             box.addWidget(field)
-            if setting.hint:
-                hint = QLabel(setting.hint)
-                hint.setWordWrap(True)
-                box.addWidget(hint)
+            if hint:
+                label = QLabel(hint)
+                label.setWordWrap(True)
+                box.addWidget(label)
             box.addWidget(error)
             caption = QLabel(setting.label + ":")
             caption.setBuddy(field)

@@ -1,4 +1,4 @@
-"""The start screen: recent workbooks, a new one, or the demo."""
+"""The start screen: recent workbooks, a new one, or the demo (unless IT turned it off)."""
 
 from __future__ import annotations
 
@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from opcc_desktop.store.policy import machine_policy
+
 RECENT_KEY = "recent/files"
 MAX_RECENT = 8
 FILTER = "OPCC workbooks (*.opcc);;All files (*)"
@@ -37,7 +39,8 @@ def remember(settings: QSettings, path: Path) -> None:
 
 
 class StartScreen(QDialog):
-    """``choice`` after exec(): ("open", path), ("new", path, passphrase) or ("demo",)."""
+    """``choice`` after exec(): ("open", path), ("new", path, passphrase) or ("demo",) where
+    the machine policy offers the demo."""
 
     def __init__(self, settings: QSettings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -56,7 +59,10 @@ class StartScreen(QDialog):
         recent_label = QLabel("&Recent workbooks:")
         recent_label.setBuddy(self.recent)
         buttons = QHBoxLayout()
-        for text, slot in (("&Open…", self._open_other), ("&New workbook…", self._new), ("Open &demo", self._demo)):
+        choices = [("&Open…", self._open_other), ("&New workbook…", self._new)]
+        if machine_policy().offer_demo:  # IT may turn the demo off (offer_demo in the machine policy)
+            choices.append(("Open &demo", self._demo))
+        for text, slot in choices:
             button = QPushButton(text)
             button.clicked.connect(slot)
             buttons.addWidget(button)

@@ -13,11 +13,14 @@ from ..errors import Problem, ValidationError
 from ..store.backups import Retention
 from ..store.changes import Changes
 from ..store.compaction import KEEP_DAYS
+from ..store.policy import machine_policy
 from ..store.workbook import Workbook
 from .editing import recorded
 from .validation import Field, Invalid, choice, integer, number, refuse, text, validate
 from .vocab import DEFAULT_EDI_LEVELS, GENERATED_SECTIONS, QUARTERLY_REPORTS, REPORT_SECTIONS
 
+THRESHOLD = integer(low=0, high=100)  # disclosure.threshold in any workbook
+FLOOR = "disclosure_threshold_floor"  # the machine policy's key (store/policy.py)
 LOGO_TYPES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
 MAX_LOGO_BYTES = 2 * 1024 * 1024
 
@@ -74,6 +77,28 @@ def _website_check(value: Any) -> str:
     return address
 
 
+def _threshold_check(value: Any) -> int:
+    """0 to 100, and on this computer not below the machine policy's floor (set by IT)."""
+    threshold = THRESHOLD.check(value)
+    policy = machine_policy()
+    floor = policy.disclosure_threshold_floor
+    if threshold < floor:
+        raise Invalid(f"is below this computer's disclosure threshold floor of {floor}, set by "
+                      f"{policy.set_by(FLOOR)}", f"{floor} to 100")  # fmt: skip
+    return threshold
+
+
+def floor_note(wb: Workbook) -> str:
+    """What pre-flight and ``check`` say when this computer's disclosure floor raises the
+    workbook's threshold for the public documents ("" when it does not)."""
+    policy = machine_policy()
+    own, floor = int(settings(wb)["disclosure.threshold"]), policy.disclosure_threshold_floor
+    if floor <= own:
+        return ""
+    return (f"{policy.set_by(FLOOR)} set this computer's disclosure threshold floor to {floor}, above this "
+            f"workbook's threshold of {own}: public documents exported here hide counts of people below {floor}")  # fmt: skip
+
+
 # The office's details, for the contact block on the public documents' back page
 OFFICE_DETAILS = {
     "office.address": text(max_len=300, required=False),  # one line per line of the address
@@ -97,7 +122,7 @@ SETTING_RULES: dict[str, Field] = {
     "release.contact": text(max_len=500, required=False),
     **OFFICE_DETAILS,
     **{f"documents.required.{report}": _sections_check(report) for report in REQUIRED_SECTIONS},
-    "disclosure.threshold": integer(low=0, high=100),
+    "disclosure.threshold": Field(_threshold_check),
     "disclosure.symbol": choice(("*", "<5", "[c]", "x", "~")),
     "disclosure.rounding": choice(("half-up",)),
     "disclosure.workforce_rounding": Field(_workforce_rounding_check),
@@ -115,6 +140,9 @@ SETTING_RULES: dict[str, Field] = {
     "kpis.percent_change_from": integer(low=0, high=1_000_000),
     "kpis.area_name": text(max_len=80, required=False),  # the survey tables' local column, e.g. Cleveland
 }
+# The rules a stored value keeps on any computer (``check``): the floor is this computer's, and
+# it applies to what is set here and to every public document exported here, not to the file.
+STORED_RULES: dict[str, Field] = {**SETTING_RULES, "disclosure.threshold": THRESHOLD}
 DEFAULTS: dict[str, str] = {
     "office_name": "",
     "release.contact": "",

@@ -61,7 +61,7 @@ class CheckReport:
 def check_workbook(wb: Workbook) -> CheckReport:
     report = CheckReport(str(wb.path))
     report.integrity = wb.integrity_problems() + _foreign_key_problems(wb)
-    report.notes = _version_notes(wb.file_version)
+    report.notes = _version_notes(wb.file_version) + [note for note in (settings.floor_note(wb),) if note]
     levels = {"level": choice(settings.edi_levels(wb))}
     for table, what, rules in (*RULESETS, ("edi_assessments", "EDI assessment", levels)):
         for row in wb.rows(f'SELECT * FROM "{table}" ORDER BY id'):
@@ -126,7 +126,7 @@ def _setting_problems(wb: Workbook) -> list[str]:
         if row["key"] == hr_extract.MAPPING_KEY:
             problems += _mapping_problems(row["value"])
             continue
-        rule = settings.SETTING_RULES.get(row["key"])
+        rule = settings.STORED_RULES.get(row["key"])
         if rule is None:
             problems.append(f"settings row {row['key']}: is not a setting")
             continue

@@ -18,6 +18,7 @@ from .. import __version__
 from ..areas.vocab import PUBLIC_REPORTS
 from ..errors import OpccError, counted
 from ..store import cipher
+from ..store.policy import RULES, machine_policy, policy_file
 from ..store.user_paths import check_output
 from . import passphrase as pp
 from .cli_exchange import EXCHANGE_COMMANDS
@@ -84,6 +85,8 @@ def main() -> None:
     Passphrases come from --passphrase-file, the OPCC_PASSPHRASE environment variable or a
     prompt; never from the command line.
     """
+    for problem in machine_policy().problems:  # each says how IT fixes it; never passed over quietly
+        click.echo(f"Warning: {problem}", err=True)
 
 
 @main.command()
@@ -111,8 +114,9 @@ def demo(file: Path, passphrase_file: Path | None) -> None:
     Without a passphrase (file, environment or prompt) the documented demo passphrase
     'opcc-demo' is used and printed.
     """
-    from .demo import build_demo
+    from .demo import build_demo, check_offered
 
+    check_offered()
     secret = pp.resolve(passphrase_file, prompt="Passphrase (Enter for the demo one): ",
                         confirm=True, default=DEMO_PASSPHRASE)  # fmt: skip
     build_demo(file, secret)
@@ -203,6 +207,24 @@ def report(
         made = export_report(wb, report, year, quarter, output, fmt, publish=publish, release=release, tables=tables)
     click.echo(f"Wrote {made}." + (f" Its tables: {made.with_suffix('.xlsx')}." if tables else "")
                + (" Recorded as published." if publish else ""))  # fmt: skip
+
+
+@main.command("policy")
+def policy_command() -> None:
+    """Show this computer's machine policy: each setting IT fixes, where it is set, and
+    whether it is wrong (then the warnings above say how to fix it and the exit code is 2)."""
+    found, path = machine_policy(), policy_file()
+    click.echo(f"Policy file: {path}" + ("" if path.exists() else " (none)"))
+    for key in RULES:
+        if key not in found.where:
+            click.echo(f"  {key}: not set")
+            continue
+        value = getattr(found, key)
+        shown = "none" if value is None else str(value).lower() if isinstance(value, bool) else str(value)
+        strict = ", its strictest reading until it is fixed" if key in found.wrong else ""
+        click.echo(f"  {key}: {shown} (from {found.where[key]}{strict})")
+    if found.problems:
+        sys.exit(2)
 
 
 @main.command("preflight")

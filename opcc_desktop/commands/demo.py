@@ -13,9 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from ..areas import goals, kpis, narrative, schemes, services, settings, workforce
+from ..errors import PolicyError
 from ..store import paths
 from ..store.backups import private_folder
 from ..store.changes import Changes
+from ..store.policy import machine_policy
 from ..store.workbook import Workbook, remove_workbook_files
 from . import demo_synthetic as synth
 
@@ -46,8 +48,18 @@ def demo_path() -> Path:
     return paths.user_data_dir() / "demo" / DEMO_NAME
 
 
+def check_offered() -> None:
+    """Refuse the demo where IT turned it off (offer_demo in the machine policy)."""
+    found = machine_policy()
+    if not found.offer_demo:
+        raise PolicyError(f"The demo is turned off on this computer by {found.set_by('offer_demo')}. "
+                          "Open or create a workbook instead.")  # fmt: skip
+
+
 def ensure_demo(path: Path, passphrase: str) -> Path:
-    """The demo workbook at ``path``, built first if it is not there yet."""
+    """The demo workbook at ``path``, built first if it is not there yet; refused where the
+    machine policy turns the demo off."""
+    check_offered()
     if not path.exists():
         private_folder(path.parent)
         build_demo(path, passphrase)

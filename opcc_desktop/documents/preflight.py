@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from ..areas.publications import publications
-from ..areas.settings import settings
+from ..areas.settings import floor_note, settings
 from ..areas.figure_keys import key_parts
 from ..areas.outline import text_sections
 from ..areas.pictures import picture_names
@@ -43,7 +43,7 @@ def preflight(wb: Workbook, report: str, financial_year: str, quarter: int = 0) 
     quarter = quarter if report in QUARTERLY_REPORTS else 0
     findings = _narrative_gaps(wb, report, financial_year, quarter) + picture_problems(wb, report, financial_year, quarter)
     if report in PUBLIC_REPORTS:
-        findings += _private_names_in_text(wb, report, financial_year, quarter)
+        findings += _private_names_in_text(wb, report, financial_year, quarter) + _machine_floor(wb)
         findings += _disclosure(wb, financial_year, public_plan.plan_period(report, quarter))
     return findings + checks[report](wb, financial_year, quarter)
 
@@ -183,6 +183,12 @@ def _workforce_pack(wb: Workbook, financial_year: str, _quarter: int) -> list[Fi
     if publishable.workforce_statement(wb, financial_year) is None:
         return [Finding("Workforce", f"no workforce snapshot on or before the end of {financial_year}")]
     return []
+
+
+def _machine_floor(wb: Workbook) -> list[Finding]:
+    """This computer's disclosure floor, when it hides more than the workbook's threshold would."""
+    note = floor_note(wb)
+    return [Finding("Disclosure", note)] if note else []
 
 
 def _disclosure(wb: Workbook, financial_year: str, period: int) -> list[Finding]:

@@ -41,7 +41,7 @@ ENGAGED, NOT_ENGAGED = "Needs met", "Non-engagement"
 CLOSED = "closed with needs met or non-engagement"
 
 
-_DECIDED: weakref.WeakKeyDictionary[Workbook, dict[tuple[str, int], tuple[tuple[int, int], Decided]]] = (
+_DECIDED: weakref.WeakKeyDictionary[Workbook, dict[tuple[str, int], tuple[tuple[int, int, int], Decided]]] = (
     weakref.WeakKeyDictionary()
 )
 

@@ -17,6 +17,7 @@ from ..areas.settings import logo as logo  # the settings' reader: the logo is p
 from ..areas.settings import OFFICE_DETAILS, settings
 from ..areas.vocab import ETHNIC_MINORITY, SCHEME_MEASURES
 from ..errors import OpccError
+from ..store.policy import machine_policy
 from ..store.workbook import Workbook
 from .disclosure import Policy
 from .formatting import symbols_named
@@ -26,10 +27,16 @@ from .workforce_statement import StatementCounts, WorkforceStatement, statement
 
 
 def policy(wb: Workbook) -> Policy:
+    """The small-number policy every public figure is printed under: the workbook's, with its
+    threshold raised to this computer's floor (disclosure_threshold_floor in the machine
+    policy), so an old workbook with a lower one cannot publish smaller counts here."""
     values = settings(wb)
     try:
+        threshold = max(int(values["disclosure.threshold"]), machine_policy().disclosure_threshold_floor)
         symbol = "[c]" if values["cells.symbols"] == "analysis-function" else values["disclosure.symbol"]
-        return Policy(int(values["disclosure.threshold"]), symbol,
+        if symbol == "<5":  # it says what is hidden: under the threshold, whatever it is
+            symbol = f"<{threshold}"
+        return Policy(threshold, symbol,
                       int(values["disclosure.round_to"]), symbols_named(values["cells.symbols"]))  # fmt: skip
     except ValueError as bad:
         raise OpccError(f"The disclosure settings do not fit together: {bad}. Change disclosure.threshold "
@@ -298,7 +305,7 @@ def printed_before(wb: Workbook, financial_year: str) -> list[dict[str, Printed]
     return list(editions.values())
 
 
-def data_stamp(wb: Workbook) -> tuple[int, int]:
-    """Changes when the workbook's data may have: rows this connection changed, and the
-    file's version as other connections leave it."""
-    return wb.conn.total_changes, wb.scalar("PRAGMA data_version")
+def data_stamp(wb: Workbook) -> tuple[int, int, int]:
+    """Changes when what the documents print may have: rows this connection changed, the
+    file's version as other connections leave it, and this computer's disclosure floor."""
+    return wb.conn.total_changes, wb.scalar("PRAGMA data_version"), machine_policy().disclosure_threshold_floor

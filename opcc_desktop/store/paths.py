@@ -1,4 +1,4 @@
-"""Where things live: shipped resources and the user's data directory."""
+"""Where things live: shipped resources and the data folder (backups, the demo, export snapshots)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ from pathlib import Path
 
 import platformdirs
 
-APP_NAME = "OPCC Desktop"
+from .. import APP_NAME
+from .policy import machine_policy
+
 DATA_DIR_ENV = "OPCC_DATA_DIR"  # overrides the per-user data directory (portable use, tests)
 
 
@@ -16,6 +18,10 @@ def resources_dir() -> Path:
 
 
 def user_data_dir() -> Path:
+    """The machine policy's data folder (IT's choice wins), else OPCC_DATA_DIR, else the
+    user's own. Refused, naming the fix, while the policy's folder is wrong."""
+    fixed = machine_policy().data_dir()
+    if fixed is not None:
+        return fixed
     override = os.environ.get(DATA_DIR_ENV)
-    base = Path(override) if override else Path(platformdirs.user_data_dir(APP_NAME, False))
-    return base
+    return Path(override) if override else Path(platformdirs.user_data_dir(APP_NAME, False))

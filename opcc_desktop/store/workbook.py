@@ -15,6 +15,7 @@ import secrets
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from dataclasses import replace
 from pathlib import Path
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -35,6 +36,7 @@ from .backups import Retention, backup_to, backups_in, reencrypt_backups, rotate
 from .changes import Changes, Tx, recorded_changes, revert_into
 from .schema import APPLICATION_ID, migrate
 from .database import database
+from .policy import machine_policy
 from .user_paths import check_new_file
 
 if TYPE_CHECKING:
@@ -360,10 +362,15 @@ class Workbook:
         return backup_to(self.conn, self._passphrase, target)
 
     def backup_rotating(self, reason: str) -> Path:
+        """A backup kept as the workbook's settings say, except the number of latest ones
+        where the machine policy fixes it (backups_kept)."""
         stored = dict(self.conn.execute("SELECT key, value FROM settings WHERE key LIKE 'backups.%'").fetchall())
         defaults = Retention()
         retention = Retention(*(int(stored.get(f"backups.{name}", getattr(defaults, name)))
                                 for name in ("keep", "days", "weeks")))  # fmt: skip
+        fixed = machine_policy().backups_kept
+        if fixed is not None:
+            retention = replace(retention, keep=fixed)
         made = rotate_backup(self.conn, self._passphrase, self.backup_folder, reason, retention)
         if self.id and not backups.read_record(self.backup_folder):
             backups.write_record(self.backup_folder, self.path, self._salt())

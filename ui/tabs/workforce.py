@@ -196,6 +196,7 @@ class WorkforceTab(Tab):
         self._snapshots: list[Row] = []
         self._current: list[Row] = []  # the shown snapshot's rows, by staff ref
         self._positions: dict[int, int] = {}  # staff id -> position in _current
+        self._shown: int | None = None  # the snapshot whose rows _current holds
         self._tally: wa.Tally | None = None  # the shown snapshot's counts
         self._before: wa.Tally | None = None  # the previous snapshot's counts
         self._moves: wa.Turnover | None = None  # since the previous snapshot (a patch keeps staff refs)
@@ -316,6 +317,9 @@ class WorkforceTab(Tab):
             self._clear_data()
             return
         previous = wv.previous_snapshot(self._snapshots, snapshot["id"])
+        if snapshot["id"] != self._shown:  # another snapshot: let its rows go before reading these
+            self.staff_model.clear()
+            self._current, self._positions, self._shown = [], {}, snapshot["id"]
         self._current = self.context.read(workforce.staff_rows, snapshot["id"]) or []
         self._positions = {row["id"]: at for at, row in enumerate(self._current)}
         self._tally = wa.Tally.of(self._current)
@@ -420,6 +424,7 @@ class WorkforceTab(Tab):
 
     def _clear_data(self) -> None:
         self._current, self._positions, self._tally, self._before, self._moves = [], {}, None, None, None
+        self._shown = None
         for model in (self.staff_model, self.comparison_model, self.declaration_model):
             model.clear()
         draw(self.chart, None)

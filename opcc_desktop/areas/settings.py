@@ -90,10 +90,11 @@ def _threshold_check(value: Any) -> int:
 
 def floor_note(wb: Workbook) -> str:
     """What pre-flight and ``check`` say when this computer's disclosure floor raises the
-    workbook's threshold for the public documents ("" when it does not)."""
+    workbook's threshold for the public documents ("" when it does not, or when the stored
+    threshold is not a number: ``check`` reports that in its own right)."""
     policy = machine_policy()
-    own, floor = int(settings(wb)["disclosure.threshold"]), policy.disclosure_threshold_floor
-    if floor <= own:
+    stored, floor = settings(wb)["disclosure.threshold"], policy.disclosure_threshold_floor
+    if not stored.isdigit() or floor <= (own := int(stored)):
         return ""
     return (f"{policy.set_by(FLOOR)} set this computer's disclosure threshold floor to {floor}, above this "
             f"workbook's threshold of {own}: public documents exported here hide counts of people below {floor}")  # fmt: skip

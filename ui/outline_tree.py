@@ -15,7 +15,7 @@ from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QAbstractItemView, QTreeWidget, QTreeWidgetItem
 
-from opcc_desktop.areas.outline import Part
+from opcc_desktop.areas.outline import Part, slot_title
 
 KEY = Qt.ItemDataRole.UserRole
 
@@ -44,7 +44,7 @@ class OutlineTree(QTreeWidget):
             item.setData(0, KEY, part.key)
             item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsDropEnabled)
             for slot in nested.get(part.key, ()):
-                child = QTreeWidgetItem([_label(slot.replace("_", " ").capitalize(), slot, written, False)])
+                child = QTreeWidgetItem([_label(slot_title(slot), slot, written, False)])
                 child.setData(0, KEY, slot)
                 child.setFlags(child.flags() & ~(Qt.ItemFlag.ItemIsDragEnabled | Qt.ItemFlag.ItemIsDropEnabled))
                 item.addChild(child)

@@ -119,6 +119,11 @@ def nested_sections(report: str, key: str) -> tuple[str, ...]:
     return tuple(s for s in REPORT_SECTIONS[report] if s not in defaults and _parent(report, s) == key)
 
 
+def slot_title(slot: str) -> str:
+    """A nested text slot's title, as the window lists it: "non_disclosure" -> "Non disclosure"."""
+    return slot.replace("_", " ").capitalize()
+
+
 def _parent(report: str, slot: str) -> str:
     """The default part a nested slot is printed in: the nearest part before it in the
     document's list of text sections."""

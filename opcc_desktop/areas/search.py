@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..store.workbook import Workbook
-from .outline import outline, text_sections
+from .outline import outline, slot_title, text_sections
 from .periods import long_date
 from .vocab import REPORT_SECTIONS
 
@@ -170,7 +170,7 @@ def _narratives(wb: Workbook, params: list[Any], needle: str) -> Found:
             shown.append((r["rank"], place, r))
     shown.sort(key=lambda found: found[:2])
     for order, (rank, _, r) in enumerate(shown[: params[3]]):
-        title = titles[(r["report"], r["financial_year"])].get(r["section"]) or _slot_title(r["section"])
+        title = titles[(r["report"], r["financial_year"])].get(r["section"]) or slot_title(r["section"])
         quarter = f" Q{r['quarter']}" if r["quarter"] else ""
         label = f"{REPORT_NAMES[r['report']]} {r['financial_year']}{quarter} › {title}: {snippet(r['text'], needle)}"
         yield rank, order, Hit("narrative", label, report=r["report"], year=r["financial_year"],
@@ -196,9 +196,3 @@ def snippet(text: str, needle: str) -> str:
     if stop < len(flat) and " " in flat[end:stop]:
         stop = flat.rindex(" ", end, stop)  # and end on one
     return f"{'…' if start > 0 else ''}{flat[start:stop]}{'…' if stop < len(flat) else ''}"
-
-
-def _slot_title(key: str) -> str:
-    """A text slot nested in a generated part ("non_disclosure" -> "Non disclosure"), titled as
-    the Reports tab's outline titles it."""
-    return key.replace("_", " ").capitalize()
